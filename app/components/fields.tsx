@@ -1,0 +1,231 @@
+import {
+  getInputProps,
+  getSelectProps,
+  getTextareaProps,
+  type FieldMetadata,
+  type FormMetadata,
+} from "@conform-to/react";
+import { useEffect, useRef, type ReactNode } from "react";
+
+/*
+ * Conform's metadata types are invariant in the whole form's schema, so a component shared by
+ * every form cannot name one; these components read only id, name, errors and initial value.
+ */
+// eslint-disable-next-line @typescript-eslint/no-explicit-any -- see above
+type Meta = FieldMetadata<any, any, string[]>;
+// eslint-disable-next-line @typescript-eslint/no-explicit-any -- see above
+type AnyForm = FormMetadata<any, string[]>;
+
+function describedBy(meta: Meta, hintId: string | undefined): string | undefined {
+  const ids = [hintId, meta.errors?.length ? meta.errorId : undefined].filter(Boolean);
+  return ids.length ? ids.join(" ") : undefined;
+}
+
+function FieldError({ meta }: { meta: Pick<Meta, "errors" | "errorId"> }) {
+  if (!meta.errors?.length) return null;
+  return (
+    <p className="field-error" id={meta.errorId}>
+      {meta.errors.join(" ")}
+    </p>
+  );
+}
+
+function Hint({ id, children }: { id: string; children: ReactNode }) {
+  return (
+    <span className="hint" id={id}>
+      {children}
+    </span>
+  );
+}
+
+export function TextField({
+  meta,
+  label,
+  hint,
+  type = "text",
+  autoComplete,
+  required,
+}: {
+  meta: Meta;
+  label: string;
+  hint?: ReactNode;
+  type?: "text" | "email" | "password" | "url" | "date" | "datetime-local" | "number";
+  autoComplete?: string;
+  required?: boolean;
+}) {
+  const hintId = hint ? `${meta.id}-hint` : undefined;
+  const props = getInputProps(meta, { type, ariaAttributes: false, value: type !== "password" });
+  return (
+    <div className="field">
+      <label htmlFor={meta.id}>{label}</label>
+      {hint ? <Hint id={hintId!}>{hint}</Hint> : null}
+      <input
+        {...props}
+        key={props.key}
+        required={required ?? props.required}
+        autoComplete={autoComplete}
+        aria-invalid={meta.errors?.length ? true : undefined}
+        aria-describedby={describedBy(meta, hintId)}
+      />
+      <FieldError meta={meta} />
+    </div>
+  );
+}
+
+export function TextAreaField({
+  meta,
+  label,
+  hint,
+  rows = 5,
+}: {
+  meta: Meta;
+  label: string;
+  hint?: ReactNode;
+  rows?: number;
+}) {
+  const hintId = hint ? `${meta.id}-hint` : undefined;
+  const props = getTextareaProps(meta, { ariaAttributes: false });
+  return (
+    <div className="field">
+      <label htmlFor={meta.id}>{label}</label>
+      {hint ? <Hint id={hintId!}>{hint}</Hint> : null}
+      <textarea
+        {...props}
+        key={props.key}
+        rows={rows}
+        aria-invalid={meta.errors?.length ? true : undefined}
+        aria-describedby={describedBy(meta, hintId)}
+      />
+      <FieldError meta={meta} />
+    </div>
+  );
+}
+
+export function SelectField({
+  meta,
+  label,
+  hint,
+  options,
+  placeholder,
+}: {
+  meta: Meta;
+  label: string;
+  hint?: ReactNode;
+  options: { value: string; label: string }[];
+  placeholder?: string;
+}) {
+  const hintId = hint ? `${meta.id}-hint` : undefined;
+  const props = getSelectProps(meta, { ariaAttributes: false });
+  return (
+    <div className="field">
+      <label htmlFor={meta.id}>{label}</label>
+      {hint ? <Hint id={hintId!}>{hint}</Hint> : null}
+      <select
+        {...props}
+        key={props.key}
+        aria-invalid={meta.errors?.length ? true : undefined}
+        aria-describedby={describedBy(meta, hintId)}
+      >
+        {placeholder !== undefined ? <option value="">{placeholder}</option> : null}
+        {options.map((o) => (
+          <option key={o.value} value={o.value}>
+            {o.label}
+          </option>
+        ))}
+      </select>
+      <FieldError meta={meta} />
+    </div>
+  );
+}
+
+/** One checkbox whose presence means yes ("on"). */
+export function CheckboxField({ meta, label, hint }: { meta: Meta; label: string; hint?: ReactNode }) {
+  const hintId = hint ? `${meta.id}-hint` : undefined;
+  const props = getInputProps(meta, { type: "checkbox", ariaAttributes: false });
+  return (
+    <div className="field">
+      <div className="check">
+        <input
+          {...props}
+          key={props.key}
+          aria-invalid={meta.errors?.length ? true : undefined}
+          aria-describedby={[hintId, meta.errors?.length ? meta.errorId : undefined].filter(Boolean).join(" ") || undefined}
+        />
+        <label htmlFor={meta.id}>{label}</label>
+      </div>
+      {hint ? <Hint id={hintId!}>{hint}</Hint> : null}
+      <FieldError meta={meta} />
+    </div>
+  );
+}
+
+/** A group of checkboxes with one name (the pillars): each box is named by its own label. */
+export function CheckboxGroup({
+  meta,
+  legend,
+  hint,
+  options,
+}: {
+  meta: Meta;
+  legend: string;
+  hint?: ReactNode;
+  options: { value: string; label: string }[];
+}) {
+  const hintId = hint ? `${meta.id}-hint` : undefined;
+  const initial = meta.initialValue;
+  const selected = new Set<unknown>(Array.isArray(initial) ? initial : initial ? [initial] : []);
+  return (
+    <fieldset
+      id={meta.id}
+      className="field"
+      aria-invalid={meta.errors?.length ? true : undefined}
+      aria-describedby={[hintId, meta.errors?.length ? meta.errorId : undefined].filter(Boolean).join(" ") || undefined}
+    >
+      <legend>{legend}</legend>
+      {hint ? <Hint id={hintId!}>{hint}</Hint> : null}
+      {options.map((o) => (
+        <div className="check" key={o.value}>
+          <input
+            type="checkbox"
+            id={`${meta.id}-${o.value}`}
+            name={meta.name}
+            value={o.value}
+            defaultChecked={selected.has(o.value)}
+          />
+          <label htmlFor={`${meta.id}-${o.value}`}>{o.label}</label>
+        </div>
+      ))}
+      <FieldError meta={meta} />
+    </fieldset>
+  );
+}
+
+/**
+ * The form's errors, listed at the top and linked to their fields; focused after a failed submit
+ * so that screen-reader users hear what went wrong.
+ */
+export function ErrorSummary({ form }: { form: AnyForm }) {
+  const ref = useRef<HTMLDivElement>(null);
+  const all = form.allErrors;
+  const entries = Object.entries(all).filter(([, messages]) => messages.length > 0);
+  useEffect(() => {
+    if (entries.length) ref.current?.focus();
+  }, [entries.length]);
+  if (!entries.length) return null;
+  return (
+    <div className="notice error" role="alert" tabIndex={-1} ref={ref} aria-labelledby={`${form.id}-summary`}>
+      <h2 id={`${form.id}-summary`}>Please correct the following</h2>
+      <ul>
+        {entries.map(([name, messages]) => (
+          <li key={name}>
+            {name === "" ? (
+              messages.join(" ")
+            ) : (
+              <a href={`#${form.id}-${name.replace(/\[.*$/, "")}`}>{messages.join(" ")}</a>
+            )}
+          </li>
+        ))}
+      </ul>
+    </div>
+  );
+}

@@ -1,0 +1,30 @@
+/** Audit actions in words people read. Unknown actions show as they are stored. */
+const words: Record<string, string> = {
+  "person.created": "account created",
+  "invitation.created": "invitation sent",
+  "invitation.accepted": "invitation accepted",
+  "invitation.revoked": "invitation withdrawn",
+  "password_reset.issued": "password-reset link issued",
+  "password_reset.used": "password reset with a link",
+  "person.password.changed": "password changed",
+  "person.profile.updated": "profile updated",
+  "person.deactivated": "person deactivated",
+  "person.reactivated": "person reactivated",
+  "person.voter.granted": "may now vote for their organization",
+  "person.voter.revoked": "may no longer vote for their organization",
+  "person.role.convener": "made a convener",
+  "person.role.representative": "made a representative",
+  "organization.created": "organization added",
+  "organization.updated": "organization edited",
+  "organization.status.active": "organization reinstated",
+  "organization.status.suspended": "organization suspended",
+  "organization.status.left": "organization marked as having left",
+};
+
+export function auditActionLabel(action: string): string {
+  return words[action] ?? action;
+}
+
+export function describeAuditEvent(action: string, actorName: string | null): string {
+  return `${actorName ?? "The platform"}: ${auditActionLabel(action)}`;
+}

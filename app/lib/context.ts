@@ -1,0 +1,33 @@
+import type { Database } from "../../db/client";
+import type { Env } from "../../server/env";
+import type { Logger } from "../../server/logger";
+import type { MailDelivery } from "../../server/mail";
+import type { RateLimiters } from "../../server/rate-limit";
+
+/** What the server hands every loader and action (never put in loader data). */
+export interface AppServices {
+  database: Database;
+  env: Env;
+  log: Logger;
+  mail: MailDelivery;
+  limits: RateLimiters;
+}
+
+export interface RequestContext extends AppServices {
+  requestId: string;
+  /** The client's address, as Express sees it (honours TRUST_PROXY). */
+  clientAddress: string;
+  /** The per-request nonce for scripts on signed-in pages. */
+  nonce: string;
+}
+
+declare module "@remix-run/node" {
+  // eslint-disable-next-line @typescript-eslint/no-empty-object-type -- module augmentation
+  interface AppLoadContext extends RequestContext {}
+}
+
+declare module "@remix-run/server-runtime" {
+  interface Future {
+    v3_singleFetch: true;
+  }
+}

@@ -1,0 +1,21 @@
+import type { Submission } from "@conform-to/react";
+import { data } from "@remix-run/node";
+import { UserFacingError } from "../models/auth.server";
+
+/**
+ * Turns a refusal into the form's answer: the message beside its field (or above the form), the
+ * typed values kept (never passwords), and the status that fits (400, 409, 410, 429).
+ */
+export function replyWithError<T>(submission: Submission<T>, error: unknown, hideFields: string[] = []) {
+  if (!(error instanceof UserFacingError)) throw error;
+  const reply = submission.reply({
+    hideFields,
+    ...(error.field ? { fieldErrors: { [error.field]: [error.message] } } : { formErrors: [error.message] }),
+  });
+  return data(reply, { status: error.status });
+}
+
+/** The answer to a submission that failed its schema: status 400, typed values kept. */
+export function replyInvalid<T>(submission: Submission<T>, hideFields: string[] = []) {
+  return data(submission.reply({ hideFields }), { status: 400 });
+}

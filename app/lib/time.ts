@@ -1,0 +1,14 @@
+/** Times are shown in the reader's zone, always with the zone written out. */
+export function formatInstant(value: Date | string, timeZone: string): string {
+  const date = typeof value === "string" ? new Date(value) : value;
+  return new Intl.DateTimeFormat("en-US", {
+    dateStyle: "medium",
+    timeStyle: "short",
+    timeZone,
+    timeZoneName: "short",
+  }).format(date);
+}
+
+export function timeZoneOptions(): string[] {
+  return Intl.supportedValuesOf("timeZone");
+}

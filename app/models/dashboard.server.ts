@@ -1,0 +1,27 @@
+import type { AppLoadContext } from "@remix-run/node";
+import { getCoalition } from "../../db/queries/coalition";
+import { countDashboard, listRecentActivity } from "../../db/queries/dashboard";
+import type { SessionPerson } from "../../db/queries/sessions";
+import { describeAuditEvent } from "../lib/audit-words";
+import { can } from "../lib/permissions";
+import { formatInstant } from "../lib/time";
+
+export async function readerTimeZone(context: AppLoadContext, person: Pick<SessionPerson, "timeZone">) {
+  if (person.timeZone) return person.timeZone;
+  return (await getCoalition(context.database.db))?.timeZone ?? "America/New_York";
+}
+
+export async function getDashboard(context: AppLoadContext, person: SessionPerson) {
+  const db = context.database.db;
+  const zone = await readerTimeZone(context, person);
+  const activity = await listRecentActivity(db, { personId: person.id, organizationId: person.organizationId, limit: 10 });
+  return {
+    activity: activity.map((a) => ({
+      seq: a.seq,
+      at: a.at.toISOString(),
+      when: formatInstant(a.at, zone),
+      text: describeAuditEvent(a.action, a.actorName),
+    })),
+    counts: can(person, "organization:manage") ? await countDashboard(db) : { organizations: 0, people: 0, pendingInvitations: 0 },
+  };
+}

@@ -1,0 +1,144 @@
+import type { AppLoadContext } from "@remix-run/node";
+import { recordAudit } from "../../db/queries/audit";
+import {
+  createOrganization,
+  getOrganization,
+  getOrganizationByName,
+  getOrganizationForUpdate,
+  listOrganizationsWithPeople,
+  setOrganizationStatus,
+  updateOrganization,
+  type OrganizationFields,
+} from "../../db/queries/organizations";
+import { listActivePeopleOfOrganization, listPeople } from "../../db/queries/people";
+import type { OrganizationStatus } from "../../db/schema";
+import { UserFacingError } from "./auth.server";
+
+function isUniqueViolation(error: unknown): boolean {
+  // Drizzle wraps driver errors: the PostgreSQL code is on the cause.
+  const code = (error as { code?: string; cause?: { code?: string } })?.cause?.code ?? (error as { code?: string })?.code;
+  return code === "23505";
+}
+
+export async function addOrganization(context: AppLoadContext, actorId: string, fields: OrganizationFields) {
+  const db = context.database.db;
+  try {
+    return await db.transaction(async (tx) => {
+      if (await getOrganizationByName(tx, fields.name)) {
+        throw new UserFacingError("An organization with this name already exists.", 400, "name");
+      }
+      const organization = await createOrganization(tx, fields);
+      await recordAudit(tx, {
+        actorId,
+        action: "organization.created",
+        subjectType: "organization",
+        subjectId: organization.id,
+        after: fields,
+      });
+      return organization;
+    });
+  } catch (error) {
+    if (isUniqueViolation(error)) throw new UserFacingError("An organization with this name already exists.", 400, "name");
+    throw error;
+  }
+}
+
+export async function editOrganization(context: AppLoadContext, actorId: string, id: string, fields: OrganizationFields) {
+  if (!isUuid(id)) return null;
+  const db = context.database.db;
+  try {
+    return await db.transaction(async (tx) => {
+      const before = await getOrganizationForUpdate(tx, id);
+      if (!before) return null;
+      const other = await getOrganizationByName(tx, fields.name);
+      if (other && other.id !== id) throw new UserFacingError("An organization with this name already exists.", 400, "name");
+      const after = await updateOrganization(tx, id, fields);
+      await recordAudit(tx, {
+        actorId,
+        action: "organization.updated",
+        subjectType: "organization",
+        subjectId: id,
+        before: pickFields(before),
+        after: fields,
+      });
+      return after;
+    });
+  } catch (error) {
+    if (isUniqueViolation(error)) throw new UserFacingError("An organization with this name already exists.", 400, "name");
+    throw error;
+  }
+}
+
+function pickFields(o: OrganizationFields): OrganizationFields {
+  return {
+    name: o.name,
+    shortName: o.shortName,
+    website: o.website,
+    description: o.description,
+    pillars: o.pillars,
+    votingMember: o.votingMember,
+  };
+}
+
+/**
+ * Suspends, reinstates or marks an organization as having left. Its representatives keep reading
+ * but no longer write: the permission table checks the organization's status on every request.
+ */
+export async function changeOrganizationStatus(
+  context: AppLoadContext,
+  actorId: string,
+  id: string,
+  status: OrganizationStatus,
+) {
+  if (!isUuid(id)) return null;
+  return context.database.db.transaction(async (tx) => {
+    const before = await getOrganizationForUpdate(tx, id);
+    if (!before) return null;
+    if (before.status === status) return before;
+    const after = await setOrganizationStatus(tx, id, status);
+    await recordAudit(tx, {
+      actorId,
+      action: `organization.status.${status}`,
+      subjectType: "organization",
+      subjectId: id,
+      before: { status: before.status },
+      after: { status },
+    });
+    return after;
+  });
+}
+
+export async function getOrganizationName(context: AppLoadContext, id: string | null): Promise<string | null> {
+  if (!id) return null;
+  return (await getOrganization(context.database.db, id))?.name ?? null;
+}
+
+/** Organizations with the names of their active people, for the conveners' list. */
+export async function listOrganizationsForConveners(context: AppLoadContext) {
+  const db = context.database.db;
+  const [rows, everyone] = await Promise.all([listOrganizationsWithPeople(db), listPeople(db)]);
+  return rows.map(({ organization, voterCount }) => ({
+    id: organization.id,
+    name: organization.name,
+    shortName: organization.shortName,
+    status: organization.status,
+    votingMember: organization.votingMember,
+    pillars: organization.pillars,
+    voterCount,
+    people: everyone
+      .filter((p) => p.organizationId === organization.id && p.status === "active")
+      .map((p) => ({ name: p.name, canVote: p.canVote })),
+  }));
+}
+
+export async function getOrganizationWithPeople(context: AppLoadContext, id: string) {
+  if (!isUuid(id)) return null;
+  const db = context.database.db;
+  const organization = await getOrganization(db, id);
+  if (!organization) return null;
+  return { organization, people: await listActivePeopleOfOrganization(db, id) };
+}
+
+export function isUuid(value: string): boolean {
+  return /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i.test(value);
+}

@@ -1,0 +1,90 @@
+import type { LoaderFunctionArgs, MetaFunction } from "@remix-run/node";
+import { Link, useLoaderData, useSearchParams } from "@remix-run/react";
+import { can } from "../lib/permissions";
+import { requirePerson } from "../lib/session.server";
+import { getDashboard } from "../models/dashboard.server";
+
+export async function loader({ request, context }: LoaderFunctionArgs) {
+  const person = await requirePerson(request, context);
+  return { person, dashboard: await getDashboard(context, person) };
+}
+
+export default function Dashboard() {
+  const { person, dashboard } = useLoaderData<typeof loader>();
+  const [params] = useSearchParams();
+  return (
+    <>
+      <h1>Dashboard</h1>
+      {params.get("welcome") ? (
+        <p className="notice success" role="status">
+          Welcome, {person.name}. Your account is ready.
+        </p>
+      ) : null}
+      {params.get("passwordChanged") ? (
+        <p className="notice success" role="status">
+          Your password was changed. Every other session of your account was signed out.
+        </p>
+      ) : null}
+      {person.organizationStatus && person.organizationStatus !== "active" ? (
+        <div className="notice warning" role="status">
+          <p>
+            {person.organizationName} is {person.organizationStatus === "suspended" ? "suspended" : "no longer a member"}: you
+            can read, but not draft, comment or vote.
+          </p>
+        </div>
+      ) : null}
+      <p>
+        Signed in as {person.name}
+        {person.organizationName ? ` for ${person.organizationName}` : ""}
+        {person.role === "convener" ? " (convener)" : person.canVote ? " (can vote for your organization)" : ""}.
+      </p>
+
+      <section aria-labelledby="waiting">
+        <h2 id="waiting">Rounds waiting for your organization&apos;s ballot</h2>
+        <p className="empty">
+          No consensus round is waiting for {person.organizationName ?? "your organization"}. When a convener opens a
+          round, it appears here with its deadline{person.canVote ? ", and you can cast your organization's ballot" : ""}.
+        </p>
+      </section>
+
+      <section aria-labelledby="mine">
+        <h2 id="mine">Your proposals</h2>
+        <p className="empty">
+          Proposals you draft or co-sponsor will be listed here, with their status and last change.
+        </p>
+      </section>
+
+      <section aria-labelledby="activity">
+        <h2 id="activity">Recent activity</h2>
+        {dashboard.activity.length === 0 ? (
+          <p className="empty">Changes to proposals, rounds and your organization will appear here.</p>
+        ) : (
+          <ul>
+            {dashboard.activity.map((a) => (
+              <li key={a.seq}>
+                <time dateTime={a.at}>{a.when}</time>: {a.text}
+              </li>
+            ))}
+          </ul>
+        )}
+      </section>
+
+      {can(person, "organization:manage") ? (
+        <section aria-labelledby="admin">
+          <h2 id="admin">Coalition</h2>
+          <ul>
+            <li>
+              <Link to="/app/organizations">{dashboard.counts.organizations} organizations</Link>
+            </li>
+            <li>
+              <Link to="/app/people">{dashboard.counts.people} people</Link>, {dashboard.counts.pendingInvitations} pending
+              invitations
+            </li>
+          </ul>
+        </section>
+      ) : null}
+    </>
+  );
+}
+
+export const meta: MetaFunction = () => [{ title: "Dashboard · CARE Table" }];

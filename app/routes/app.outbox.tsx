@@ -1,0 +1,55 @@
+import type { LoaderFunctionArgs, MetaFunction } from "@remix-run/node";
+import { useLoaderData } from "@remix-run/react";
+import { requirePermission } from "../lib/session.server";
+import { formatInstant } from "../lib/time";
+import { readerTimeZone } from "../models/dashboard.server";
+import { listOutboxForConveners } from "../models/outbox.server";
+
+export async function loader({ request, context }: LoaderFunctionArgs) {
+  const person = await requirePermission(request, context, "outbox:read");
+  const zone = await readerTimeZone(context, person);
+  const { mails, sends } = await listOutboxForConveners(context);
+  return { sends, mails: mails.map((m) => ({ ...m, created: formatInstant(m.createdAt, zone) })) };
+}
+
+const statusWords = {
+  kept: "Kept here (no mail server set)",
+  queued: "Waiting to be sent",
+  sent: "Sent",
+  failed: "Could not be sent",
+} as const;
+
+export default function Outbox() {
+  const { mails, sends } = useLoaderData<typeof loader>();
+  return (
+    <>
+      <h1>Outbox</h1>
+      <p>
+        Every mail the platform has sent or would send, newest first.{" "}
+        {sends
+          ? "Mail goes out through the configured mail server."
+          : "No mail server is configured (SMTP_URL), so mail is kept here only: pass links on yourself."}
+      </p>
+      {mails.length === 0 ? (
+        <p className="empty">No mail yet. Invitations, password-reset links and notices will appear here.</p>
+      ) : (
+        <ul className="plain-list">
+          {mails.map((m) => (
+            <li key={m.id} className="card">
+              <details>
+                <summary>
+                  <strong>{m.subject}</strong> to {m.toAddress}, {m.created}. {statusWords[m.status]}
+                  {m.status === "queued" && m.attempts > 0 ? ` (attempt ${m.attempts})` : ""}
+                </summary>
+                {m.lastError ? <p className="field-error">Last error: {m.lastError}</p> : null}
+                <pre className="mail-body">{m.body}</pre>
+              </details>
+            </li>
+          ))}
+        </ul>
+      )}
+    </>
+  );
+}
+
+export const meta: MetaFunction = () => [{ title: "Outbox · CARE Table" }];

@@ -1,0 +1,184 @@
+import { getFormProps, useForm } from "@conform-to/react";
+import { parseWithZod } from "@conform-to/zod/v4";
+import type { ActionFunctionArgs, LoaderFunctionArgs, MetaFunction } from "@remix-run/node";
+import { data, redirect } from "@remix-run/node";
+import { Form, Link, useActionData, useLoaderData, useSearchParams } from "@remix-run/react";
+import { z } from "zod";
+import { ErrorPage } from "../components/error-page";
+import { ErrorSummary, SelectField } from "../components/fields";
+import { replyInvalid, replyWithError } from "../lib/forms.server";
+import { requirePermission } from "../lib/session.server";
+import { uuid } from "../lib/validation";
+import { issuePasswordReset } from "../models/auth.server";
+import { listOrganizationsForConveners } from "../models/organizations.server";
+import { changePerson, getPersonDetails } from "../models/people.server";
+
+const schema = z.discriminatedUnion(
+  "intent",
+  [
+    z.object({ intent: z.literal("grant-vote") }),
+    z.object({ intent: z.literal("revoke-vote") }),
+    z.object({ intent: z.literal("deactivate") }),
+    z.object({ intent: z.literal("reactivate") }),
+    z.object({ intent: z.literal("make-convener") }),
+    z.object({ intent: z.literal("make-representative"), organizationId: uuid("Organization") }),
+    z.object({ intent: z.literal("reset-link") }),
+  ],
+  { error: "Unknown action." },
+);
+
+const notFound = () => new Response("Not found", { status: 404 });
+
+export async function loader({ request, params, context }: LoaderFunctionArgs) {
+  const viewer = await requirePermission(request, context, "person:manage");
+  const person = await getPersonDetails(context, params.id ?? "");
+  if (!person) throw notFound();
+  const organizations = (await listOrganizationsForConveners(context))
+    .filter((o) => o.status !== "left")
+    .map((o) => ({ value: o.id, label: o.name }));
+  return { person, organizations, isSelf: viewer.id === person.id };
+}
+
+const messages: Record<string, string> = {
+  "grant-vote": "They can now vote for their organization.",
+  "revoke-vote": "They can no longer vote for their organization.",
+  deactivate: "The person was deactivated and signed out everywhere.",
+  reactivate: "The person was reactivated. They can sign in again.",
+  "make-convener": "The person is now a convener.",
+  "make-representative": "The person is now a representative.",
+};
+
+export async function action({ request, params, context }: ActionFunctionArgs) {
+  const actor = await requirePermission(request, context, "person:manage");
+  const id = params.id ?? "";
+  const submission = parseWithZod(await request.formData(), { schema });
+  if (submission.status !== "success") return replyInvalid(submission);
+  const value = submission.value;
+  try {
+    if (value.intent === "reset-link") {
+      const link = await issuePasswordReset(context, id, actor);
+      if (!link) throw notFound();
+      return data({ resetLink: link });
+    }
+    const changed = await changePerson(
+      context,
+      actor.id,
+      id,
+      value.intent === "grant-vote" || value.intent === "revoke-vote"
+        ? { kind: "can-vote", canVote: value.intent === "grant-vote" }
+        : value.intent === "make-representative"
+          ? { kind: "make-representative", organizationId: value.organizationId }
+          : { kind: value.intent },
+    );
+    if (!changed) throw notFound();
+  } catch (error) {
+    if (error instanceof Response) throw error;
+    return replyWithError(submission, error);
+  }
+  return redirect(`/app/people/${id}?done=${value.intent}`);
+}
+
+function ActionButton({ intent, label, describedBy }: { intent: string; label: string; describedBy?: string }) {
+  return (
+    <Form method="post">
+      <input type="hidden" name="intent" value={intent} />
+      <button type="submit" className="secondary" aria-describedby={describedBy}>
+        {label}
+      </button>
+    </Form>
+  );
+}
+
+export default function PersonPage() {
+  const { person, organizations, isSelf } = useLoaderData<typeof loader>();
+  const lastResult = useActionData<typeof action>();
+  const [params] = useSearchParams();
+  const done = params.get("done");
+  const resetLink = lastResult && "resetLink" in lastResult ? lastResult.resetLink : null;
+  const formResult = lastResult && "status" in lastResult ? lastResult : undefined;
+  const [form, fields] = useForm<{ organizationId: string }>({ id: "person", lastResult: formResult });
+  return (
+    <>
+      <p>
+        <Link to="/app/people">← People</Link>
+      </p>
+      <h1>{person.name}</h1>
+      {done && messages[done] ? (
+        <p className="notice success" role="status">
+          {messages[done]}
+        </p>
+      ) : null}
+      {resetLink ? (
+        <div className="notice success" role="status">
+          <p>A password-reset link was mailed to {person.email}. It works once, for 2 hours. You can also give it to them:</p>
+          <p className="copyable">{resetLink}</p>
+        </div>
+      ) : null}
+      <ErrorSummary form={form} />
+      <dl className="facts">
+        <dt>Email</dt>
+        <dd>{person.email}</dd>
+        <dt>Role</dt>
+        <dd>{person.role === "convener" ? "Convener" : "Representative"}</dd>
+        <dt>Organization</dt>
+        <dd>{person.organizationName ?? "None"}</dd>
+        {person.role === "representative" ? (
+          <>
+            <dt>Can vote for the organization</dt>
+            <dd>{person.canVote ? "Yes" : "No"}</dd>
+          </>
+        ) : null}
+        <dt>Status</dt>
+        <dd>{person.status === "active" ? "Active" : "Deactivated"}</dd>
+      </dl>
+
+      <h2>Change</h2>
+      <div className="actions">
+        {person.role === "representative" && person.status === "active" ? (
+          <ActionButton
+            intent={person.canVote ? "revoke-vote" : "grant-vote"}
+            label={person.canVote ? "Stop them voting for the organization" : "Let them vote for the organization"}
+          />
+        ) : null}
+        {person.status === "active" ? <ActionButton intent="reset-link" label="Send a password-reset link" /> : null}
+        {!isSelf && person.status === "active" ? (
+          <ActionButton intent="deactivate" label="Deactivate" describedBy="deactivate-hint" />
+        ) : null}
+        {person.status === "deactivated" ? <ActionButton intent="reactivate" label="Reactivate" /> : null}
+        {person.role === "representative" && person.status === "active" ? (
+          <ActionButton intent="make-convener" label="Make convener" />
+        ) : null}
+      </div>
+      {!isSelf && person.status === "active" ? (
+        <p className="hint" id="deactivate-hint">
+          Deactivating signs them out everywhere at once; their name stays on what they wrote and on ballots they cast.
+        </p>
+      ) : null}
+      {person.role === "convener" && !isSelf ? (
+        <>
+          <h3 id="demote-heading">Make representative</h3>
+          <Form method="post" className="stack" {...getFormProps(form)} noValidate aria-labelledby="demote-heading">
+            <input type="hidden" name="intent" value="make-representative" />
+            <SelectField
+              meta={fields.organizationId}
+              label="Organization"
+              placeholder="Choose an organization"
+              options={organizations}
+            />
+            <div className="actions">
+              <button type="submit" className="secondary">
+                Make representative
+              </button>
+            </div>
+          </Form>
+        </>
+      ) : null}
+    </>
+  );
+}
+
+export const meta: MetaFunction<typeof loader> = ({ data }) => [{ title: `${data?.person.name ?? "Person"} · CARE Table` }];
+
+export function ErrorBoundary() {
+  return <ErrorPage />;
+}

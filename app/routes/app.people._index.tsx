@@ -1,0 +1,190 @@
+import { getFormProps, useForm } from "@conform-to/react";
+import { parseWithZod } from "@conform-to/zod/v4";
+import type { ActionFunctionArgs, LoaderFunctionArgs, MetaFunction } from "@remix-run/node";
+import { data } from "@remix-run/node";
+import { Form, Link, useActionData, useLoaderData } from "@remix-run/react";
+import { z } from "zod";
+import { CheckboxField, ErrorSummary, SelectField, TextField } from "../components/fields";
+import { replyInvalid, replyWithError } from "../lib/forms.server";
+import { requirePermission } from "../lib/session.server";
+import { formatInstant } from "../lib/time";
+import { checkbox, email, optionalSingleLine, uuid } from "../lib/validation";
+import { readerTimeZone } from "../models/dashboard.server";
+import { listOrganizationsForConveners } from "../models/organizations.server";
+import { cancelInvitation, inviteRepresentative, listPeopleAndInvitations } from "../models/people.server";
+
+const inviteSchema = z.object({
+  intent: z.literal("invite"),
+  email: email(),
+  name: optionalSingleLine("Name", 200),
+  organizationId: uuid("Organization"),
+  canVote: checkbox("Can vote for the organization"),
+});
+const cancelSchema = z.object({ intent: z.literal("cancel"), invitationId: uuid("Invitation") });
+
+export async function loader({ request, context }: LoaderFunctionArgs) {
+  const person = await requirePermission(request, context, "person:manage");
+  const zone = await readerTimeZone(context, person);
+  const [{ people, invitations }, organizations] = await Promise.all([
+    listPeopleAndInvitations(context),
+    listOrganizationsForConveners(context),
+  ]);
+  return {
+    people,
+    invitations: invitations.map((i) => ({ ...i, expires: formatInstant(i.expiresAt, zone) })),
+    organizations: organizations.filter((o) => o.status !== "left").map((o) => ({ value: o.id, label: o.name })),
+  };
+}
+
+export async function action({ request, context }: ActionFunctionArgs) {
+  const person = await requirePermission(request, context, "person:manage");
+  const formData = await request.formData();
+  if (formData.get("intent") === "cancel") {
+    const submission = parseWithZod(formData, { schema: cancelSchema });
+    if (submission.status !== "success") return replyInvalid(submission);
+    await cancelInvitation(context, person.id, submission.value.invitationId);
+    return data({ cancelled: true as const });
+  }
+  const submission = parseWithZod(formData, { schema: inviteSchema });
+  if (submission.status !== "success") return replyInvalid(submission);
+  try {
+    const link = await inviteRepresentative(context, person, submission.value);
+    return data({ invited: { email: submission.value.email, link } });
+  } catch (error) {
+    return replyWithError(submission, error);
+  }
+}
+
+export default function People() {
+  const { people, invitations, organizations } = useLoaderData<typeof loader>();
+  const lastResult = useActionData<typeof action>();
+  const invited = lastResult && "invited" in lastResult ? lastResult.invited : null;
+  const formResult = lastResult && "status" in lastResult ? lastResult : undefined;
+  const [form, fields] = useForm<z.input<typeof inviteSchema>>({ id: "invite", lastResult: formResult });
+  return (
+    <>
+      <h1>People</h1>
+
+      <h2 id="invite-heading">Invite a representative</h2>
+      {invited ? (
+        <div className="notice success" role="status">
+          <p>
+            An invitation was sent to <strong>{invited.email}</strong>. It is valid for 7 days. You can also give them
+            this link yourself:
+          </p>
+          <p className="copyable">{invited.link}</p>
+        </div>
+      ) : null}
+      {lastResult && "cancelled" in lastResult ? (
+        <p className="notice success" role="status">
+          The invitation was withdrawn: its link no longer works.
+        </p>
+      ) : null}
+      {organizations.length === 0 ? (
+        <p className="empty">
+          Add an organization first: <Link to="/app/organizations/new">add organization</Link>.
+        </p>
+      ) : (
+        <>
+          <ErrorSummary form={form} />
+          <Form
+            method="post"
+            className="stack"
+            {...getFormProps(form)}
+            key={invited?.link ?? "invite"}
+            noValidate
+            aria-labelledby="invite-heading"
+          >
+            <input type="hidden" name="intent" value="invite" />
+            <TextField meta={fields.email} label="Email" type="email" required />
+            <TextField meta={fields.name} label="Name" hint="Optional: filled in for them on the invitation page." />
+            <SelectField
+              meta={fields.organizationId}
+              label="Organization"
+              placeholder="Choose an organization"
+              options={organizations}
+            />
+            <CheckboxField
+              meta={fields.canVote}
+              label="Can vote for the organization"
+              hint="Voters cast the organization's one ballot in consensus rounds. An organization may have several (a voter and alternates)."
+            />
+            <div className="actions">
+              <button type="submit">Send invitation</button>
+            </div>
+          </Form>
+        </>
+      )}
+
+      <h2>Pending invitations</h2>
+      {invitations.length === 0 ? (
+        <p className="empty">No invitation is waiting to be accepted.</p>
+      ) : (
+        <div className="table-wrap">
+          <table>
+            <thead>
+              <tr>
+                <th scope="col">Email</th>
+                <th scope="col">Organization</th>
+                <th scope="col">Can vote</th>
+                <th scope="col">Expires</th>
+                <th scope="col">
+                  <span className="visually-hidden">Actions</span>
+                </th>
+              </tr>
+            </thead>
+            <tbody>
+              {invitations.map((i) => (
+                <tr key={i.id}>
+                  <td>{i.email}</td>
+                  <td>{i.organizationName}</td>
+                  <td>{i.canVote ? "Yes" : "No"}</td>
+                  <td>{i.expires}</td>
+                  <td>
+                    <Form method="post">
+                      <input type="hidden" name="intent" value="cancel" />
+                      <input type="hidden" name="invitationId" value={i.id} />
+                      <button type="submit" className="secondary" aria-label={`Withdraw the invitation to ${i.email}`}>
+                        Withdraw
+                      </button>
+                    </Form>
+                  </td>
+                </tr>
+              ))}
+            </tbody>
+          </table>
+        </div>
+      )}
+
+      <h2>Everyone</h2>
+      <div className="table-wrap">
+        <table>
+          <thead>
+            <tr>
+              <th scope="col">Name</th>
+              <th scope="col">Email</th>
+              <th scope="col">Organization</th>
+              <th scope="col">Role</th>
+              <th scope="col">Status</th>
+            </tr>
+          </thead>
+          <tbody>
+            {people.map((p) => (
+              <tr key={p.id}>
+                <th scope="row">
+                  <Link to={`/app/people/${p.id}`}>{p.name}</Link>
+                </th>
+                <td>{p.email}</td>
+                <td>{p.organizationName ?? "—"}</td>
+                <td>{p.role === "convener" ? "Convener" : p.canVote ? "Representative, voter" : "Representative"}</td>
+                <td>{p.status === "active" ? "Active" : "Deactivated"}</td>
+              </tr>
+            ))}
+          </tbody>
+        </table>
+      </div>
+    </>
+  );
+}
+
+export const meta: MetaFunction = () => [{ title: "People · CARE Table" }];

@@ -1,0 +1,132 @@
+import { getFormProps, useForm } from "@conform-to/react";
+import { parseWithZod } from "@conform-to/zod/v4";
+import type { ActionFunctionArgs, LoaderFunctionArgs, MetaFunction } from "@remix-run/node";
+import { redirect } from "@remix-run/node";
+import { Form, useActionData, useLoaderData, useSearchParams } from "@remix-run/react";
+import { z } from "zod";
+import { ErrorSummary, SelectField, TextField } from "../components/fields";
+import { replyInvalid, replyWithError } from "../lib/forms.server";
+import { requirePermission, startSession } from "../lib/session.server";
+import { timeZoneOptions } from "../lib/time";
+import { currentPassword, isValidTimeZone, password, singleLine } from "../lib/validation";
+import { readerTimeZone } from "../models/dashboard.server";
+import { changeOwnPassword, updateProfile } from "../models/people.server";
+
+const profileSchema = z.object({
+  intent: z.literal("profile"),
+  name: singleLine("Name", 200),
+  timeZone: z.preprocess(
+    (v) => (v === undefined ? "" : v),
+    z.string({ error: "Choose a time zone from the list." }).refine((v) => v === "" || isValidTimeZone(v), "Choose a time zone from the list."),
+  ),
+});
+const passwordSchema = z.object({
+  intent: z.literal("password"),
+  currentPassword: currentPassword("Current password"),
+  newPassword: password("New password"),
+});
+const schema = z.discriminatedUnion("intent", [profileSchema, passwordSchema], {
+  error: "Unknown form.",
+});
+
+export async function loader({ request, context }: LoaderFunctionArgs) {
+  const person = await requirePermission(request, context, "profile:edit");
+  return {
+    name: person.name,
+    email: person.email,
+    timeZone: person.timeZone ?? "",
+    coalitionZone: await readerTimeZone(context, { timeZone: null }),
+    zones: timeZoneOptions(),
+  };
+}
+
+export async function action({ request, context }: ActionFunctionArgs) {
+  const person = await requirePermission(request, context, "profile:edit");
+  const submission = parseWithZod(await request.formData(), { schema });
+  const secret = ["currentPassword", "newPassword"];
+  if (submission.status !== "success") return replyInvalid(submission, secret);
+  const value = submission.value;
+  try {
+    if (value.intent === "profile") {
+      await updateProfile(context, person.id, { name: value.name, timeZone: value.timeZone || null });
+      return redirect("/app/profile?saved=profile");
+    }
+    await changeOwnPassword(context, person.id, value.currentPassword, value.newPassword);
+    return startSession(context, person.id, "/app/profile?saved=password");
+  } catch (error) {
+    return replyWithError(submission, error, secret);
+  }
+}
+
+export default function Profile() {
+  const { name, email, timeZone, coalitionZone, zones } = useLoaderData<typeof loader>();
+  const lastResult = useActionData<typeof action>();
+  const [params] = useSearchParams();
+  const intent = lastResult && "initialValue" in lastResult ? lastResult.initialValue?.intent : undefined;
+  const [profileForm, profileFields] = useForm<z.input<typeof profileSchema>>({
+    id: "profile",
+    lastResult: intent === "profile" ? lastResult : undefined,
+    defaultValue: { name, timeZone },
+  });
+  const [passwordForm, passwordFields] = useForm<z.input<typeof passwordSchema>>({
+    id: "password",
+    lastResult: intent === "password" ? lastResult : undefined,
+  });
+  const saved = params.get("saved");
+  return (
+    <>
+      <h1>Your profile</h1>
+      {saved ? (
+        <p className="notice success" role="status">
+          {saved === "password"
+            ? "Your password was changed. Your other sessions were signed out."
+            : "Your profile was saved."}
+        </p>
+      ) : null}
+      <p>Email: {email}. Ask a convener if it needs to change.</p>
+
+      <h2>Name and time zone</h2>
+      <ErrorSummary form={profileForm} />
+      <Form method="post" className="stack" {...getFormProps(profileForm)} noValidate>
+        <input type="hidden" name="intent" value="profile" />
+        <TextField meta={profileFields.name} label="Name" autoComplete="name" required />
+        <SelectField
+          meta={profileFields.timeZone}
+          label="Time zone"
+          hint="Deadlines and times are shown in this zone."
+          placeholder={`The coalition's zone (${coalitionZone})`}
+          options={zones.map((z) => ({ value: z, label: z.replaceAll("_", " ") }))}
+        />
+        <div className="actions">
+          <button type="submit">Save profile</button>
+        </div>
+      </Form>
+
+      <h2>Password</h2>
+      <ErrorSummary form={passwordForm} />
+      <Form method="post" className="stack" {...getFormProps(passwordForm)} noValidate>
+        <input type="hidden" name="intent" value="password" />
+        <TextField
+          meta={passwordFields.currentPassword}
+          label="Current password"
+          type="password"
+          autoComplete="current-password"
+          required
+        />
+        <TextField
+          meta={passwordFields.newPassword}
+          label="New password"
+          type="password"
+          autoComplete="new-password"
+          hint="At least 10 characters. Your other sessions will be signed out."
+          required
+        />
+        <div className="actions">
+          <button type="submit">Change password</button>
+        </div>
+      </Form>
+    </>
+  );
+}
+
+export const meta: MetaFunction = () => [{ title: "Your profile · CARE Table" }];

@@ -1,0 +1,68 @@
+import { getFormProps, useForm } from "@conform-to/react";
+import { parseWithZod } from "@conform-to/zod/v4";
+import type { ActionFunctionArgs, LoaderFunctionArgs, MetaFunction } from "@remix-run/node";
+import { redirect } from "@remix-run/node";
+import { Form, Link, useActionData, useLoaderData } from "@remix-run/react";
+import { z } from "zod";
+import { ErrorSummary, TextField } from "../components/fields";
+import { PublicLayout } from "../components/layout";
+import { replyInvalid, replyWithError } from "../lib/forms.server";
+import { sessionCookie } from "../lib/session.server";
+import { password } from "../lib/validation";
+import { checkToken, resetPassword, resetProblem } from "../models/auth.server";
+
+const schema = z.object({ password: password("New password") });
+
+export async function loader({ params, context }: LoaderFunctionArgs) {
+  const found = await checkToken(context, params.token ?? "", "password_reset");
+  return { problem: found.state === "valid" ? null : resetProblem(found.state) };
+}
+
+export async function action({ request, params, context }: ActionFunctionArgs) {
+  const submission = parseWithZod(await request.formData(), { schema });
+  if (submission.status !== "success") return replyInvalid(submission, ["password"]);
+  try {
+    const token = await resetPassword(context, params.token ?? "", submission.value.password);
+    return redirect("/app?passwordChanged=1", { headers: { "Set-Cookie": sessionCookie(context, token) } });
+  } catch (error) {
+    return replyWithError(submission, error, ["password"]);
+  }
+}
+
+export default function ResetPassword() {
+  const { problem } = useLoaderData<typeof loader>();
+  const lastResult = useActionData<typeof action>();
+  const [form, fields] = useForm<z.input<typeof schema>>({ id: "reset-password", lastResult });
+  return (
+    <PublicLayout>
+      <h1>Choose a new password</h1>
+      {problem ? (
+        <div className="notice error" role="alert">
+          <p>{problem}</p>
+          <p>
+            <Link to="/forgot">Ask for a new link</Link>
+          </p>
+        </div>
+      ) : (
+        <>
+          <ErrorSummary form={form} />
+          <Form method="post" className="stack" {...getFormProps(form)} noValidate>
+            <TextField
+              meta={fields.password}
+              label="New password"
+              type="password"
+              autoComplete="new-password"
+              hint="At least 10 characters. Every session of your account will be signed out."
+              required
+            />
+            <div className="actions">
+              <button type="submit">Set new password</button>
+            </div>
+          </Form>
+        </>
+      )}
+    </PublicLayout>
+  );
+}
+
+export const meta: MetaFunction = () => [{ title: "Reset password · CARE Table" }, { name: "robots", content: "noindex" }];

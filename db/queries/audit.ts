@@ -1,0 +1,149 @@
+import { sha256 } from "@oslojs/crypto/sha2";
+import { encodeHexLowerCase } from "@oslojs/encoding";
+import { and, asc, desc, eq, gt, lt, sql } from "drizzle-orm";
+import { alias } from "drizzle-orm/pg-core";
+import { canonicalJson } from "../canonical-json";
+import type { Db } from "../client";
+import { auditEvents, organizations, people } from "../schema";
+
+const actor = alias(people, "actor");
+const subjectPerson = alias(people, "subject_person");
+
+/** The key of the advisory lock that orders appends to the chain. */
+const AUDIT_CHAIN_LOCK_KEY = 7_314_562_002;
+export const AUDIT_GENESIS_HASH = "0".repeat(64);
+
+export interface AuditInput {
+  actorId: string | null;
+  action: string;
+  subjectType: string;
+  subjectId?: string | null;
+  before?: unknown;
+  after?: unknown;
+}
+
+type HashedFields = {
+  at: Date;
+  actorId: string | null;
+  action: string;
+  subjectType: string;
+  subjectId: string | null;
+  before: unknown;
+  after: unknown;
+  prevHash: string;
+};
+
+export function hashAuditEvent(event: HashedFields): string {
+  const payload = canonicalJson({ ...event, at: event.at.toISOString() });
+  return encodeHexLowerCase(sha256(new TextEncoder().encode(payload)));
+}
+
+/** Values as jsonb will give them back: plain JSON, dates as ISO strings, no undefined. */
+function asStoredJson(value: unknown): unknown {
+  return value === undefined || value === null ? null : JSON.parse(JSON.stringify(value));
+}
+
+/**
+ * Appends one event to the hash chain. Runs in a (nested) transaction holding a transaction-level
+ * advisory lock, so concurrent appends are serialized and each sees the previous head; the lock
+ * is released only when the caller's outer transaction ends, with the change it records.
+ */
+export async function recordAudit(db: Db, input: AuditInput): Promise<void> {
+  await db.transaction(async (tx) => {
+    await tx.execute(sql`SELECT pg_advisory_xact_lock(${AUDIT_CHAIN_LOCK_KEY})`);
+    const [head] = await tx
+      .select({ hash: auditEvents.hash })
+      .from(auditEvents)
+      .orderBy(desc(auditEvents.seq))
+      .limit(1);
+    // Milliseconds only: what a JS Date holds, so the hash recomputes exactly from the row.
+    const at = new Date();
+    const fields: HashedFields = {
+      at,
+      actorId: input.actorId,
+      action: input.action,
+      subjectType: input.subjectType,
+      subjectId: input.subjectId ?? null,
+      before: asStoredJson(input.before),
+      after: asStoredJson(input.after),
+      prevHash: head?.hash ?? AUDIT_GENESIS_HASH,
+    };
+    await tx.insert(auditEvents).values({ ...fields, hash: hashAuditEvent(fields) });
+  });
+}
+
+export type AuditVerification =
+  | { ok: true; count: number; head: string }
+  | { ok: false; count: number; brokenSeq: number; reason: string };
+
+/** Recomputes the chain from the first event; names the first event that does not fit. */
+export async function verifyAuditChain(db: Db, batchSize = 1000): Promise<AuditVerification> {
+  let prevHash = AUDIT_GENESIS_HASH;
+  let lastSeq = 0;
+  let count = 0;
+  for (;;) {
+    const rows = await db
+      .select()
+      .from(auditEvents)
+      .where(gt(auditEvents.seq, lastSeq))
+      .orderBy(asc(auditEvents.seq))
+      .limit(batchSize);
+    if (rows.length === 0) return { ok: true, count, head: prevHash };
+    for (const row of rows) {
+      if (row.prevHash !== prevHash) {
+        return { ok: false, count, brokenSeq: row.seq, reason: "its link to the previous event does not match" };
+      }
+      const expected = hashAuditEvent({
+        at: row.at,
+        actorId: row.actorId,
+        action: row.action,
+        subjectType: row.subjectType,
+        subjectId: row.subjectId,
+        before: row.before,
+        after: row.after,
+        prevHash: row.prevHash,
+      });
+      if (expected !== row.hash) {
+        return { ok: false, count, brokenSeq: row.seq, reason: "its content does not match its hash" };
+      }
+      prevHash = row.hash;
+      lastSeq = row.seq;
+      count++;
+    }
+  }
+}
+
+/** A page of events, newest first, with the actor's name and the subject's name where known. */
+export async function listAuditEventsWithNames(db: Db, options: { limit: number; before?: number }) {
+  return db
+    .select({
+      seq: auditEvents.seq,
+      at: auditEvents.at,
+      action: auditEvents.action,
+      subjectType: auditEvents.subjectType,
+      subjectId: auditEvents.subjectId,
+      before: auditEvents.before,
+      after: auditEvents.after,
+      hash: auditEvents.hash,
+      actorName: actor.name,
+      subjectLabel: sql<string | null>`coalesce(${subjectPerson.name}, ${organizations.name})`,
+    })
+    .from(auditEvents)
+    .leftJoin(actor, eq(actor.id, auditEvents.actorId))
+    .leftJoin(
+      subjectPerson,
+      and(eq(auditEvents.subjectType, "person"), eq(sql`${subjectPerson.id}::text`, auditEvents.subjectId)),
+    )
+    .leftJoin(
+      organizations,
+      and(eq(auditEvents.subjectType, "organization"), eq(sql`${organizations.id}::text`, auditEvents.subjectId)),
+    )
+    .where(options.before ? lt(auditEvents.seq, options.before) : undefined)
+    .orderBy(desc(auditEvents.seq))
+    .limit(options.limit);
+}
+
+export async function getAuditHead(db: Db): Promise<string> {
+  const [head] = await db.select({ hash: auditEvents.hash }).from(auditEvents).orderBy(desc(auditEvents.seq)).limit(1);
+  return head?.hash ?? AUDIT_GENESIS_HASH;
+}

@@ -1,0 +1,60 @@
+import { and, desc, eq, inArray, lte, or, isNull, sql } from "drizzle-orm";
+import type { Db } from "../client";
+import { outbox, type MailStatus } from "../schema";
+
+export type OutboxMail = typeof outbox.$inferSelect;
+
+/** Puts a mail in the outbox, in the caller's transaction, so the mail exists iff the change does. */
+export async function enqueueMail(
+  db: Db,
+  mail: { to: string; subject: string; body: string },
+  status: Extract<MailStatus, "queued" | "kept">,
+) {
+  const [row] = await db
+    .insert(outbox)
+    .values({ toAddress: mail.to, subject: mail.subject, body: mail.body, status })
+    .returning();
+  return row!;
+}
+
+export async function listOutbox(db: Db, limit = 200) {
+  return db.select().from(outbox).orderBy(desc(outbox.createdAt)).limit(limit);
+}
+
+export async function getMail(db: Db, id: string) {
+  const [row] = await db.select().from(outbox).where(eq(outbox.id, id));
+  return row ?? null;
+}
+
+/**
+ * Claims mails that are due, moving their next attempt into the future first, so a second
+ * delivery loop (another process) skips them instead of sending them twice.
+ */
+export async function claimDueMails(db: Db, limit: number, leaseMs: number, now = new Date()) {
+  return db.transaction(async (tx) => {
+    const due = await tx
+      .select({ id: outbox.id })
+      .from(outbox)
+      .where(and(eq(outbox.status, "queued"), or(isNull(outbox.nextAttemptAt), lte(outbox.nextAttemptAt, now))))
+      .orderBy(outbox.createdAt)
+      .limit(limit)
+      .for("update", { skipLocked: true });
+    if (due.length === 0) return [];
+    return tx
+      .update(outbox)
+      .set({ nextAttemptAt: new Date(now.getTime() + leaseMs), attempts: sql`${outbox.attempts} + 1` })
+      .where(inArray(outbox.id, due.map((d) => d.id)))
+      .returning();
+  });
+}
+
+export async function markMailSent(db: Db, id: string, now = new Date()) {
+  await db.update(outbox).set({ status: "sent", sentAt: now, lastError: null }).where(eq(outbox.id, id));
+}
+
+export async function markMailAttemptFailed(db: Db, id: string, error: string, retryAt: Date | null) {
+  await db
+    .update(outbox)
+    .set(retryAt ? { lastError: error, nextAttemptAt: retryAt } : { status: "failed", lastError: error, nextAttemptAt: null })
+    .where(eq(outbox.id, id));
+}

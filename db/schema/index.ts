@@ -1,0 +1,6 @@
+export * from "./audit";
+export * from "./auth";
+export * from "./coalition";
+export * from "./organizations";
+export * from "./outbox";
+export * from "./people";

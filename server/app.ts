@@ -1,0 +1,75 @@
+import { createRequestHandler } from "@remix-run/express";
+import type { AppLoadContext, ServerBuild } from "@remix-run/node";
+import express from "express";
+import crypto from "node:crypto";
+import path from "node:path";
+import { pinoHttp } from "pino-http";
+import { sql } from "drizzle-orm";
+import type { AppServices } from "../app/lib/context";
+import { publicFolder } from "./paths";
+import { requireSameOrigin, securityHeaders } from "./security";
+
+/**
+ * The HTTP application: security headers, request logs, the Origin check, health checks, static
+ * files, then Remix. The collaboration WebSocket is attached to the HTTP server, not here.
+ */
+export function createApp(services: AppServices, build: ServerBuild): express.Express {
+  const { env, log, database } = services;
+  const app = express();
+  app.disable("x-powered-by");
+  app.set("trust proxy", env.TRUST_PROXY);
+
+  app.use(
+    pinoHttp({
+      logger: log,
+      genReqId: (req, res) => {
+        const id = crypto.randomUUID();
+        res.setHeader("X-Request-Id", id);
+        return id;
+      },
+      customLogLevel: (_req, res, err) => (err || res.statusCode >= 500 ? "error" : res.statusCode >= 400 ? "warn" : "info"),
+      autoLogging: { ignore: (req) => req.url === "/healthz" || req.url === "/readyz" },
+    }),
+  );
+  app.use(securityHeaders(env));
+
+  app.get("/healthz", (_req, res) => {
+    res.set("Cache-Control", "no-store").type("text/plain").send("ok");
+  });
+  app.get("/readyz", async (_req, res) => {
+    try {
+      await database.db.execute(sql`select 1`);
+      res.set("Cache-Control", "no-store").type("text/plain").send("ready");
+    } catch (error) {
+      log.error({ err: error }, "readiness check failed: database unreachable");
+      res.status(503).set("Cache-Control", "no-store").type("text/plain").send("database unreachable");
+    }
+  });
+
+  // Fingerprinted build assets never change under one name: cache them for a year.
+  app.use("/build", express.static(path.join(publicFolder, "build"), { immutable: true, maxAge: "1y", index: false }));
+  app.use(express.static(publicFolder, { maxAge: "1h", index: false }));
+
+  app.use(requireSameOrigin(env));
+  // Remix's documents carry a policy made for the page (app/entry.server.tsx): drop the default
+  // so that a response never has two.
+  app.use((_req, res, next) => {
+    res.removeHeader("Content-Security-Policy");
+    next();
+  });
+
+  app.all(
+    "*",
+    createRequestHandler({
+      build,
+      mode: env.NODE_ENV,
+      getLoadContext: (req): AppLoadContext => ({
+        ...services,
+        requestId: String(req.id),
+        clientAddress: req.ip ?? req.socket.remoteAddress ?? "unknown",
+        nonce: crypto.randomBytes(16).toString("base64"),
+      }),
+    }),
+  );
+  return app;
+}

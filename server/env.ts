@@ -1,0 +1,69 @@
+import { z } from "zod";
+
+const logLevels = ["fatal", "error", "warn", "info", "debug", "trace", "silent"] as const;
+
+const optionalUrl = (protocols: string[], what: string) =>
+  z
+    .string()
+    .trim()
+    .optional()
+    .transform((v) => (v ? v : undefined))
+    .refine((v) => v === undefined || isUrlWithProtocol(v, protocols), {
+      message: `must be a ${what} URL (${protocols.map((p) => p + "//").join(" or ")}…)`,
+    });
+
+function isUrlWithProtocol(value: string, protocols: string[]): boolean {
+  try {
+    return protocols.includes(new URL(value).protocol);
+  } catch {
+    return false;
+  }
+}
+
+const booleanFlag = z
+  .enum(["0", "1", "true", "false", ""])
+  .optional()
+  .transform((v) => v === "1" || v === "true");
+
+export const envSchema = z
+  .object({
+    NODE_ENV: z.enum(["development", "production", "test"]).default("production"),
+    PORT: z.coerce.number().int().min(0).max(65535).default(3000),
+    HOST: z.string().trim().min(1).default("0.0.0.0"),
+    DATABASE_URL: optionalUrl(["postgres:", "postgresql:"], "PostgreSQL"),
+    DATA_DIR: z.string().trim().min(1).default("./data"),
+    PUBLIC_URL: optionalUrl(["http:", "https:"], "http or https"),
+    SMTP_URL: optionalUrl(["smtp:", "smtps:"], "SMTP"),
+    MAIL_FROM: z
+      .string()
+      .trim()
+      .default("CARE Table <no-reply@localhost>")
+      .refine((v) => !/[\r\n]/.test(v), { message: "must be one line" }),
+    LOG_LEVEL: z.enum(logLevels).default("info"),
+    TRUST_PROXY: booleanFlag,
+    TEST_DATABASE_URL: optionalUrl(["postgres:", "postgresql:"], "PostgreSQL"),
+    CHROMIUM_PATH: z.string().trim().default("/usr/bin/chromium"),
+    REQUIRE_E2E: booleanFlag,
+  })
+  .transform((env) => {
+    const publicUrl = new URL(env.PUBLIC_URL ?? `http://localhost:${env.PORT}`);
+    return { ...env, PUBLIC_URL: publicUrl.origin, secure: publicUrl.protocol === "https:" };
+  });
+
+export type Env = z.output<typeof envSchema>;
+
+export class EnvError extends Error {}
+
+/**
+ * Reads and checks the environment once, at start. A missing or malformed variable stops the
+ * process with a message that names it and says what it should be.
+ */
+export function loadEnv(source: Record<string, string | undefined> = process.env): Env {
+  const result = envSchema.safeParse(source);
+  if (result.success) return result.data;
+  const lines = result.error.issues.map((issue) => {
+    const name = issue.path.join(".") || "(environment)";
+    return `  ${name}: ${issue.message}`;
+  });
+  throw new EnvError(`Invalid environment:\n${lines.join("\n")}\nSee .env.example for every variable.`);
+}
