@@ -4,3 +4,5 @@ export * from "./coalition";
 export * from "./organizations";
 export * from "./outbox";
 export * from "./people";
+export * from "./inquiries";
+export * from "./logos";
