@@ -38,12 +38,20 @@ export function multiLine(label: string, max: number, min = 1) {
     .refine((v) => !CONTROL.test(v), `${label} contains characters that are not text.`);
 }
 
+/*
+ * Optional fields: conform turns an empty field into `undefined` before the schema sees it, so
+ * optional text is `.optional()` and becomes "" afterwards.
+ */
 export function optionalMultiLine(label: string, max: number) {
-  return z.preprocess((v) => (v === undefined ? "" : v), multiLine(label, max, 0));
+  return multiLine(label, max, 0)
+    .optional()
+    .transform((v) => v ?? "");
 }
 
 export function optionalSingleLine(label: string, max: number) {
-  return z.preprocess((v) => (v === undefined ? "" : v), singleLine(label, max, 0));
+  return singleLine(label, max, 0)
+    .optional()
+    .transform((v) => v ?? "");
 }
 
 export function email(label = "Email") {
@@ -69,37 +77,32 @@ export function currentPassword(label = "Password") {
 
 /** A web address: http or https only. */
 export function optionalWebsite(label = "Website") {
-  return z.preprocess(
-    (v) => (v === undefined ? "" : v),
-    singleLine(label, 500, 0).refine((v) => {
-      if (v === "") return true;
-      try {
-        const url = new URL(v);
-        return (url.protocol === "http:" || url.protocol === "https:") && Boolean(url.hostname);
-      } catch {
-        return false;
-      }
-    }, `${label} must be a full web address starting with https:// or http://.`),
-  );
+  return optionalSingleLine(label, 500).refine((v) => {
+    if (v === "") return true;
+    try {
+      const url = new URL(v);
+      return (url.protocol === "http:" || url.protocol === "https:") && Boolean(url.hostname);
+    } catch {
+      return false;
+    }
+  }, `${label} must be a full web address starting with https:// or http://.`);
 }
 
-/** A checkbox: present ("on") means yes. */
+/** A checkbox: present ("on", which conform turns into true) means yes, absent means no. */
 export function checkbox(label: string) {
-  return z.preprocess(
-    (v) => (v === undefined ? false : v),
-    z.union([z.literal("on"), z.literal(false)], { error: `${label} must be checked or not.` }),
-  ).transform((v) => v === "on");
+  return z
+    .boolean({ error: `${label} must be checked or not.` })
+    .optional()
+    .transform((v) => v ?? false);
 }
 
 /** A set of pillar checkboxes (one name, several values); at least `min` chosen. */
 export function pillarChoice(min: number) {
-  return z.preprocess(
-    (v) => (v === undefined ? [] : Array.isArray(v) ? v : [v]),
-    z
-      .array(z.enum(pillarKeys, { error: "Choose pillars from the list." }))
-      .min(min, min === 1 ? "Choose at least one pillar." : `Choose at least ${min} pillars.`)
-      .transform((list) => [...new Set(list)]),
-  );
+  return z
+    .array(z.enum(pillarKeys, { error: "Choose pillars from the list." }), { error: "Choose pillars from the list." })
+    .optional()
+    .transform((list) => [...new Set(list ?? [])])
+    .refine((list) => list.length >= min, min === 1 ? "Choose at least one pillar." : `Choose at least ${min} pillars.`);
 }
 
 export function uuid(label: string) {

@@ -36,7 +36,7 @@ export async function startTestServer(
   const { port } = server.address() as AddressInfo;
   const url = `http://127.0.0.1:${port}`;
   const env = loadEnv({ NODE_ENV: "test", PORT: String(port), PUBLIC_URL: url, LOG_LEVEL: "silent", ...options.env });
-  const log = createLogger(options.logLevel ?? env.LOG_LEVEL);
+  const log = createLogger(options.logLevel ?? process.env.TEST_LOG_LEVEL ?? env.LOG_LEVEL);
   const mail = startMailDelivery({ db: database.db, smtpUrl: env.SMTP_URL, from: env.MAIL_FROM, log });
   const app = createApp({ database, env, log, mail, limits: createRateLimiters() }, await build);
   server.on("request", app);
