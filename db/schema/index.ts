@@ -6,3 +6,4 @@ export * from "./outbox";
 export * from "./people";
 export * from "./inquiries";
 export * from "./logos";
+export * from "./proposals";
