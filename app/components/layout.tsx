@@ -66,6 +66,9 @@ export function AppShell({ person, children }: { person: ShellPerson; children: 
                   Dashboard
                 </NavLink>
               </li>
+              <li>
+                <NavLink to="/app/proposals">Proposals</NavLink>
+              </li>
               {adminLinks
                 .filter((l) => can(person, l.action))
                 .map((l) => (
