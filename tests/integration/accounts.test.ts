@@ -387,12 +387,11 @@ describe("accounts", () => {
       ["a name on two lines", { name: "Line one\r\nLine two" }, "single line"],
     ])("answer 400 and store nothing for %s input", async (_label, fields, message) => {
       const db = server.database.db;
-      const [{ before }] = (await db.execute(sql`select count(*)::int as before from organizations`)).rows as [{ before: number }];
+      const before = await db.$count(organizations);
       const res = await admin.post("/app/organizations/new", fields as Record<string, string | string[]>);
       expect(res.status).toBe(400);
       expect(res.text).toContain(message);
-      const [{ after }] = (await db.execute(sql`select count(*)::int as after from organizations`)).rows as [{ after: number }];
-      expect(after).toBe(before);
+      expect(await db.$count(organizations)).toBe(before);
     });
 
     it("refuse a second organization with the same name", async () => {
