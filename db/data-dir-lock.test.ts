@@ -1,0 +1,57 @@
+import { spawn } from "node:child_process";
+import fs from "node:fs";
+import os from "node:os";
+import path from "node:path";
+import { afterEach, describe, expect, it } from "vitest";
+import { acquireDataDirLock, DataDirLockedError } from "./data-dir-lock";
+import { openDatabase } from "./client";
+
+const dirs: string[] = [];
+function tempDir() {
+  const dir = fs.mkdtempSync(path.join(os.tmpdir(), "care-lock-"));
+  dirs.push(dir);
+  return dir;
+}
+afterEach(() => {
+  for (const d of dirs.splice(0)) fs.rmSync(d, { recursive: true, force: true });
+});
+
+describe("the embedded database folder", () => {
+  it("belongs to one process: a second one is refused with a message that says what to do", async () => {
+    const dir = tempDir();
+    const first = await openDatabase({ dataDir: dir });
+    try {
+      await expect(openDatabase({ dataDir: dir })).rejects.toThrow(DataDirLockedError);
+      await expect(openDatabase({ dataDir: dir })).rejects.toThrow(/in use by process \d+.*stop that process first/s);
+    } finally {
+      await first.close();
+    }
+    // Released at close: the folder can be opened again, with its data.
+    const again = await openDatabase({ dataDir: dir });
+    await again.close();
+  });
+
+  it("refuses while another live process holds the lock", async () => {
+    const dir = tempDir();
+    const child = spawn(process.execPath, ["-e", "setTimeout(() => {}, 60000)"], { stdio: "ignore" });
+    try {
+      fs.writeFileSync(path.join(dir, "care-table.lock"), JSON.stringify({ pid: child.pid, host: os.hostname(), startedAt: "" }));
+      expect(() => acquireDataDirLock(dir)).toThrow(new RegExp(`in use by process ${child.pid}`));
+    } finally {
+      child.kill("SIGKILL");
+    }
+  });
+
+  it("is taken over when its owner died (kill -9)", async () => {
+    const dir = tempDir();
+    const child = spawn(process.execPath, ["-e", "setTimeout(() => {}, 60000)"], { stdio: "ignore" });
+    fs.writeFileSync(path.join(dir, "care-table.lock"), JSON.stringify({ pid: child.pid, host: os.hostname(), startedAt: "" }));
+    const exited = new Promise((resolve) => child.once("exit", resolve));
+    child.kill("SIGKILL");
+    await exited;
+    const lock = acquireDataDirLock(dir);
+    expect(JSON.parse(fs.readFileSync(lock.path, "utf8")).pid).toBe(process.pid);
+    lock.release();
+    expect(fs.existsSync(lock.path)).toBe(false);
+  });
+});
