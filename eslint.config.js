@@ -37,6 +37,7 @@ export default tseslint.config(
   {
     // db/ stands alone: it knows nothing of Remix, Express or the collaboration server.
     files: ["db/**/*.ts"],
+    ignores: ["db/**/*.test.ts"],
     rules: {
       "no-restricted-imports": [
         "error",
