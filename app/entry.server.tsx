@@ -1,7 +1,7 @@
 import { PassThrough } from "node:stream";
 import crypto from "node:crypto";
 import type { AppLoadContext, EntryContext, HandleErrorFunction } from "@remix-run/node";
-import { RemixServer } from "@remix-run/react";
+import { isRouteErrorResponse, RemixServer } from "@remix-run/react";
 import { renderToPipeableStream } from "react-dom/server";
 import { documentCsp } from "./lib/csp";
 import { NonceContext } from "./lib/nonce";
@@ -83,5 +83,7 @@ function renderDocument(element: React.ReactElement, nonce: string | undefined):
 /** Unexpected errors in loaders and actions: one log line with the request id, no stack to the page. */
 export const handleError: HandleErrorFunction = (error, { request, context }) => {
   if (request.signal.aborted) return;
+  // 4xx answers (a missing page, a refused action) are not errors of the platform.
+  if (isRouteErrorResponse(error) && error.status < 500) return;
   context.log.error({ err: error, requestId: context.requestId, url: request.url }, "unhandled error");
 };

@@ -21,8 +21,11 @@ export function ensureBuild({ quiet = false } = {}) {
   const changed = Math.max(...sources.map((s) => newest(path.join(root, s))));
   if (built !== 0 && changed <= built) return;
   if (!quiet) console.log(built === 0 ? "Building CARE Table (first start)…" : "Sources changed since the last build: building…");
+  // Always a production build: a test runner's NODE_ENV=test would otherwise compile React's
+  // development JSX, which the production server cannot run.
   const result = spawnSync("npm", ["run", "build"], {
     cwd: root,
+    env: { ...process.env, NODE_ENV: "production" },
     stdio: quiet ? ["ignore", "ignore", "inherit"] : "inherit",
   });
   if (result.status !== 0) process.exit(result.status ?? 1);

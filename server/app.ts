@@ -46,6 +46,8 @@ export function createApp(services: AppServices, build: ServerBuild): express.Ex
     }
   });
 
+  app.get("/favicon.ico", (_req, res) => res.redirect(301, "/favicon.svg"));
+
   // Fingerprinted build assets never change under one name: cache them for a year.
   app.use("/build", express.static(path.join(publicFolder, "build"), { immutable: true, maxAge: "1y", index: false }));
   app.use(express.static(publicFolder, { maxAge: "1h", index: false }));

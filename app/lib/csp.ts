@@ -2,7 +2,8 @@
 export function documentCsp(options: { nonce?: string; inlineStyles?: boolean; connectSelf?: boolean }): string {
   const script = options.nonce ? `'nonce-${options.nonce}' 'strict-dynamic'` : "'none'";
   const style = options.inlineStyles ? "'self' 'unsafe-inline'" : "'self'";
-  const connect = options.connectSelf ? "'self'" : "'none'";
+  // Pages that run scripts fetch their data from this origin (Remix navigations, WebSocket).
+  const connect = options.nonce || options.connectSelf ? "'self'" : "'none'";
   return [
     "default-src 'none'",
     `script-src ${script}`,
