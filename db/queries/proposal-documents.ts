@@ -1,0 +1,103 @@
+import { and, asc, eq, inArray, sql } from "drizzle-orm";
+import type { Db } from "../client";
+import { proposalSnapshots, proposalUpdates, proposals } from "../schema";
+
+export interface StoredDocument {
+  snapshot: Uint8Array | null;
+  updates: { id: number; update: Uint8Array }[];
+}
+
+/** The stored Yjs state of a proposal: its snapshot (if any) and the log rows after it, in order. */
+export async function readProposalDocument(db: Db, proposalId: string): Promise<StoredDocument> {
+  const [snapshot] = await db
+    .select({ state: proposalSnapshots.state })
+    .from(proposalSnapshots)
+    .where(eq(proposalSnapshots.proposalId, proposalId));
+  const updates = await db
+    .select({ id: proposalUpdates.id, update: proposalUpdates.update })
+    .from(proposalUpdates)
+    .where(eq(proposalUpdates.proposalId, proposalId))
+    .orderBy(asc(proposalUpdates.id));
+  return { snapshot: snapshot?.state ?? null, updates };
+}
+
+/** Appends updates to the log in one statement (one batch, any number of proposals). */
+export async function appendProposalUpdates(db: Db, rows: { proposalId: string; update: Uint8Array }[]): Promise<void> {
+  if (rows.length === 0) return;
+  await db.insert(proposalUpdates).values(rows);
+}
+
+/** How many log rows a proposal has not yet folded into its snapshot. */
+export async function countProposalUpdates(db: Db, proposalId: string): Promise<number> {
+  const [row] = await db
+    .select({ n: sql<number>`count(*)`.mapWith(Number) })
+    .from(proposalUpdates)
+    .where(eq(proposalUpdates.proposalId, proposalId));
+  return row?.n ?? 0;
+}
+
+/**
+ * Folds log rows into the snapshot. Must run inside a transaction: the snapshot row is locked
+ * (FOR UPDATE, created if missing) so two compactions of one proposal run one after the other,
+ * and only the rows that were read are deleted (a row committed meanwhile stays in the log).
+ * `fold` receives the old snapshot and the rows, and returns the new snapshot.
+ */
+export async function compactProposalDocument(
+  tx: Db,
+  proposalId: string,
+  fold: (snapshot: Uint8Array | null, updates: Uint8Array[]) => Uint8Array,
+): Promise<{ folded: number }> {
+  // Creating the row first gives FOR UPDATE something to lock even for a first compaction.
+  await tx
+    .insert(proposalSnapshots)
+    .values({ proposalId, state: new Uint8Array([0, 0]) })
+    .onConflictDoNothing();
+  const [current] = await tx
+    .select({ state: proposalSnapshots.state, folded: proposalSnapshots.foldedUpdates })
+    .from(proposalSnapshots)
+    .where(eq(proposalSnapshots.proposalId, proposalId))
+    .for("update");
+  const rows = await tx
+    .select({ id: proposalUpdates.id, update: proposalUpdates.update })
+    .from(proposalUpdates)
+    .where(eq(proposalUpdates.proposalId, proposalId))
+    .orderBy(asc(proposalUpdates.id));
+  if (rows.length === 0) return { folded: 0 };
+  const state = fold(current?.state ?? null, rows.map((r) => r.update));
+  await tx
+    .update(proposalSnapshots)
+    .set({ state, foldedUpdates: (current?.folded ?? 0) + rows.length, updatedAt: new Date() })
+    .where(eq(proposalSnapshots.proposalId, proposalId));
+  // Exactly the rows folded in, by id: never a range, which could catch a row committed later.
+  const ids = rows.map((r) => r.id);
+  for (let i = 0; i < ids.length; i += 5000) {
+    await tx.delete(proposalUpdates).where(and(eq(proposalUpdates.proposalId, proposalId), inArray(proposalUpdates.id, ids.slice(i, i + 5000))));
+  }
+  return { folded: rows.length };
+}
+
+export interface DerivedBody {
+  json: unknown;
+  html: string;
+  text: string;
+}
+
+/** Stores the derived ProseMirror JSON, HTML and plain text of a proposal's body. */
+export async function saveDerivedBody(db: Db, proposalId: string, body: DerivedBody, at = new Date()): Promise<void> {
+  await db
+    .update(proposals)
+    .set({ bodyJson: body.json, bodyHtml: body.html, bodyText: body.text, bodyUpdatedAt: at, updatedAt: at })
+    .where(eq(proposals.id, proposalId));
+}
+
+/** Access facts of proposals, for the collaboration server's periodic re-check. */
+export async function listProposalStatuses(db: Db, ids: string[]) {
+  if (ids.length === 0) return [];
+  return db.select({ id: proposals.id, status: proposals.status }).from(proposals).where(inArray(proposals.id, ids));
+}
+
+/** One proposal's access facts, or null when there is no such proposal. */
+export async function getProposalAccess(db: Db, id: string) {
+  const [row] = await db.select({ id: proposals.id, status: proposals.status }).from(proposals).where(eq(proposals.id, id));
+  return row ?? null;
+}

@@ -1,0 +1,131 @@
+import * as decoding from "lib0/decoding";
+import * as Y from "yjs";
+
+/**
+ * Defensive reading of what clients send. Nothing here changes a document: an update is checked
+ * against the document's state vector BEFORE it is applied, because Yjs throws on a truncated
+ * update only after it has changed the document, and silently holds back an update whose
+ * dependencies are missing (it would then leak into every later state it encodes).
+ */
+
+export type UpdateCheck = { ok: true; changes: boolean } | { ok: false; reason: string };
+
+const bad = (reason: string): UpdateCheck => ({ ok: false, reason });
+
+interface ClientRange {
+  start: number;
+  end: number;
+  structs: (Y.Item | Y.GC)[];
+}
+
+/**
+ * Checks a V1 update against `doc`: it must decode completely, have no gaps, start where the
+ * document (or the update itself) already knows each client's clock, reference only items that
+ * exist (origins, parents, deletions), and not carry subdocuments. `changes` says whether
+ * applying it would change anything (new items or new deletions).
+ */
+export function checkUpdate(update: Uint8Array, doc: Y.Doc): UpdateCheck {
+  let decoded: { structs: (Y.Item | Y.GC | Y.Skip)[]; ds: { clients: Map<number, { clock: number; len: number }[]> } };
+  try {
+    decoded = Y.decodeUpdate(update) as typeof decoded;
+  } catch {
+    return bad("undecodable update (truncated, not V1, or garbage)");
+  }
+  const store = doc.store;
+  const ranges = new Map<number, ClientRange>();
+  for (const struct of decoded.structs) {
+    if (struct instanceof Y.Skip) return bad("update with a gap (skip)");
+    const { client, clock } = struct.id;
+    if (!Number.isSafeInteger(clock) || !Number.isSafeInteger(struct.length) || struct.length <= 0) {
+      return bad("struct with an impossible clock or length");
+    }
+    const range = ranges.get(client);
+    if (!range) {
+      if (clock > Y.getState(store, client)) return bad("update depends on earlier updates the server does not have");
+      ranges.set(client, { start: clock, end: clock + struct.length, structs: [struct] });
+    } else {
+      if (clock !== range.end) return bad("structs of one client are not contiguous");
+      range.end += struct.length;
+      range.structs.push(struct);
+    }
+  }
+
+  const known = (id: Y.ID) => {
+    const range = ranges.get(id.client);
+    return id.clock < Math.max(Y.getState(store, id.client), range ? range.end : 0);
+  };
+  /** Whether the item at `id` (in the document or in this update) holds a shared type. */
+  const isType = (id: Y.ID): boolean => {
+    if (id.clock < Y.getState(store, id.client)) {
+      const struct = Y.getItem(store, id);
+      // A collected parent (GC, or a deleted type whose content was dropped) turns the new item into
+      // a GC in Yjs: harmless. Any other item is not a container.
+      return (
+        struct instanceof Y.GC ||
+        (struct instanceof Y.Item && (struct.content instanceof Y.ContentType || struct.content instanceof Y.ContentDeleted))
+      );
+    }
+    const range = ranges.get(id.client);
+    const struct = range?.structs.find((s) => s.id.clock <= id.clock && id.clock < s.id.clock + s.length);
+    return struct instanceof Y.Item && struct.content instanceof Y.ContentType;
+  };
+
+  for (const struct of decoded.structs) {
+    if (!(struct instanceof Y.Item)) continue;
+    if (struct.content instanceof Y.ContentDoc) return bad("subdocuments are not accepted");
+    if (struct.origin && !known(struct.origin)) return bad("update references an unknown item (origin)");
+    if (struct.rightOrigin && !known(struct.rightOrigin)) return bad("update references an unknown item (right origin)");
+    const parent = struct.parent as unknown;
+    if (parent instanceof Y.ID) {
+      if (!known(parent)) return bad("update references an unknown parent");
+      if (!isType(parent)) return bad("update names a parent that is not a shared type");
+    } else if (parent !== null && typeof parent !== "string") {
+      return bad("update has a malformed parent");
+    } else if (parent === null && !struct.origin && !struct.rightOrigin) {
+      return bad("item without parent or neighbours");
+    }
+  }
+
+  let changes = false;
+  for (const [client, range] of ranges) if (range.end > Y.getState(store, client)) changes = true;
+
+  for (const [client, deletions] of decoded.ds.clients) {
+    const limit = Math.max(Y.getState(store, client), ranges.get(client)?.end ?? 0);
+    for (const { clock, len } of deletions) {
+      if (!Number.isSafeInteger(clock) || !Number.isSafeInteger(len) || len <= 0) return bad("malformed deletion");
+      if (clock + len > limit) return bad("update deletes items the server does not have");
+      if (!changes && !alreadyDeleted(doc, client, clock, len)) changes = true;
+    }
+  }
+  return { ok: true, changes };
+}
+
+/** Whether every item of client in [clock, clock+len) is already deleted in the document. */
+function alreadyDeleted(doc: Y.Doc, client: number, clock: number, len: number): boolean {
+  const structs = doc.store.clients.get(client);
+  if (!structs || clock + len > Y.getState(doc.store, client)) return false;
+  let index = Y.findIndexSS(structs, clock);
+  const end = clock + len;
+  while (index < structs.length) {
+    const struct = structs[index]!;
+    if (struct.id.clock >= end) break;
+    if (!struct.deleted) return false;
+    index++;
+  }
+  return true;
+}
+
+/** Whether a state vector decodes (SyncStep1's payload). */
+export function isValidStateVector(sv: Uint8Array): boolean {
+  try {
+    const decoder = decoding.createDecoder(sv);
+    const n = decoding.readVarUint(decoder);
+    for (let i = 0; i < n; i++) {
+      decoding.readVarUint(decoder);
+      decoding.readVarUint(decoder);
+    }
+    return !decoding.hasContent(decoder);
+  } catch {
+    return false;
+  }
+}

@@ -1,0 +1,101 @@
+import type { IncomingMessage, Server } from "node:http";
+import type { Duplex } from "node:stream";
+import { WebSocketServer } from "ws";
+import type { Db } from "../../db/client";
+import { getProposalForUpdate } from "../../db/queries/proposals";
+import type { Logger } from "../logger";
+import { authenticateUpgrade, collabProposalId } from "./authenticate";
+import { CollabHub } from "./hub";
+import { defaultLimits, type CollabLimits } from "./limits";
+import { lockProposalForRound, unlockProposal } from "./lock";
+import { takeRevision } from "./revisions";
+import { ProposalStateError, type CollabService } from "./service";
+
+export interface Collaboration {
+  hub: CollabHub;
+  service: CollabService;
+  /** Handles an HTTP upgrade for `/collab/:proposalId`; returns false for any other path. */
+  handleUpgrade(request: IncomingMessage, socket: Duplex, head: Buffer): boolean;
+  /** Attaches to the HTTP server's `upgrade` event (same port and origin as the site). */
+  attach(server: Server): void;
+  /** SIGTERM: close connections, commit everything pending. */
+  stop(): Promise<void>;
+}
+
+/**
+ * The collaboration server: the y-websocket protocol (y-protocols sync and awareness) over `ws`,
+ * wired to the HTTP server's `upgrade` event. Only wiring lives here.
+ */
+export function createCollaboration(options: {
+  db: Db;
+  log: Logger;
+  publicUrl: string;
+  secure: boolean;
+  limits?: Partial<CollabLimits>;
+}): Collaboration {
+  const limits = { ...defaultLimits, ...options.limits };
+  const { db, log } = options;
+  const hub = new CollabHub(db, log, limits);
+  // maxPayload: ws closes a connection whose frame is larger (1009), before buffering it whole.
+  const wss = new WebSocketServer({ noServer: true, maxPayload: limits.maxMessageBytes, perMessageDeflate: false, clientTracking: false });
+
+  function handleUpgrade(request: IncomingMessage, socket: Duplex, head: Buffer): boolean {
+    if (collabProposalId(request.url) === undefined) return false;
+    socket.on("error", () => socket.destroy());
+    authenticateUpgrade(request, { db, publicUrl: options.publicUrl, secure: options.secure })
+      .then((result) => {
+        wss.handleUpgrade(request, socket, head, (ws) => {
+          if (!result.ok) {
+            // Refused after the upgrade, with a 44xx code: y-websocket stops retrying.
+            log.info({ code: result.code, reason: result.reason, url: request.url?.split("?")[0] }, "collab: connection refused");
+            ws.close(result.code, result.reason);
+            return;
+          }
+          void hub.accept(ws, result, request).catch((error: unknown) => {
+            log.error({ err: error }, "collab: accepting a connection failed");
+            ws.terminate();
+          });
+        });
+      })
+      .catch((error: unknown) => {
+        log.error({ err: error }, "collab: authenticating an upgrade failed");
+        socket.write("HTTP/1.1 503 Service Unavailable\r\nConnection: close\r\n\r\n");
+        socket.destroy();
+      });
+    return true;
+  }
+
+  const service: CollabService = {
+    closeConnectionsOfPerson: (personId) => hub.closeConnectionsOfPerson(personId),
+    recheckOrganization: () => hub.recheck(),
+    recheckProposal: () => hub.recheck(),
+    flushProposal: () => hub.flush(),
+    presence: (proposalId) => hub.presence(proposalId),
+    async saveRevision(input) {
+      await hub.flush();
+      return db.transaction(async (tx) => {
+        // The row lock orders revision numbers and keeps a round's lock from crossing this.
+        const proposal = await getProposalForUpdate(tx, input.proposalId);
+        if (!proposal) throw new ProposalStateError("There is no such proposal.", null);
+        return takeRevision(tx, input);
+      });
+    },
+    lockProposalForRound: (input) => lockProposalForRound(hub, db, input),
+    unlockProposal: (input) => unlockProposal(hub, db, input),
+  };
+
+  return {
+    hub,
+    service,
+    handleUpgrade,
+    attach(server) {
+      server.on("upgrade", (request: IncomingMessage, socket: Duplex, head: Buffer) => {
+        if (!handleUpgrade(request, socket, head)) {
+          socket.write("HTTP/1.1 404 Not Found\r\nConnection: close\r\n\r\n");
+          socket.destroy();
+        }
+      });
+    },
+    stop: () => hub.stop(),
+  };
+}

@@ -1,0 +1,293 @@
+import * as decoding from "lib0/decoding";
+import * as encoding from "lib0/encoding";
+import { performance } from "node:perf_hooks";
+import * as awarenessProtocol from "y-protocols/awareness";
+import * as Y from "yjs";
+import type { ProposalStatus } from "../../db/schema";
+import type { Logger } from "../logger";
+import { filterAwarenessUpdate } from "./awareness";
+import { decideAccess } from "./authenticate";
+import type { Connection } from "./connection";
+import { checkUpdate, isValidStateVector } from "./decode";
+import type { CollabLimits } from "./limits";
+import type { UpdateWriter } from "./persistence";
+import {
+  CLOSE_DOCUMENT_TOO_LARGE,
+  CLOSE_INVALID_MESSAGE,
+  CLOSE_LOAD_FAILED,
+  CLOSE_RATE_LIMITED,
+  MESSAGE_AUTH,
+  MESSAGE_AWARENESS,
+  MESSAGE_QUERY_AWARENESS,
+  MESSAGE_SYNC,
+  REFUSED_READ_ONLY,
+  SYNC_STEP1,
+  SYNC_STEP2,
+  SYNC_UPDATE,
+} from "./protocol";
+
+export interface RoomHooks {
+  writer: UpdateWriter;
+  log: Logger;
+  limits: CollabLimits;
+  /** Called when the text changed (the hub debounces the derived body). */
+  changed(room: Room): void;
+  /** Called when the in-memory document can no longer be trusted (the hub reloads it). */
+  broken(room: Room): void;
+  /** Server time from receipt of an update to its last send, for the benchmark. */
+  recordLatency?(ms: number): void;
+}
+
+function message(type: number, write: (encoder: encoding.Encoder) => void): Uint8Array {
+  const encoder = encoding.createEncoder();
+  encoding.writeVarUint(encoder, type);
+  write(encoder);
+  return encoding.toUint8Array(encoder);
+}
+
+/**
+ * One loaded proposal: its Yjs document, presence, connections, and what is committed. Every
+ * message from a connection is decoded here, defensively: an invalid one closes that connection
+ * only, and nothing reaches the document, the log or the other connections before it is checked.
+ */
+export class Room {
+  readonly connections = new Set<Connection>();
+  readonly awareness: awarenessProtocol.Awareness;
+  /** Which connection owns each awareness client id. */
+  private readonly awarenessOwners = new Map<number, Connection>();
+  /** State vector of what is committed to the database (sent to clients that ask). */
+  committedSv: Uint8Array;
+  /** Updates applied in memory and not yet committed. */
+  pending = 0;
+  /** Log rows not folded into the snapshot (compaction threshold). */
+  logRows: number;
+  bytes: number;
+  status: ProposalStatus;
+  /** Locked for a round: every connection read-only whatever the database says yet. */
+  locked = false;
+  isBroken = false;
+  unloadTimer: NodeJS.Timeout | null = null;
+  deriveTimer: NodeJS.Timeout | null = null;
+  unloading: Promise<void> | null = null;
+  compacting = false;
+
+  constructor(
+    readonly proposalId: string,
+    readonly doc: Y.Doc,
+    loaded: { bytes: number; logRows: number; status: ProposalStatus },
+    private readonly hooks: RoomHooks,
+  ) {
+    this.bytes = loaded.bytes;
+    this.logRows = loaded.logRows;
+    this.status = loaded.status;
+    this.committedSv = Y.encodeStateVector(doc);
+    this.awareness = new awarenessProtocol.Awareness(doc);
+    this.awareness.setLocalState(null);
+    this.awareness.on(
+      "update",
+      ({ added, updated, removed }: { added: number[]; updated: number[]; removed: number[] }, origin: unknown) => {
+        const changed = [...added, ...updated, ...removed];
+        if (changed.length === 0) return;
+        const update = message(MESSAGE_AWARENESS, (e) =>
+          encoding.writeVarUint8Array(e, awarenessProtocol.encodeAwarenessUpdate(this.awareness, changed)),
+        );
+        for (const c of this.connections) if (c !== origin) c.send(update);
+      },
+    );
+  }
+
+  /** Recomputes a connection's access from its actor, the proposal's status and the lock. */
+  refreshAccess(connection: Connection, force = false) {
+    connection.setAccess(decideAccess(connection.actor, this.status, this.locked), force);
+  }
+
+  /** Starts the protocol with a new connection: server's SyncStep1, then current presence. */
+  add(connection: Connection) {
+    this.connections.add(connection);
+    this.refreshAccess(connection, true);
+    connection.send(message(MESSAGE_SYNC, (e) => {
+      encoding.writeVarUint(e, SYNC_STEP1);
+      encoding.writeVarUint8Array(e, Y.encodeStateVector(this.doc));
+    }));
+    const states = [...this.awareness.getStates().keys()];
+    if (states.length > 0) {
+      connection.send(message(MESSAGE_AWARENESS, (e) =>
+        encoding.writeVarUint8Array(e, awarenessProtocol.encodeAwarenessUpdate(this.awareness, states)),
+      ));
+    }
+  }
+
+  remove(connection: Connection) {
+    if (!this.connections.delete(connection)) return;
+    const mine = [...connection.clientIds].filter((id) => this.awarenessOwners.get(id) === connection);
+    for (const id of mine) this.awarenessOwners.delete(id);
+    if (mine.length > 0) awarenessProtocol.removeAwarenessStates(this.awareness, mine, null);
+  }
+
+  private invalid(connection: Connection, reason: string) {
+    // One line per bad connection; the connection is closed and nothing else is touched.
+    this.hooks.log.warn(
+      { proposalId: this.proposalId, personId: connection.personId, address: connection.address, reason },
+      "collab: invalid message; connection closed",
+    );
+    connection.close(CLOSE_INVALID_MESSAGE, "invalid message");
+  }
+
+  handleMessage(connection: Connection, data: Uint8Array, receivedAt = performance.now()) {
+    if (connection.closed || this.isBroken) return;
+    // Rate limit first: a flood costs no decoding. Closing with a transient code lets an honest
+    // client reconnect after backoff.
+    if (!connection.bucket.take()) {
+      this.hooks.log.warn({ proposalId: this.proposalId, personId: connection.personId }, "collab: too many messages; connection closed");
+      connection.close(CLOSE_RATE_LIMITED, "too many messages");
+      return;
+    }
+    const decoder = decoding.createDecoder(data);
+    let type: number;
+    try {
+      type = decoding.readVarUint(decoder);
+    } catch {
+      return this.invalid(connection, "truncated message type");
+    }
+    switch (type) {
+      case MESSAGE_SYNC: {
+        let sub: number;
+        let payload: Uint8Array;
+        try {
+          sub = decoding.readVarUint(decoder);
+          payload = decoding.readVarUint8Array(decoder);
+        } catch {
+          return this.invalid(connection, "truncated sync message");
+        }
+        if (decoding.hasContent(decoder)) return this.invalid(connection, "sync message with trailing bytes");
+        if (sub === SYNC_STEP1) {
+          if (!isValidStateVector(payload)) return this.invalid(connection, "malformed state vector");
+          // Answer SyncStep1 with SyncStep2, or the client never counts as synced.
+          connection.send(message(MESSAGE_SYNC, (e) => {
+            encoding.writeVarUint(e, SYNC_STEP2);
+            encoding.writeVarUint8Array(e, Y.encodeStateAsUpdate(this.doc, payload));
+          }));
+          return;
+        }
+        if (sub === SYNC_STEP2 || sub === SYNC_UPDATE) return this.receiveUpdate(connection, payload, receivedAt);
+        return this.invalid(connection, `unknown sync message ${sub}`);
+      }
+      case MESSAGE_AWARENESS: {
+        let payload: Uint8Array;
+        try {
+          payload = decoding.readVarUint8Array(decoder);
+        } catch {
+          return this.invalid(connection, "truncated awareness message");
+        }
+        if (decoding.hasContent(decoder)) return this.invalid(connection, "awareness message with trailing bytes");
+        return this.receiveAwareness(connection, payload);
+      }
+      case MESSAGE_QUERY_AWARENESS: {
+        if (decoding.hasContent(decoder)) return this.invalid(connection, "query-awareness message with trailing bytes");
+        const states = [...this.awareness.getStates().keys()];
+        connection.send(message(MESSAGE_AWARENESS, (e) =>
+          encoding.writeVarUint8Array(e, awarenessProtocol.encodeAwarenessUpdate(this.awareness, states)),
+        ));
+        return;
+      }
+      default:
+        return this.invalid(connection, `unknown message type ${type}`);
+    }
+  }
+
+  private receiveUpdate(connection: Connection, update: Uint8Array, receivedAt: number) {
+    connection.received++;
+    const seq = connection.received;
+    const check = checkUpdate(update, this.doc);
+    if (!check.ok) return this.invalid(connection, check.reason);
+    if (!check.changes) {
+      // Nothing new (a SyncStep2 after a reconnect, an echo): committed as soon as everything
+      // before it from this connection is.
+      if (connection.pendingSeqs.length === 0) connection.sendCommitted(this.committedSv);
+      return;
+    }
+    if (connection.access.readOnly) {
+      // Refused, and the author is told (the standard auth message, which stock clients log).
+      // The refused message stays "pending" for ever, so the client never shows it as saved.
+      connection.pendingSeqs.push(seq);
+      this.hooks.log.info({ proposalId: this.proposalId, personId: connection.personId }, "collab: edit refused (read-only)");
+      connection.send(message(MESSAGE_AUTH, (e) => {
+        encoding.writeVarUint(e, 0);
+        encoding.writeVarString(e, `${REFUSED_READ_ONLY}. ${connection.access.reason}`);
+      }));
+      return;
+    }
+    if (this.bytes + update.byteLength > this.hooks.limits.maxDocumentBytes) {
+      this.hooks.log.warn({ proposalId: this.proposalId, personId: connection.personId }, "collab: document size limit reached");
+      connection.close(CLOSE_DOCUMENT_TOO_LARGE, "document too large");
+      return;
+    }
+    try {
+      Y.applyUpdate(this.doc, update, connection);
+    } catch (error) {
+      this.hooks.log.error({ err: error, proposalId: this.proposalId }, "collab: a checked update failed to apply");
+      return this.markBroken(connection);
+    }
+    if (this.doc.store.pendingStructs || this.doc.store.pendingDs) {
+      this.hooks.log.error({ proposalId: this.proposalId }, "collab: a checked update left missing dependencies");
+      return this.markBroken(connection);
+    }
+    this.bytes += update.byteLength;
+    const svAfter = Y.encodeStateVector(this.doc);
+    connection.pendingSeqs.push(seq);
+    this.pending++;
+    // Log order = application order, so "committed through this entry" means the document as it
+    // was right after it was applied: that state vector is what clients are told.
+    this.hooks.writer.enqueue(this.proposalId, update, () => {
+      this.committedSv = svAfter;
+      this.pending--;
+      this.logRows++;
+      connection.pendingSeqs.shift();
+    });
+    const broadcast = message(MESSAGE_SYNC, (e) => {
+      encoding.writeVarUint(e, SYNC_UPDATE);
+      encoding.writeVarUint8Array(e, update);
+    });
+    for (const c of this.connections) if (c !== connection) c.send(broadcast);
+    this.hooks.recordLatency?.(performance.now() - receivedAt);
+    this.hooks.changed(this);
+  }
+
+  /** After a batch commit: every connection that asked learns the committed state. */
+  afterCommit() {
+    for (const c of this.connections) c.sendCommitted(this.committedSv);
+  }
+
+  private receiveAwareness(connection: Connection, payload: Uint8Array) {
+    const result = filterAwarenessUpdate(payload, {
+      identity: connection.identity,
+      owner: connection,
+      ownerOf: (id) => {
+        const owner = this.awarenessOwners.get(id);
+        // The same person reconnecting (a new socket before the old one timed out) takes over.
+        return owner && owner !== connection && owner.personId === connection.personId ? undefined : owner;
+      },
+      maxStateBytes: this.hooks.limits.maxAwarenessStateBytes,
+      maxClientsPerConnection: this.hooks.limits.maxAwarenessClientsPerConnection,
+    });
+    if (!result.ok) return this.invalid(connection, result.reason);
+    // Over the presence rate the message is dropped, not the connection: presence is lossy.
+    if (!result.update || !connection.awarenessBucket.take()) return;
+    for (const id of connection.clientIds) if (!this.awarenessOwners.has(id) || this.awarenessOwners.get(id)!.personId === connection.personId) this.awarenessOwners.set(id, connection);
+    awarenessProtocol.applyAwarenessUpdate(this.awareness, result.update, connection);
+  }
+
+  private markBroken(connection: Connection) {
+    connection.close(CLOSE_INVALID_MESSAGE, "invalid message");
+    this.isBroken = true;
+    for (const c of this.connections) c.close(CLOSE_LOAD_FAILED, "reloading the document");
+    this.hooks.broken(this);
+  }
+
+  destroy() {
+    if (this.unloadTimer) clearTimeout(this.unloadTimer);
+    if (this.deriveTimer) clearTimeout(this.deriveTimer);
+    this.awareness.destroy();
+    this.doc.destroy();
+  }
+}
