@@ -3,6 +3,7 @@ import http from "node:http";
 import { pathToFileURL } from "node:url";
 import { issueSetupToken } from "../db/queries/setup";
 import { createApp } from "./app";
+import { createCollaboration } from "./collab/index";
 import { prepareDatabase } from "./boot";
 import { EnvError, loadEnv } from "./env";
 import { createLogger } from "./logger";
@@ -27,8 +28,10 @@ async function main() {
 
   const mail = startMailDelivery({ db: database.db, smtpUrl: env.SMTP_URL, from: env.MAIL_FROM, log });
   const build = (await import(pathToFileURL(remixBuildPath).href)) as ServerBuild;
-  const app = createApp({ database, env, log, mail, limits: createRateLimiters() }, build);
+  const collab = createCollaboration({ db: database.db, log, publicUrl: env.PUBLIC_URL, secure: env.secure });
+  const app = createApp({ database, env, log, mail, limits: createRateLimiters(), collab: collab.service }, build);
   const server = http.createServer(app);
+  collab.attach(server);
 
   await new Promise<void>((resolve, reject) => {
     server.once("error", reject);
@@ -57,6 +60,8 @@ async function main() {
     }, 20_000);
     forceExit.unref();
     server.closeIdleConnections();
+    // Collaboration first: connections closed, every pending update committed before the pool ends.
+    await collab.stop();
     await new Promise<void>((resolve) => server.close(() => resolve()));
     await mail.stop();
     await database.close();

@@ -1,4 +1,5 @@
 import type { Database } from "../../db/client";
+import type { CollabService } from "../../server/collab/service";
 import type { Env } from "../../server/env";
 import type { Logger } from "../../server/logger";
 import type { MailDelivery } from "../../server/mail";
@@ -11,6 +12,8 @@ export interface AppServices {
   log: Logger;
   mail: MailDelivery;
   limits: RateLimiters;
+  /** The collaboration server: live connections, revisions, round locks. */
+  collab: CollabService;
 }
 
 export interface RequestContext extends AppServices {

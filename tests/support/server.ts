@@ -4,6 +4,8 @@ import type { AddressInfo } from "node:net";
 import { pathToFileURL } from "node:url";
 import type { Database } from "../../db/client";
 import { createApp } from "../../server/app";
+import { createCollaboration, type Collaboration } from "../../server/collab/index";
+import type { CollabLimits } from "../../server/collab/limits";
 import { loadEnv, type Env } from "../../server/env";
 import { createLogger } from "../../server/logger";
 import { startMailDelivery, type MailDelivery } from "../../server/mail";
@@ -17,6 +19,7 @@ export interface TestServer {
   env: Env;
   database: Database;
   mail: MailDelivery;
+  collab: Collaboration;
   close(): Promise<void>;
 }
 
@@ -27,7 +30,7 @@ let build: Promise<ServerBuild> | undefined;
  * test database. PUBLIC_URL is the server's own address, so Origin checks behave as in production.
  */
 export async function startTestServer(
-  options: { database?: Database; env?: Record<string, string>; logLevel?: string } = {},
+  options: { database?: Database; env?: Record<string, string>; logLevel?: string; collabLimits?: Partial<CollabLimits> } = {},
 ): Promise<TestServer> {
   build ??= import(pathToFileURL(remixBuildPath).href) as Promise<ServerBuild>;
   const database = options.database ?? (await createTestDatabase());
@@ -38,15 +41,19 @@ export async function startTestServer(
   const env = loadEnv({ NODE_ENV: "test", PORT: String(port), PUBLIC_URL: url, LOG_LEVEL: "silent", ...options.env });
   const log = createLogger(options.logLevel ?? process.env.TEST_LOG_LEVEL ?? env.LOG_LEVEL);
   const mail = startMailDelivery({ db: database.db, smtpUrl: env.SMTP_URL, from: env.MAIL_FROM, log });
-  const app = createApp({ database, env, log, mail, limits: createRateLimiters() }, await build);
+  const collab = createCollaboration({ db: database.db, log, publicUrl: env.PUBLIC_URL, secure: env.secure, limits: options.collabLimits });
+  const app = createApp({ database, env, log, mail, limits: createRateLimiters(), collab: collab.service }, await build);
   server.on("request", app);
+  collab.attach(server);
   return {
     url,
     origin: url,
     env,
     database,
     mail,
+    collab,
     async close() {
+      await collab.stop();
       server.closeAllConnections();
       await new Promise<void>((resolve) => server.close(() => resolve()));
       await mail.stop();
