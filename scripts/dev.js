@@ -1,0 +1,38 @@
+// `npm run dev`: rebuilds the Remix app and the server bundle on every change and restarts the
+// server (node --watch), in development mode. Stop with Ctrl+C.
+import { spawn } from "node:child_process";
+import { context } from "esbuild";
+import path from "node:path";
+
+const root = path.resolve(import.meta.dirname, "..");
+const env = { ...process.env, NODE_ENV: "development" };
+const children = [];
+
+const serverBundle = await context({
+  entryPoints: { index: "server/index.ts", cli: "server/cli.ts" },
+  outdir: "build/server",
+  bundle: true,
+  platform: "node",
+  format: "esm",
+  target: "node20",
+  packages: "external",
+  sourcemap: true,
+  logLevel: "info",
+});
+await serverBundle.rebuild();
+await serverBundle.watch();
+
+const remix = spawn("npx", ["remix", "watch"], { cwd: root, env, stdio: "inherit" });
+children.push(remix);
+// The Remix watcher writes its first build before the server needs it.
+await new Promise((resolve) => setTimeout(resolve, 3000));
+children.push(
+  spawn(process.execPath, ["--watch-path=build", "--enable-source-maps", "build/server/index.js"], { cwd: root, env, stdio: "inherit" }),
+);
+
+function stop() {
+  for (const child of children) child.kill("SIGTERM");
+  void serverBundle.dispose().then(() => process.exit(0));
+}
+process.on("SIGINT", stop);
+process.on("SIGTERM", stop);
