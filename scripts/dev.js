@@ -2,6 +2,7 @@
 // server (node --watch), in development mode. Stop with Ctrl+C.
 import { spawn } from "node:child_process";
 import { context } from "esbuild";
+import fs from "node:fs";
 import path from "node:path";
 
 const root = path.resolve(import.meta.dirname, "..");
@@ -20,6 +21,7 @@ const serverBundle = await context({
   logLevel: "info",
 });
 await serverBundle.rebuild();
+fs.writeFileSync(path.join(root, "build/build-mode.txt"), "development\n");
 await serverBundle.watch();
 
 const remix = spawn("npx", ["remix", "watch"], { cwd: root, env, stdio: "inherit" });

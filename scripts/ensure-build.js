@@ -19,7 +19,8 @@ function newest(target) {
 export function ensureBuild({ quiet = false } = {}) {
   const built = Math.min(...outputs.map((f) => fs.statSync(f, { throwIfNoEntry: false })?.mtimeMs ?? 0));
   const changed = Math.max(...sources.map((s) => newest(path.join(root, s))));
-  if (built !== 0 && changed <= built) return;
+  const mode = fs.readFileSync(path.join(root, "build/build-mode.txt"), { encoding: "utf8", flag: "a+" }).trim();
+  if (built !== 0 && changed <= built && mode === "production") return;
   if (!quiet) console.log(built === 0 ? "Building CARE Table (first start)…" : "Sources changed since the last build: building…");
   // Always a production build: a test runner's NODE_ENV=test would otherwise compile React's
   // development JSX, which the production server cannot run.
