@@ -19,7 +19,8 @@ function newest(target) {
 export function ensureBuild({ quiet = false } = {}) {
   const built = Math.min(...outputs.map((f) => fs.statSync(f, { throwIfNoEntry: false })?.mtimeMs ?? 0));
   const changed = Math.max(...sources.map((s) => newest(path.join(root, s))));
-  const mode = fs.readFileSync(path.join(root, "build/build-mode.txt"), { encoding: "utf8", flag: "a+" }).trim();
+  const modeFile = path.join(root, "build/build-mode.txt");
+  const mode = fs.existsSync(modeFile) ? fs.readFileSync(modeFile, "utf8").trim() : "";
   if (built !== 0 && changed <= built && mode === "production") return;
   if (!quiet) console.log(built === 0 ? "Building CARE Table (first start)…" : "Sources changed since the last build: building…");
   // Always a production build: a test runner's NODE_ENV=test would otherwise compile React's
