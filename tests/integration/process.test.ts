@@ -9,7 +9,7 @@ import { startServerProcess, temporaryDataDir } from "../support/process";
 const cli = (dataDir: string, ...args: string[]) =>
   spawnSync(process.execPath, [path.join(projectRoot, "build/server/cli.js"), ...args], {
     cwd: projectRoot,
-    env: { PATH: process.env.PATH ?? "", DATA_DIR: dataDir, LOG_LEVEL: "silent" },
+    env: { PATH: process.env.PATH ?? "", NODE_ENV: "production", DATA_DIR: dataDir, LOG_LEVEL: "silent" },
     encoding: "utf8",
   });
 
