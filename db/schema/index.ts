@@ -7,3 +7,4 @@ export * from "./people";
 export * from "./inquiries";
 export * from "./logos";
 export * from "./proposals";
+export * from "./rounds";
