@@ -91,7 +91,7 @@ export async function changeOrganizationStatus(
   status: OrganizationStatus,
 ) {
   if (!isUuid(id)) return null;
-  return context.database.db.transaction(async (tx) => {
+  const changed = await context.database.db.transaction(async (tx) => {
     const before = await getOrganizationForUpdate(tx, id);
     if (!before) return null;
     if (before.status === status) return before;
@@ -106,6 +106,9 @@ export async function changeOrganizationStatus(
     });
     return after;
   });
+  // Its representatives' live editor connections turn read-only (or writable again) at once.
+  if (changed) await context.collab.recheckOrganization(id);
+  return changed;
 }
 
 export async function getOrganizationName(context: AppLoadContext, id: string | null): Promise<string | null> {

@@ -97,7 +97,7 @@ type PersonChange =
  */
 export async function changePerson(context: AppLoadContext, actorId: string, personId: string, change: PersonChange) {
   if (!isUuid(personId)) return null;
-  return context.database.db.transaction(async (tx) => {
+  const after = await context.database.db.transaction(async (tx) => {
     const before = await getPersonForUpdate(tx, personId);
     if (!before) return null;
     if (personId === actorId && (change.kind === "deactivate" || change.kind === "make-representative")) {
@@ -143,6 +143,10 @@ export async function changePerson(context: AppLoadContext, actorId: string, per
     });
     return after;
   });
+  // Live editor connections follow the person: closed at deactivation, re-checked otherwise.
+  if (after && change.kind === "deactivate") context.collab.closeConnectionsOfPerson(personId);
+  else if (after) await context.collab.recheckOrganization(after.organizationId ?? "");
+  return after;
 }
 
 export async function updateProfile(
