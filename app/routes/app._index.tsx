@@ -3,14 +3,16 @@ import { Link, useLoaderData, useSearchParams } from "@remix-run/react";
 import { can } from "../lib/permissions";
 import { requirePerson } from "../lib/session.server";
 import { getDashboard } from "../models/dashboard.server";
+import { listMyProposals, statusLabels } from "../models/proposals.server";
 
 export async function loader({ request, context }: LoaderFunctionArgs) {
   const person = await requirePerson(request, context);
-  return { person, dashboard: await getDashboard(context, person) };
+  const [dashboard, proposals] = await Promise.all([getDashboard(context, person), listMyProposals(context, person)]);
+  return { person, dashboard, proposals, statusLabels };
 }
 
 export default function Dashboard() {
-  const { person, dashboard } = useLoaderData<typeof loader>();
+  const { person, dashboard, proposals, statusLabels } = useLoaderData<typeof loader>();
   const [params] = useSearchParams();
   return (
     <>
@@ -49,9 +51,21 @@ export default function Dashboard() {
 
       <section aria-labelledby="mine">
         <h2 id="mine">Your proposals</h2>
-        <p className="empty">
-          Proposals you draft or co-sponsor will be listed here, with their status and last change.
-        </p>
+        {proposals.length === 0 ? (
+          <p className="empty">
+            Proposals you draft or co-sponsor will be listed here, with their status and last change.{" "}
+            <Link to="/app/proposals">See all proposals</Link>.
+          </p>
+        ) : (
+          <ul>
+            {proposals.map((p) => (
+              <li key={p.id}>
+                <Link to={`/app/proposals/${p.id}`}>{p.title}</Link>: {statusLabels[p.status]}, led by{" "}
+                {p.leadOrganizationName}, last change <time dateTime={p.updatedAt}>{p.lastChange}</time>
+              </li>
+            ))}
+          </ul>
+        )}
       </section>
 
       <section aria-labelledby="activity">

@@ -28,6 +28,11 @@ const sanitizeOptions: sanitizeHtml.IOptions = {
   },
 };
 
+/** The allow-list alone (for HTML read back from storage). */
+export function sanitizeBodyHtml(html: string): string {
+  return sanitizeHtml(html, sanitizeOptions);
+}
+
 /** Sanitized HTML for a ProseMirror JSON document of the proposal schema. */
 export function renderBodyHtml(json: JSONContent): string {
   let html: string;

@@ -1,0 +1,348 @@
+import { getFormProps, useForm } from "@conform-to/react";
+import { parseWithZod } from "@conform-to/zod/v4";
+import type { ActionFunctionArgs, LinksFunction, LoaderFunctionArgs, MetaFunction } from "@remix-run/node";
+import { data } from "@remix-run/node";
+import { Form, Link, useActionData, useLoaderData, useSearchParams } from "@remix-run/react";
+import { lazy, Suspense, useSyncExternalStore } from "react";
+import { ErrorSummary, TextAreaField, TextField } from "../components/fields";
+import { ProposalDetailsForm } from "../components/proposal-details-form";
+import { replyInvalid, replyWithError } from "../lib/forms.server";
+import { pillarNames } from "../lib/pillars";
+import type { RouteHandle } from "../lib/route-handle";
+import { requirePermission } from "../lib/session.server";
+import {
+  changeProposalDetails,
+  getProposalPage,
+  hideProposalComment,
+  listOrganizationChoices,
+  postComment,
+  reviseComment,
+  saveVersion,
+} from "../models/proposals.server";
+import { commentSchema, editCommentSchema, hideCommentSchema, proposalDetailsSchema, saveVersionSchema } from "../schemas/proposal";
+import proposalStyles from "../styles/proposals.css";
+
+// Only this page loads the editor's code, after hydration (the server renders the stored HTML).
+const ProposalEditor = lazy(() => import("../components/proposal-editor.client"));
+
+/** Carets write inline styles; the page talks to the collaboration WebSocket on this origin. */
+export const handle: RouteHandle = { hydrate: true, inlineStyles: true, connect: true };
+
+export const links: LinksFunction = () => [{ rel: "stylesheet", href: proposalStyles }];
+
+export async function loader({ request, context, params }: LoaderFunctionArgs) {
+  const person = await requirePermission(request, context, "proposal:read");
+  const page = await getProposalPage(context, person, params.id ?? "");
+  if (!page) throw new Response("Not found", { status: 404 });
+  const organizations = page.canEdit ? await listOrganizationChoices(context) : [];
+  return { ...page, organizations };
+}
+
+export async function action({ request, context, params }: ActionFunctionArgs) {
+  const person = await requirePermission(request, context, "proposal:read");
+  const id = params.id ?? "";
+  const formData = await request.formData();
+  const intent = formData.get("intent");
+  const notFound = () => {
+    throw new Response("Not found", { status: 404 });
+  };
+  if (intent === "save-version") {
+    const submission = parseWithZod(formData, { schema: saveVersionSchema });
+    if (submission.status !== "success") return replyInvalid(submission);
+    try {
+      const revision = await saveVersion(context, person, id, submission.value.label);
+      if (!revision) return notFound();
+      return data({ saved: { number: revision.number, label: revision.label } });
+    } catch (error) {
+      return replyWithError(submission, error);
+    }
+  }
+  if (intent === "comment") {
+    const submission = parseWithZod(formData, { schema: commentSchema });
+    if (submission.status !== "success") return replyInvalid(submission);
+    try {
+      if (!(await postComment(context, person, id, submission.value.body))) return notFound();
+      return data({ commented: true as const });
+    } catch (error) {
+      return replyWithError(submission, error);
+    }
+  }
+  if (intent === "edit-comment") {
+    const submission = parseWithZod(formData, { schema: editCommentSchema });
+    if (submission.status !== "success") return replyInvalid(submission);
+    try {
+      if (!(await reviseComment(context, person, id, submission.value.commentId, submission.value.body))) return notFound();
+      return data({ commentEdited: true as const });
+    } catch (error) {
+      return replyWithError(submission, error);
+    }
+  }
+  if (intent === "hide-comment") {
+    const submission = parseWithZod(formData, { schema: hideCommentSchema });
+    if (submission.status !== "success") return replyInvalid(submission);
+    try {
+      if (!(await hideProposalComment(context, person, id, submission.value.commentId, submission.value.reason))) return notFound();
+      return data({ commentHidden: true as const });
+    } catch (error) {
+      return replyWithError(submission, error);
+    }
+  }
+  const submission = parseWithZod(formData, { schema: proposalDetailsSchema });
+  if (submission.status !== "success") return replyInvalid(submission);
+  try {
+    const result = await changeProposalDetails(context, person, id, submission.value);
+    if (!result) return notFound();
+    return data({ detailsSaved: result.changed });
+  } catch (error) {
+    return replyWithError(submission, error);
+  }
+}
+
+const noSubscription = () => () => {};
+
+/** False while rendering on the server and hydrating; true once the page runs in the browser. */
+function useHydrated() {
+  return useSyncExternalStore(
+    noSubscription,
+    () => true,
+    () => false,
+  );
+}
+
+export default function ProposalPage() {
+  const page = useLoaderData<typeof loader>();
+  const result = useActionData<typeof action>();
+  const [params] = useSearchParams();
+  const hydrated = useHydrated();
+  const { proposal } = page;
+  const formResult = result && "status" in result ? result : undefined;
+  const staticBody = (
+    <div
+      className="proposal-body editor-frame"
+      role="textbox"
+      aria-label="Proposal text"
+      aria-multiline="true"
+      aria-readonly="true"
+      tabIndex={0}
+      // Sanitized by the allow-list when derived and again when read (models/proposals.server.ts).
+      dangerouslySetInnerHTML={{ __html: proposal.bodyHtml || "<p></p>" }}
+    />
+  );
+  return (
+    <>
+      <p>
+        <Link to="/app/proposals">← Proposals</Link>
+      </p>
+      <h1>{proposal.title}</h1>
+      {params.get("created") ? (
+        <p className="notice success" role="status">
+          The proposal was started. Write its text below: everyone editing sees each other&apos;s changes as they type.
+        </p>
+      ) : null}
+      <dl className="facts">
+        <dt>Status</dt>
+        <dd>{proposal.statusLabel}</dd>
+        <dt>Pillars</dt>
+        <dd>{proposal.pillars.map((p) => pillarNames[p]).join(", ")}</dd>
+        <dt>Lead organization</dt>
+        <dd>{proposal.leadOrganizationName}</dd>
+        <dt>Co-sponsors</dt>
+        <dd>{page.sponsors.length ? page.sponsors.map((s) => s.name).join(", ") : "None yet"}</dd>
+        <dt>Last change</dt>
+        <dd>{proposal.lastChange}</dd>
+        <dt>Versions</dt>
+        <dd>
+          <Link to={`/app/proposals/${proposal.id}/history`}>
+            {page.revisionCount === 0 ? "No saved version yet: see history" : `${page.revisionCount} saved, see history and differences`}
+          </Link>
+        </dd>
+      </dl>
+      <h2>Summary</h2>
+      <p className="comment-body">{proposal.summary}</p>
+
+      <section aria-labelledby="text-heading">
+        <h2 id="text-heading">Text</h2>
+        {hydrated ? (
+          <Suspense fallback={staticBody}>
+            <ProposalEditor
+              proposalId={proposal.id}
+              user={page.editorUser}
+              canEdit={page.canEdit}
+              readOnlyReason={page.readOnlyReason}
+            />
+          </Suspense>
+        ) : (
+          <>
+            {page.readOnlyReason ? (
+              <div className="notice warning" role="status">
+                <p>{page.readOnlyReason}</p>
+              </div>
+            ) : null}
+            {staticBody}
+          </>
+        )}
+        {page.canEdit ? <SaveVersionForm result={result} /> : null}
+      </section>
+
+      {page.canEdit ? (
+        <section aria-labelledby="details-heading">
+          <h2 id="details-heading">Details</h2>
+          {result && "detailsSaved" in result ? (
+            <p className="notice success" role="status">
+              {result.detailsSaved ? "The details were saved." : "Nothing changed."}
+            </p>
+          ) : null}
+          <details>
+            <summary>Change title, summary, pillars or sponsors</summary>
+            <ProposalDetailsForm
+              id="details"
+              lastResult={formResult && !("intent" in (formResult.initialValue ?? {})) ? formResult : undefined}
+              defaultValue={{
+                title: proposal.title,
+                summary: proposal.summary,
+                pillars: proposal.pillars,
+                leadOrganizationId: proposal.leadOrganizationId,
+                sponsorIds: page.sponsors.map((s) => s.id),
+              }}
+              organizations={page.organizations}
+              leadChoice={page.canChangeLead}
+              leadName={proposal.leadOrganizationName}
+              submitLabel="Save details"
+            />
+          </details>
+        </section>
+      ) : null}
+
+      <Discussion page={page} result={result} />
+    </>
+  );
+}
+
+type ActionResult = ReturnType<typeof useActionData<typeof action>>;
+
+function SaveVersionForm({ result }: { result: ActionResult }) {
+  const lastResult = result && "status" in result && result.initialValue?.intent === "save-version" ? result : undefined;
+  const [form, fields] = useForm<{ label: string }>({ id: "save-version", lastResult });
+  const saved = result && "saved" in result ? result.saved : null;
+  return (
+    <div className="stack">
+      <h3 id="version-heading">Save a version</h3>
+      {saved ? (
+        <p className="notice success" role="status">
+          Version {saved.number} “{saved.label}” was saved.
+        </p>
+      ) : null}
+      <ErrorSummary form={form} />
+      <Form method="post" {...getFormProps(form)} noValidate aria-labelledby="version-heading" key={saved?.number ?? 0}>
+        <input type="hidden" name="intent" value="save-version" />
+        <TextField meta={fields.label} label="Version name" hint="For example: “Draft for the March meeting”." required />
+        <div className="actions">
+          <button type="submit">Save version</button>
+        </div>
+      </Form>
+    </div>
+  );
+}
+
+function Discussion({ page, result }: { page: ReturnType<typeof useLoaderData<typeof loader>>; result: ActionResult }) {
+  const lastResult = result && "status" in result && result.initialValue?.intent === "comment" ? result : undefined;
+  const [form, fields] = useForm<{ body: string }>({ id: "comment", lastResult });
+  const commented = Boolean(result && "commented" in result);
+  return (
+    <section aria-labelledby="discussion-heading">
+      <h2 id="discussion-heading">Discussion</h2>
+      {result && "commentHidden" in result ? (
+        <p className="notice success" role="status">
+          The comment was hidden. Its text and your reason are kept in the audit trail.
+        </p>
+      ) : null}
+      {result && "commentEdited" in result ? (
+        <p className="notice success" role="status">
+          Your comment was changed.
+        </p>
+      ) : null}
+      {page.comments.length === 0 ? <p className="empty">No comments yet.</p> : null}
+      <ol className="plain-list">
+        {page.comments.map((c) => (
+          <li key={c.id} className="comment">
+            <p>
+              <strong>{c.authorName}</strong>
+              {c.organizationName ? `, ${c.organizationName}` : ""} · <time dateTime={c.at}>{c.when}</time>
+              {c.edited ? ` · edited ${c.edited}` : ""}
+            </p>
+            {c.hidden ? (
+              <p className="notice warning">
+                Hidden by {c.hidden.by}: {c.hidden.reason}
+              </p>
+            ) : null}
+            <p className="comment-body">{c.body}</p>
+            {c.canEdit ? <EditComment id={c.id} body={c.body} result={result} /> : null}
+            {c.canHide ? <HideComment id={c.id} authorName={c.authorName} result={result} /> : null}
+          </li>
+        ))}
+      </ol>
+      {page.canComment ? (
+        <>
+          <ErrorSummary form={form} />
+          <Form method="post" className="stack" {...getFormProps(form)} noValidate key={commented ? page.comments.length : "comment"}>
+            <input type="hidden" name="intent" value="comment" />
+            <TextAreaField meta={fields.body} label="Comment" rows={4} hint="Plain text. You can change it for 15 minutes." />
+            <div className="actions">
+              <button type="submit">Post comment</button>
+            </div>
+          </Form>
+        </>
+      ) : (
+        <p className="empty">You can read the discussion, but not comment.</p>
+      )}
+    </section>
+  );
+}
+
+function EditComment({ id, body, result }: { id: string; body: string; result: ActionResult }) {
+  const lastResult =
+    result && "status" in result && result.initialValue?.intent === "edit-comment" && result.initialValue?.commentId === id ? result : undefined;
+  const [form, fields] = useForm<{ body: string }>({ id: `edit-${id}`, lastResult, defaultValue: { body } });
+  return (
+    <details>
+      <summary>Change this comment</summary>
+      <ErrorSummary form={form} />
+      <Form method="post" className="stack" {...getFormProps(form)} noValidate>
+        <input type="hidden" name="intent" value="edit-comment" />
+        <input type="hidden" name="commentId" value={id} />
+        <TextAreaField meta={fields.body} label="Comment" rows={3} />
+        <div className="actions">
+          <button type="submit">Save comment</button>
+        </div>
+      </Form>
+    </details>
+  );
+}
+
+function HideComment({ id, authorName, result }: { id: string; authorName: string; result: ActionResult }) {
+  const lastResult =
+    result && "status" in result && result.initialValue?.intent === "hide-comment" && result.initialValue?.commentId === id ? result : undefined;
+  const [form, fields] = useForm<{ reason: string }>({ id: `hide-${id}`, lastResult });
+  return (
+    <details>
+      <summary>Hide this comment by {authorName}</summary>
+      <ErrorSummary form={form} />
+      <Form method="post" className="stack" {...getFormProps(form)} noValidate>
+        <input type="hidden" name="intent" value="hide-comment" />
+        <input type="hidden" name="commentId" value={id} />
+        <TextField meta={fields.reason} label="Reason for hiding" required />
+        <div className="actions">
+          <button type="submit" className="danger">
+            Hide comment
+          </button>
+        </div>
+      </Form>
+    </details>
+  );
+}
+
+export const meta: MetaFunction<typeof loader> = ({ data: page }) => [
+  { title: `${page?.proposal.title ?? "Proposal"} · CARE Table` },
+];
+
+export { ErrorPage as ErrorBoundary } from "../components/error-page";

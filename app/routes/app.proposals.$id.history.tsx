@@ -1,0 +1,134 @@
+import type { LinksFunction, LoaderFunctionArgs, MetaFunction } from "@remix-run/node";
+import { Form, Link, useLoaderData } from "@remix-run/react";
+import { requirePermission } from "../lib/session.server";
+import { getProposalHistory } from "../models/proposals.server";
+import proposalStyles from "../styles/proposals.css";
+
+export const links: LinksFunction = () => [{ rel: "stylesheet", href: proposalStyles }];
+
+export async function loader({ request, context, params }: LoaderFunctionArgs) {
+  const person = await requirePermission(request, context, "proposal:read");
+  const url = new URL(request.url);
+  let from = url.searchParams.get("from");
+  let to = url.searchParams.get("to");
+  const history = await getProposalHistory(context, person, params.id ?? "", { from, to });
+  if (!history) throw new Response("Not found", { status: 404 });
+  // By default: the latest version against the current text, or the two latest versions.
+  if (!from && !to && history.revisions.length > 0) {
+    from = history.revisions[0]!.id;
+    to = "current";
+    return { ...(await getProposalHistory(context, person, params.id ?? "", { from, to }))!, from, to };
+  }
+  return { ...history, from: from ?? "", to: to ?? "" };
+}
+
+export default function ProposalHistory() {
+  const { proposal, revisions, diff, from, to } = useLoaderData<typeof loader>();
+  const choices = [{ id: "current", label: "Current text" }, ...revisions.map((r) => ({ id: r.id, label: `Version ${r.number}: ${r.label}` }))];
+  return (
+    <>
+      <p>
+        <Link to={`/app/proposals/${proposal.id}`}>← {proposal.title}</Link>
+      </p>
+      <h1>History of “{proposal.title}”</h1>
+      <h2>Saved versions</h2>
+      {revisions.length === 0 ? (
+        <p className="empty">No version has been saved yet. Use “Save version” on the proposal page.</p>
+      ) : (
+        <div className="table-wrap">
+          <table>
+            <thead>
+              <tr>
+                <th scope="col">Version</th>
+                <th scope="col">Name</th>
+                <th scope="col">Saved</th>
+                <th scope="col">Fingerprint (SHA-256)</th>
+              </tr>
+            </thead>
+            <tbody>
+              {revisions.map((r) => (
+                <tr key={r.id}>
+                  <th scope="row">{r.number}</th>
+                  <td>{r.label}</td>
+                  <td>{r.when}</td>
+                  <td>
+                    <code title={r.fingerprint}>{r.fingerprint.slice(0, 16)}…</code>
+                  </td>
+                </tr>
+              ))}
+            </tbody>
+          </table>
+        </div>
+      )}
+
+      <h2 id="compare-heading">Compare</h2>
+      <Form method="get" className="filters" aria-labelledby="compare-heading">
+        <div className="field">
+          <label htmlFor="from">From</label>
+          <select id="from" name="from" defaultValue={from}>
+            {choices.map((c) => (
+              <option key={c.id} value={c.id}>
+                {c.label}
+              </option>
+            ))}
+          </select>
+        </div>
+        <div className="field">
+          <label htmlFor="to">To</label>
+          <select id="to" name="to" defaultValue={to || "current"}>
+            {choices.map((c) => (
+              <option key={c.id} value={c.id}>
+                {c.label}
+              </option>
+            ))}
+          </select>
+        </div>
+        <div className="actions">
+          <button type="submit">Compare</button>
+        </div>
+      </Form>
+
+      {diff ? (
+        <section aria-labelledby="difference-heading">
+          <h2 id="difference-heading">
+            Difference from {diff.from.number ? `version ${diff.from.number}` : "the current text"} to{" "}
+            {diff.to.number ? `version ${diff.to.number}` : "the current text"}
+          </h2>
+          <p role="status">
+            {diff.inserted === 0 && diff.deleted === 0
+              ? "The two texts are the same."
+              : `${diff.inserted} ${diff.inserted === 1 ? "word" : "words"} added, ${diff.deleted} ${diff.deleted === 1 ? "word" : "words"} removed.`}{" "}
+            Added words are underlined and marked [+ … +]; removed words are struck through and marked [− … −].
+          </p>
+          <div className="diff">
+            {diff.parts.map((part, i) =>
+              part.kind === "inserted" ? (
+                <ins key={i}>
+                  <span className="marker">[+</span>
+                  <span className="visually-hidden"> added: </span>
+                  {part.text}
+                  <span className="marker">+]</span>
+                </ins>
+              ) : part.kind === "deleted" ? (
+                <del key={i}>
+                  <span className="marker">[−</span>
+                  <span className="visually-hidden"> removed: </span>
+                  {part.text}
+                  <span className="marker">−]</span>
+                </del>
+              ) : (
+                <span key={i}>{part.text}</span>
+              ),
+            )}
+          </div>
+        </section>
+      ) : null}
+    </>
+  );
+}
+
+export const meta: MetaFunction<typeof loader> = ({ data: history }) => [
+  { title: `History of ${history?.proposal.title ?? "a proposal"} · CARE Table` },
+];
+
+export { ErrorPage as ErrorBoundary } from "../components/error-page";

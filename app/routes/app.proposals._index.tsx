@@ -1,0 +1,127 @@
+import type { LinksFunction, LoaderFunctionArgs, MetaFunction } from "@remix-run/node";
+import { Form, Link, useLoaderData } from "@remix-run/react";
+import { pillarKeys, pillarNames, type PillarKey } from "../lib/pillars";
+import { can } from "../lib/permissions";
+import { requirePermission } from "../lib/session.server";
+import { listProposalsForReader, statusLabels } from "../models/proposals.server";
+import proposalStyles from "../styles/proposals.css";
+
+const statuses = ["draft", "in_round", "adopted", "archived"] as const;
+type Status = (typeof statuses)[number];
+
+export const links: LinksFunction = () => [{ rel: "stylesheet", href: proposalStyles }];
+
+export async function loader({ request, context }: LoaderFunctionArgs) {
+  const person = await requirePermission(request, context, "proposal:read");
+  const url = new URL(request.url);
+  const pillar = url.searchParams.get("pillar");
+  const status = url.searchParams.get("status");
+  const q = (url.searchParams.get("q") ?? "").slice(0, 200);
+  const filter = {
+    pillar: pillarKeys.includes(pillar as PillarKey) ? (pillar as PillarKey) : undefined,
+    status: statuses.includes(status as Status) ? (status as Status) : undefined,
+    query: q.trim() || undefined,
+  };
+  return {
+    proposals: await listProposalsForReader(context, person, filter),
+    filter: { pillar: filter.pillar ?? "", status: filter.status ?? "", q },
+    canCreate: can(person, "proposal:create"),
+    statusLabels,
+  };
+}
+
+export default function Proposals() {
+  const { proposals, filter, canCreate, statusLabels } = useLoaderData<typeof loader>();
+  const filtered = Boolean(filter.pillar || filter.status || filter.q);
+  return (
+    <>
+      <h1>Proposals</h1>
+      {canCreate ? (
+        <p>
+          <Link to="/app/proposals/new" className="button">
+            New proposal
+          </Link>
+        </p>
+      ) : null}
+      <Form method="get" className="filters" role="search" aria-label="Filter proposals">
+        <div className="field">
+          <label htmlFor="filter-q">Words</label>
+          <input type="search" id="filter-q" name="q" defaultValue={filter.q} />
+        </div>
+        <div className="field">
+          <label htmlFor="filter-pillar">Pillar</label>
+          <select id="filter-pillar" name="pillar" defaultValue={filter.pillar}>
+            <option value="">All pillars</option>
+            {pillarKeys.map((p) => (
+              <option key={p} value={p}>
+                {pillarNames[p]}
+              </option>
+            ))}
+          </select>
+        </div>
+        <div className="field">
+          <label htmlFor="filter-status">Status</label>
+          <select id="filter-status" name="status" defaultValue={filter.status}>
+            <option value="">Any status</option>
+            {statuses.map((s) => (
+              <option key={s} value={s}>
+                {statusLabels[s]}
+              </option>
+            ))}
+          </select>
+        </div>
+        <div className="actions">
+          <button type="submit">Filter</button>
+          {filtered ? (
+            <Link to="/app/proposals" className="button secondary">
+              Show all
+            </Link>
+          ) : null}
+        </div>
+      </Form>
+
+      <p role="status">
+        {proposals.length === 0
+          ? filtered
+            ? "No proposal matches these filters."
+            : "No proposal has been started yet."
+          : `${proposals.length} ${proposals.length === 1 ? "proposal" : "proposals"}${filtered ? " match" + (proposals.length === 1 ? "es" : "") : ""}.`}
+      </p>
+      {proposals.length > 0 ? (
+        <div className="table-wrap">
+          <table>
+            <thead>
+              <tr>
+                <th scope="col">Title</th>
+                <th scope="col">Pillars</th>
+                <th scope="col">Lead organization</th>
+                <th scope="col">Status</th>
+                <th scope="col">Last change</th>
+              </tr>
+            </thead>
+            <tbody>
+              {proposals.map((p) => (
+                <tr key={p.id}>
+                  <th scope="row">
+                    <Link to={`/app/proposals/${p.id}`}>{p.title}</Link>
+                    {p.sponsors.length > 0 ? (
+                      <div className="proposal-meta">With {p.sponsors.join(", ")}</div>
+                    ) : null}
+                  </th>
+                  <td>{p.pillars.map((k) => pillarNames[k]).join(", ")}</td>
+                  <td>{p.leadOrganizationName}</td>
+                  <td>{statusLabels[p.status]}</td>
+                  <td>
+                    <time dateTime={p.updatedAt}>{p.lastChange}</time>
+                  </td>
+                </tr>
+              ))}
+            </tbody>
+          </table>
+        </div>
+      ) : null}
+    </>
+  );
+}
+
+export const meta: MetaFunction = () => [{ title: "Proposals · CARE Table" }];

@@ -1,0 +1,51 @@
+import { z } from "zod";
+import { multiLine, pillarChoice, singleLine } from "../lib/validation";
+
+const uuidPattern = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
+
+/** A set of organization checkboxes (one name, several values), possibly none. */
+function organizationChoice(label: string) {
+  return z.preprocess(
+    (v) => (v === undefined ? [] : Array.isArray(v) ? v : [v]),
+    z
+      .array(z.string().regex(uuidPattern, `${label}: choose organizations from the list.`))
+      .max(100, `${label}: choose at most 100.`)
+      .transform((list) => [...new Set(list)]),
+  );
+}
+
+/** The proposal's details: the same schema for "New proposal" and for editing them. */
+export const proposalDetailsSchema = z.object({
+  title: singleLine("Title", 200),
+  summary: multiLine("Summary", 2000),
+  pillars: pillarChoice(1),
+  leadOrganizationId: z.preprocess(
+    (v) => (v === "" ? undefined : v),
+    z.string().regex(uuidPattern, "Choose the lead organization from the list.").optional(),
+  ),
+  sponsorIds: organizationChoice("Co-sponsoring organizations"),
+});
+
+export type ProposalDetailsInput = z.output<typeof proposalDetailsSchema>;
+
+export const saveVersionSchema = z.object({
+  intent: z.literal("save-version"),
+  label: singleLine("Version name", 200),
+});
+
+export const commentSchema = z.object({
+  intent: z.literal("comment"),
+  body: multiLine("Comment", 5000),
+});
+
+export const editCommentSchema = z.object({
+  intent: z.literal("edit-comment"),
+  commentId: z.string().regex(uuidPattern, "Comment is not valid."),
+  body: multiLine("Comment", 5000),
+});
+
+export const hideCommentSchema = z.object({
+  intent: z.literal("hide-comment"),
+  commentId: z.string().regex(uuidPattern, "Comment is not valid."),
+  reason: singleLine("Reason for hiding", 500),
+});
