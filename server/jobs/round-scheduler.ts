@@ -1,0 +1,60 @@
+import { claimDueReminders, listOverdueRoundIds } from "../../db/queries/rounds";
+import { closeRound, sendReminder, type RoundServices } from "../../app/models/rounds.server";
+
+/** Reminders go out this long before a round's deadline. */
+export const REMINDER_AHEAD_MS = 24 * 60 * 60 * 1000;
+
+export interface RoundScheduler {
+  /** One pass: close every overdue round, send every due reminder. */
+  runOnce(): Promise<void>;
+  stop(): Promise<void>;
+}
+
+/**
+ * Closes rounds at their deadline and sends the 24-hour reminders, inside the server process,
+ * with no request needed. Safe with several processes on one database: closing locks the round's
+ * row and does nothing to a round that is no longer open; a reminder is claimed by a conditional
+ * update before it is sent. A round whose deadline passed while no server ran is closed at the
+ * first pass after start, recorded at its deadline.
+ */
+export function startRoundScheduler(services: RoundServices, options: { intervalMs?: number } = {}): RoundScheduler {
+  const intervalMs = options.intervalMs ?? 2_000;
+  let running: Promise<void> | undefined;
+  let stopped = false;
+
+  async function pass() {
+    const db = services.database.db;
+    for (const id of await listOverdueRoundIds(db)) {
+      const closed = await closeRound(services, id, null);
+      if (closed) services.log.info({ roundId: id, outcome: closed.outcome }, "round closed at its deadline");
+    }
+    for (const round of await claimDueReminders(db, REMINDER_AHEAD_MS)) {
+      await sendReminder(services, round);
+      services.log.info({ roundId: round.id }, "round reminder sent");
+    }
+  }
+
+  function runOnce(): Promise<void> {
+    // One pass at a time in this process; a pass that fails is logged and the next one retries.
+    running ??= pass()
+      .catch((error: unknown) => services.log.error({ err: error }, "round scheduler pass failed"))
+      .finally(() => {
+        running = undefined;
+      });
+    return running;
+  }
+
+  const timer = setInterval(() => {
+    if (!stopped) void runOnce();
+  }, intervalMs);
+  timer.unref();
+  void runOnce();
+  return {
+    runOnce,
+    async stop() {
+      stopped = true;
+      clearInterval(timer);
+      await running;
+    },
+  };
+}
