@@ -60,7 +60,9 @@ export default function Dashboard() {
           <ul>
             {proposals.map((p) => (
               <li key={p.id}>
-                <Link to={`/app/proposals/${p.id}`}>{p.title}</Link>: {statusLabels[p.status]}, led by{" "}
+                <Link to={`/app/proposals/${p.id}`} reloadDocument>
+                  {p.title}
+                </Link>: {statusLabels[p.status]}, led by{" "}
                 {p.leadOrganizationName}, last change <time dateTime={p.updatedAt}>{p.lastChange}</time>
               </li>
             ))}

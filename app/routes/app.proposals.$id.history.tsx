@@ -28,7 +28,9 @@ export default function ProposalHistory() {
   return (
     <>
       <p>
-        <Link to={`/app/proposals/${proposal.id}`}>← {proposal.title}</Link>
+        <Link to={`/app/proposals/${proposal.id}`} reloadDocument>
+          ← {proposal.title}
+        </Link>
       </p>
       <h1>History of “{proposal.title}”</h1>
       <h2>Saved versions</h2>

@@ -103,7 +103,10 @@ export default function Proposals() {
               {proposals.map((p) => (
                 <tr key={p.id}>
                   <th scope="row">
-                    <Link to={`/app/proposals/${p.id}`}>{p.title}</Link>
+                    {/* A document load: the editor page has its own security policy (inline caret styles). */}
+                    <Link to={`/app/proposals/${p.id}`} reloadDocument>
+                      {p.title}
+                    </Link>
                     {p.sponsors.length > 0 ? (
                       <div className="proposal-meta">With {p.sponsors.join(", ")}</div>
                     ) : null}

@@ -1,6 +1,6 @@
 import { parseWithZod } from "@conform-to/zod/v4";
 import type { ActionFunctionArgs, LinksFunction, LoaderFunctionArgs, MetaFunction } from "@remix-run/node";
-import { redirect } from "@remix-run/node";
+import { redirectDocument } from "@remix-run/node";
 import { Link, useActionData, useLoaderData } from "@remix-run/react";
 import { ProposalDetailsForm } from "../components/proposal-details-form";
 import { replyInvalid, replyWithError } from "../lib/forms.server";
@@ -27,7 +27,8 @@ export async function action({ request, context }: ActionFunctionArgs) {
   if (submission.status !== "success") return replyInvalid(submission);
   try {
     const proposal = await startProposal(context, person, submission.value);
-    return redirect(`/app/proposals/${proposal.id}?created=1`);
+    // A document load: the editor page has its own security policy (inline caret styles).
+    return redirectDocument(`/app/proposals/${proposal.id}?created=1`);
   } catch (error) {
     return replyWithError(submission, error);
   }
