@@ -112,7 +112,7 @@ describeE2E("writing a proposal together", () => {
 
     expect(consoleErrors(ana.page)).toEqual([]);
     // While the server was down the browser logged its reconnection attempts: expected.
-    expect(consoleErrors(ben.page).filter((e) => !/WebSocket connection .* ERR_CONNECTION_REFUSED/.test(e))).toEqual([]);
+    expect(consoleErrors(ben.page).filter((e) => !/WebSocket connection .*ERR_CONNECTION_REFUSED/.test(e))).toEqual([]);
     await ana.context.close();
     await ben.context.close();
   });
