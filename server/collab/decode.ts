@@ -26,11 +26,21 @@ interface ClientRange {
  */
 export function checkUpdate(update: Uint8Array, doc: Y.Doc): UpdateCheck {
   let decoded: { structs: (Y.Item | Y.GC | Y.Skip)[]; ds: { clients: Map<number, { clock: number; len: number }[]> } };
+  let reader: decoding.Decoder | null = null;
+  // Y.decodeUpdate with a V1 decoder we can look into afterwards: it must have read every byte.
+  // (A V2 update can read as an empty V1 update followed by bytes Yjs would silently ignore.)
+  class MeasuredDecoderV1 extends Y.UpdateDecoderV1 {
+    constructor(decoder: decoding.Decoder) {
+      super(decoder);
+      reader = decoder;
+    }
+  }
   try {
-    decoded = Y.decodeUpdate(update) as typeof decoded;
+    decoded = Y.decodeUpdateV2(update, MeasuredDecoderV1) as typeof decoded;
   } catch {
     return bad("undecodable update (truncated, not V1, or garbage)");
   }
+  if (!reader || decoding.hasContent(reader)) return bad("update with trailing bytes (not a V1 update)");
   const store = doc.store;
   const ranges = new Map<number, ClientRange>();
   for (const struct of decoded.structs) {

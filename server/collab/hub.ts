@@ -367,8 +367,13 @@ export class CollabHub {
   }
 }
 
+/**
+ * A copy in an ArrayBuffer of its own. lib0's decoder reads sub-arrays through `arr.buffer` with
+ * offsets: on a view into ws's shared buffer, a lying length would read past the frame into other
+ * bytes instead of failing.
+ */
 function toBytes(data: Buffer | ArrayBuffer | Buffer[]): Uint8Array {
   if (Array.isArray(data)) return new Uint8Array(Buffer.concat(data));
-  if (data instanceof ArrayBuffer) return new Uint8Array(data);
-  return new Uint8Array(data.buffer, data.byteOffset, data.byteLength);
+  if (data instanceof ArrayBuffer) return new Uint8Array(data.slice(0));
+  return new Uint8Array(data);
 }
