@@ -7,6 +7,7 @@ import {
   getRound,
   insertRound,
   isOnRoster,
+  listBallotHistory,
   listBallots,
   listEligibleOrganizations,
   listRoster,
@@ -25,10 +26,13 @@ import {
   ballotOptionLabels,
   computeOutcome,
   reasonRequired,
+  ruleInWords,
+  stillNeeded,
   supportOptions,
+  tally,
   type RoundRule,
 } from "../lib/round-outcome";
-import { formatInstant } from "../lib/time";
+import { formatInstant, instantToZonedLocal } from "../lib/time";
 import { UserFacingError } from "./auth.server";
 import { absoluteUrl, queueMail } from "./mail.server";
 import { isUuid } from "./organizations.server";
@@ -46,6 +50,13 @@ export interface RoundSettings extends RoundRule {
 
 async function coalitionZone(db: Db) {
   return (await getCoalition(db))?.timeZone ?? "America/New_York";
+}
+
+/** The proposal a round would open on: its id, title and status; null when there is none. */
+export async function getProposalForRound(context: RoundServices, id: string) {
+  if (!isUuid(id)) return null;
+  const proposal = await getProposal(context.database.db, id);
+  return proposal ? { id: proposal.id, title: proposal.title, status: proposal.status } : null;
 }
 
 /** Eligible organizations now, and those among them that have nobody who can vote. */
@@ -426,4 +437,131 @@ export async function sendReminder(context: RoundServices, round: { id: string; 
   context.mail.nudge();
 }
 
-export { getRound };
+
+/**
+ * Everything the round's page shows to this person. While the round is open, members see other
+ * organizations' answers only when the round allows it; conveners always do; after the close,
+ * everyone does.
+ */
+export async function getRoundPage(context: RoundServices, person: Person & { timeZone: string | null }, roundId: string) {
+  if (!isUuid(roundId)) return null;
+  const db = context.database.db;
+  const found = await getRound(db, roundId);
+  if (!found) return null;
+  const { round } = found;
+  const zone = person.timeZone ?? (await coalitionZone(db));
+  const [roster, ballots, history] = await Promise.all([
+    listRoster(db, roundId),
+    listBallots(db, roundId),
+    listBallotHistory(db, roundId, can(person, "round:manage") ? undefined : (person.organizationId ?? "00000000-0000-0000-0000-000000000000")),
+  ]);
+  const isConvener = can(person, "round:manage");
+  const seeAll = isConvener || round.status !== "open" || round.membersSeeAnswers;
+  const byOrganization = new Map(ballots.map((b) => [b.ballot.organizationId, b]));
+  const rule = { quorumNumerator: round.quorumNumerator, quorumDenominator: round.quorumDenominator, thresholdPercent: round.thresholdPercent };
+  const live = tally(
+    roster.map((r) => ({ organizationId: r.organizationId, name: r.organizationName })),
+    ballots.map((b) => ({ organizationId: b.ballot.organizationId, option: b.ballot.option })),
+    rule,
+  );
+  const mine = person.organizationId && roster.some((r) => r.organizationId === person.organizationId) ? person.organizationId : null;
+  const describeBallot = (b: (typeof ballots)[number]) => ({
+    option: b.ballot.option,
+    reason: b.ballot.reason,
+    listPublicly: b.ballot.listPublicly,
+    castBy: b.castByName,
+    recordedByConvener: b.ballot.recordedByConvener,
+    note: isConvener ? b.ballot.note : "",
+    castAt: formatInstant(b.ballot.castAt, zone),
+    changes: b.ballot.changes,
+    response: b.ballot.response,
+  });
+  return {
+    id: round.id,
+    proposalId: round.proposalId,
+    proposalTitle: found.proposalTitle,
+    status: round.status,
+    revision: { number: found.revisionNumber, label: found.revisionLabel, html: found.revisionHtml, fingerprint: found.revisionFingerprint },
+    deadline: formatInstant(round.deadline, zone),
+    deadlineIso: round.deadline.toISOString(),
+    deadlineLocal: instantToZonedLocal(round.deadline, zone),
+    zone,
+    openedBy: found.openedByName,
+    openedAt: formatInstant(round.openedAt, zone),
+    closedAt: round.closedAt ? formatInstant(round.closedAt, zone) : null,
+    closedAutomatically: round.status === "closed" && round.closedById === null,
+    cancelledAt: round.cancelledAt ? formatInstant(round.cancelledAt, zone) : null,
+    cancelReason: round.cancelReason,
+    rule,
+    ruleText: ruleInWords(rule, roster.length),
+    instructions: round.instructions,
+    membersSeeAnswers: round.membersSeeAnswers,
+    outcome: round.outcome,
+    explanation: round.explanation,
+    outcomeStatement: round.outcomeStatement,
+    tally: live,
+    stillNeeded: stillNeeded(live),
+    seeAll,
+    roster: roster.map((r) => {
+      const b = byOrganization.get(r.organizationId);
+      const visible = seeAll || r.organizationId === mine;
+      return {
+        organizationId: r.organizationId,
+        name: r.organizationName,
+        suspended: r.currentStatus !== "active",
+        answered: Boolean(b),
+        ballot: b && visible ? describeBallot(b) : null,
+      };
+    }),
+    myOrganization: mine
+      ? {
+          id: mine,
+          name: person.organizationName,
+          canCast: round.status === "open" && can(person, "ballot:cast", { organizationId: mine }),
+          ballot: byOrganization.get(mine) ? describeBallot(byOrganization.get(mine)!) : null,
+        }
+      : null,
+    history: history.map((h) => ({
+      id: h.entry.id,
+      organizationName: h.organizationName,
+      option: h.entry.option,
+      reason: h.entry.reason,
+      castBy: h.castByName,
+      recordedByConvener: h.entry.recordedByConvener,
+      at: formatInstant(h.entry.castAt, zone),
+    })),
+    isConvener,
+  };
+}
+
+/** The results as CSV rows (conveners): organization, option, reason, cast by, time. */
+export async function getRoundResults(context: RoundServices, roundId: string) {
+  if (!isUuid(roundId)) return null;
+  const db = context.database.db;
+  const found = await getRound(db, roundId);
+  if (!found) return null;
+  const [roster, ballots] = await Promise.all([listRoster(db, roundId), listBallots(db, roundId)]);
+  const byOrganization = new Map(ballots.map((b) => [b.ballot.organizationId, b]));
+  return {
+    title: found.proposalTitle,
+    rows: roster.map((r) => {
+      const b = byOrganization.get(r.organizationId);
+      return {
+        organization: r.organizationName,
+        option: b ? ballotOptionLabels[b.ballot.option] : "No answer",
+        reason: b?.ballot.reason ?? "",
+        listedPublicly: b ? (b.ballot.listPublicly ? "yes" : "no") : "",
+        castBy: b ? b.castByName + (b.ballot.recordedByConvener ? " (recorded by convener)" : "") : "",
+        time: b ? b.ballot.castAt.toISOString() : "",
+        note: b?.ballot.note ?? "",
+      };
+    }),
+  };
+}
+
+/** What an .ics file needs: the deadline and the proposal's title. */
+export async function getRoundDeadline(context: RoundServices, roundId: string) {
+  if (!isUuid(roundId)) return null;
+  const found = await getRound(context.database.db, roundId);
+  return found ? { id: found.round.id, title: found.proposalTitle, deadline: found.round.deadline, status: found.round.status } : null;
+}

@@ -21,18 +21,7 @@ export function startRoundScheduler(services: RoundServices, options: { interval
   const intervalMs = options.intervalMs ?? 2_000;
   let running: Promise<void> | undefined;
   let stopped = false;
-
-  async function pass() {
-    const db = services.database.db;
-    for (const id of await listOverdueRoundIds(db)) {
-      const closed = await closeRound(services, id, null);
-      if (closed) services.log.info({ roundId: id, outcome: closed.outcome }, "round closed at its deadline");
-    }
-    for (const round of await claimDueReminders(db, REMINDER_AHEAD_MS)) {
-      await sendReminder(services, round);
-      services.log.info({ roundId: round.id }, "round reminder sent");
-    }
-  }
+  const pass = () => runRoundSchedulerOnce(services);
 
   function runOnce(): Promise<void> {
     // One pass at a time in this process; a pass that fails is logged and the next one retries.
@@ -57,4 +46,17 @@ export function startRoundScheduler(services: RoundServices, options: { interval
       await running;
     },
   };
+}
+
+/** One scheduler pass, without the timer (tests, and the scheduler itself). */
+export async function runRoundSchedulerOnce(services: RoundServices): Promise<void> {
+  const db = services.database.db;
+  for (const id of await listOverdueRoundIds(db)) {
+    const closed = await closeRound(services, id, null);
+    if (closed) services.log.info({ roundId: id, outcome: closed.outcome }, "round closed at its deadline");
+  }
+  for (const round of await claimDueReminders(db, REMINDER_AHEAD_MS)) {
+    await sendReminder(services, round);
+    services.log.info({ roundId: round.id }, "round reminder sent");
+  }
 }

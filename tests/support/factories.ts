@@ -2,6 +2,7 @@ import crypto from "node:crypto";
 import type { Db } from "../../db/client";
 import { createOrganization } from "../../db/queries/organizations";
 import { createPerson } from "../../db/queries/people";
+import { createSession } from "../../db/queries/sessions";
 import type { PillarKey } from "../../db/schema";
 import { hashPassword } from "../../app/lib/password.server";
 import type { TestClient } from "./http";
@@ -51,4 +52,13 @@ export async function signIn(client: TestClient, email: string, password = TEST_
     throw new Error(`login failed for ${email}: ${response.status}`);
   }
   return response;
+}
+
+/**
+ * Gives a client a session for a person directly (no login form, so no password hashing and no
+ * login rate limit): for tests about something else than signing in.
+ */
+export async function signInAs(db: Db, client: TestClient, personId: string) {
+  const { token } = await createSession(db, personId);
+  client.setCookie("care_session", token);
 }

@@ -5,6 +5,7 @@ import { pathToFileURL } from "node:url";
 import type { Database } from "../../db/client";
 import { createApp } from "../../server/app";
 import { createCollaboration, type Collaboration } from "../../server/collab/index";
+import { runRoundSchedulerOnce, startRoundScheduler, type RoundScheduler } from "../../server/jobs/round-scheduler";
 import type { CollabLimits } from "../../server/collab/limits";
 import { loadEnv, type Env } from "../../server/env";
 import { createLogger } from "../../server/logger";
@@ -20,6 +21,7 @@ export interface TestServer {
   database: Database;
   mail: MailDelivery;
   collab: Collaboration;
+  rounds: Pick<RoundScheduler, "runOnce" | "stop">;
   close(): Promise<void>;
 }
 
@@ -30,7 +32,14 @@ let build: Promise<ServerBuild> | undefined;
  * test database. PUBLIC_URL is the server's own address, so Origin checks behave as in production.
  */
 export async function startTestServer(
-  options: { database?: Database; env?: Record<string, string>; logLevel?: string; collabLimits?: Partial<CollabLimits> } = {},
+  options: {
+    database?: Database;
+    env?: Record<string, string>;
+    logLevel?: string;
+    collabLimits?: Partial<CollabLimits>;
+    /** The round scheduler's interval; `false` leaves it off (tests then call `runOnce`). */
+    roundScheduler?: number | false;
+  } = {},
 ): Promise<TestServer> {
   build ??= import(pathToFileURL(remixBuildPath).href) as Promise<ServerBuild>;
   const database = options.database ?? (await createTestDatabase());
@@ -43,6 +52,11 @@ export async function startTestServer(
   const mail = startMailDelivery({ db: database.db, smtpUrl: env.SMTP_URL, from: env.MAIL_FROM, log });
   const collab = createCollaboration({ db: database.db, log, publicUrl: env.PUBLIC_URL, secure: env.secure, limits: options.collabLimits });
   const app = createApp({ database, env, log, mail, limits: createRateLimiters(), collab: collab.service }, await build);
+  const services = { database, env, log, mail, collab: collab.service };
+  const rounds =
+    options.roundScheduler === false
+      ? { runOnce: () => runRoundSchedulerOnce(services), stop: async () => {} }
+      : startRoundScheduler(services, { intervalMs: options.roundScheduler ?? 2_000 });
   server.on("request", app);
   collab.attach(server);
   return {
@@ -52,7 +66,9 @@ export async function startTestServer(
     database,
     mail,
     collab,
+    rounds,
     async close() {
+      await rounds.stop();
       await collab.stop();
       server.closeAllConnections();
       await new Promise<void>((resolve) => server.close(() => resolve()));
