@@ -7,6 +7,7 @@ import { createCollaboration } from "./collab/index";
 import { prepareDatabase } from "./boot";
 import { EnvError, loadEnv } from "./env";
 import { createLogger } from "./logger";
+import { startRoundScheduler } from "./jobs/round-scheduler";
 import { startMailDelivery } from "./mail";
 import { remixBuildPath } from "./paths";
 import { createRateLimiters } from "./rate-limit";
@@ -32,6 +33,8 @@ async function main() {
   const app = createApp({ database, env, log, mail, limits: createRateLimiters(), collab: collab.service }, build);
   const server = http.createServer(app);
   collab.attach(server);
+  // Rounds close at their deadline and reminders go out with no request needed.
+  const rounds = startRoundScheduler({ database, env, log, mail, collab: collab.service });
 
   await new Promise<void>((resolve, reject) => {
     server.once("error", reject);
@@ -61,6 +64,7 @@ async function main() {
     forceExit.unref();
     server.closeIdleConnections();
     // Collaboration first: connections closed, every pending update committed before the pool ends.
+    await rounds.stop();
     await collab.stop();
     await new Promise<void>((resolve) => server.close(() => resolve()));
     await mail.stop();
