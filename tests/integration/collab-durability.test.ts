@@ -1,0 +1,133 @@
+import fs from "node:fs";
+import * as Y from "yjs";
+import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { openDatabase, type Database } from "../../db/client";
+import { migrateDatabase } from "../../db/migrate";
+import { seedCoalition } from "../../db/queries/coalition";
+import { readCoalitionProfile } from "../../server/boot";
+import { migrationsFolder } from "../../server/paths";
+import { connectCollab, eventually, makeProposal, type TestCollabClient } from "../support/collab";
+import { createTestDatabase, testDatabaseKind } from "../support/database";
+import { makeOrganization, makePerson, signIn } from "../support/factories";
+import { TestClient } from "../support/http";
+import { freePort, startServerProcess, temporaryDataDir, type ServerProcess } from "../support/process";
+
+/** A small seeded generator (mulberry32), so a failing seed can be replayed. */
+function random(seed: number) {
+  let a = seed >>> 0;
+  return () => {
+    a = (a + 0x6d2b79f5) >>> 0;
+    let t = a;
+    t = Math.imul(t ^ (t >>> 15), t | 1);
+    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
+    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
+  };
+}
+
+function typeInto(doc: Y.Doc, text: string) {
+  const fragment = doc.getXmlFragment("default");
+  doc.transact(() => {
+    let paragraph = fragment.get(fragment.length - 1) as Y.XmlElement | undefined;
+    if (!paragraph) {
+      paragraph = new Y.XmlElement("paragraph");
+      fragment.insert(0, [paragraph]);
+      paragraph.insert(0, [new Y.XmlText()]);
+    }
+    const t = paragraph.get(0) as Y.XmlText;
+    t.insert(t.length, text);
+  });
+}
+
+const tokensOf = (doc: Y.Doc) => doc.getXmlFragment("default").toString().match(/w\d-\d+/g) ?? [];
+
+describe("durability: the server killed with SIGKILL at a random moment", () => {
+  let database: Database | undefined;
+  let dataDir: string | undefined;
+  let serverEnv: { dataDir?: string; env?: Record<string, string> };
+  let proposalId: string;
+  let emails: string[];
+
+  beforeAll(async () => {
+    if (testDatabaseKind() === "postgres") {
+      database = await createTestDatabase();
+      const url = (database.pgPool as unknown as { options: { connectionString: string } }).options.connectionString;
+      serverEnv = { env: { DATABASE_URL: url } };
+    } else {
+      dataDir = temporaryDataDir("care-table-durability-");
+      database = await openDatabase({ dataDir });
+      await migrateDatabase(database, migrationsFolder);
+      await seedCoalition(database.db, readCoalitionProfile());
+      serverEnv = { dataDir };
+    }
+    const organization = await makeOrganization(database.db);
+    emails = [];
+    for (let i = 0; i < 2; i++) emails.push((await makePerson(database.db, { organizationId: organization.id })).email);
+    proposalId = (await makeProposal(database.db, { leadOrganizationId: organization.id })).id;
+    // A PGlite folder belongs to one process: the server's, from now on.
+    if (dataDir) {
+      await database.close();
+      database = undefined;
+    }
+  });
+  afterAll(async () => {
+    await database?.close();
+    if (dataDir) fs.rmSync(dataDir, { recursive: true, force: true });
+  });
+
+  it.each([11, 29, 47])("keeps every update shown as saved (seed %i)", { timeout: 120_000 }, async (seed) => {
+    const rand = random(seed);
+    const port = await freePort();
+    let server: ServerProcess = await startServerProcess({ ...serverEnv, port });
+    const clients: TestCollabClient[] = [];
+    try {
+      for (const email of emails) {
+        const http = new TestClient(server.url);
+        await signIn(http, email);
+        const cookie = `care_session=${http.cookie("care_session")}`;
+        clients.push(connectCollab(server.url, proposalId, { cookie, saved: true }));
+      }
+      await Promise.all(clients.map((c) => c.synced()));
+      const start = clients.map((c) => tokensOf(c.doc).length);
+      const confirmed = new Set<string>();
+      let typing = true;
+      const loops = clients.map(async (c, i) => {
+        let n = 0;
+        while (typing) {
+          // Bursts of typing with pauses, as people type.
+          const burst = 1 + Math.floor(rand() * 5);
+          for (let k = 0; k < burst; k++) typeInto(c.doc, `w${i}-${seed}${String(n++).padStart(5, "0")} `);
+          await new Promise((r) => setTimeout(r, 5 + Math.floor(rand() * 60)));
+          // What a client shows as saved is what the test holds the server to.
+          if (typing && c.isSaved()) for (const t of tokensOf(c.doc)) confirmed.add(t);
+        }
+      });
+      await new Promise((r) => setTimeout(r, 300 + Math.floor(rand() * 1200)));
+      await server.kill();
+      typing = false;
+      await Promise.all(loops);
+      expect(confirmed.size, "some updates were confirmed before the kill").toBeGreaterThan(0);
+
+      server = await startServerProcess({ ...serverEnv, port });
+      // The clients reconnect by themselves and send what the server lost.
+      await eventually(() => clients.every((c) => c.provider.synced), "clients reconnected", 30_000);
+      await Promise.all(clients.map((c) => c.saved(30_000)));
+
+      const http = new TestClient(server.url);
+      await signIn(http, emails[0]!);
+      const fresh = connectCollab(server.url, proposalId, { cookie: `care_session=${http.cookie("care_session")}`, saved: true });
+      clients.push(fresh);
+      await fresh.synced();
+      const tokens = tokensOf(fresh.doc);
+      const present = new Set(tokens);
+      const missing = [...confirmed].filter((t) => !present.has(t));
+      expect(missing, "updates shown as saved and lost").toEqual([]);
+      expect(tokens.length, "no duplicated text").toBe(present.size);
+      // Everything either client typed is there too (they re-sent what was not saved).
+      for (const c of clients.slice(0, 2)) expect(tokensOf(c.doc).sort()).toEqual([...tokens].sort());
+      expect(tokens.length).toBeGreaterThan(start[0]!);
+    } finally {
+      for (const c of clients) c.destroy();
+      await server.stop();
+    }
+  });
+});
