@@ -38,6 +38,16 @@ const words: Record<string, string> = {
   "comment.created": "comment posted",
   "comment.edited": "comment changed",
   "comment.hidden": "comment hidden",
+  "round.opened": "consensus round opened",
+  "round.closed": "consensus round closed",
+  "round.extended": "round deadline extended",
+  "round.cancelled": "consensus round cancelled",
+  "round.reminded": "reminder sent to organizations without an answer",
+  "round.outcome_written": "outcome statement written",
+  "round.response_written": "response to an objection written",
+  "ballot.cast": "ballot cast",
+  "ballot.changed": "ballot changed",
+  "ballot.recorded": "ballot recorded by a convener",
 };
 
 export function auditActionLabel(action: string): string {

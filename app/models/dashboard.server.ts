@@ -2,8 +2,10 @@ import type { AppLoadContext } from "@remix-run/node";
 import { getCoalition } from "../../db/queries/coalition";
 import { countDashboard, listRecentActivity } from "../../db/queries/dashboard";
 import type { SessionPerson } from "../../db/queries/sessions";
+import { listOpenRounds, listOpenRoundsForOrganization } from "../../db/queries/rounds";
 import { describeAuditEvent } from "../lib/audit-words";
 import { can } from "../lib/permissions";
+import { ballotOptionLabels } from "../lib/round-outcome";
 import { formatInstant } from "../lib/time";
 
 export async function readerTimeZone(context: AppLoadContext, person: Pick<SessionPerson, "timeZone">) {
@@ -15,7 +17,19 @@ export async function getDashboard(context: AppLoadContext, person: SessionPerso
   const db = context.database.db;
   const zone = await readerTimeZone(context, person);
   const activity = await listRecentActivity(db, { personId: person.id, organizationId: person.organizationId, limit: 10 });
+  const rounds = can(person, "round:manage")
+    ? (await listOpenRounds(db)).map((r) => ({ ...r, option: null }))
+    : person.organizationId
+      ? await listOpenRoundsForOrganization(db, person.organizationId)
+      : [];
   return {
+    rounds: rounds.map((r) => ({
+      id: r.id,
+      proposalTitle: r.proposalTitle,
+      deadline: formatInstant(r.deadline, zone),
+      deadlineIso: r.deadline.toISOString(),
+      answer: r.option ? ballotOptionLabels[r.option] : null,
+    })),
     activity: activity.map((a) => ({
       seq: a.seq,
       at: a.at.toISOString(),

@@ -42,11 +42,23 @@ export default function Dashboard() {
       </p>
 
       <section aria-labelledby="waiting">
-        <h2 id="waiting">Rounds waiting for your organization&apos;s ballot</h2>
-        <p className="empty">
-          No consensus round is waiting for {person.organizationName ?? "your organization"}. When a convener opens a
-          round, it appears here with its deadline{person.canVote ? ", and you can cast your organization's ballot" : ""}.
-        </p>
+        <h2 id="waiting">{person.role === "convener" ? "Open consensus rounds" : "Rounds waiting for your organization's ballot"}</h2>
+        {dashboard.rounds.length === 0 ? (
+          <p className="empty">
+            {person.role === "convener"
+              ? "No consensus round is open. Open one from a draft proposal's page."
+              : `No consensus round is waiting for ${person.organizationName ?? "your organization"}. When a convener opens a round, it appears here with its deadline${person.canVote ? ", and you can cast your organization's ballot" : ""}.`}
+          </p>
+        ) : (
+          <ul>
+            {dashboard.rounds.map((r) => (
+              <li key={r.id}>
+                <Link to={`/app/rounds/${r.id}`}>{r.proposalTitle}</Link>: due <time dateTime={r.deadlineIso}>{r.deadline}</time>
+                {r.answer ? ` — your organization answered ${r.answer}` : person.role === "convener" ? "" : " — no answer yet"}
+              </li>
+            ))}
+          </ul>
+        )}
       </section>
 
       <section aria-labelledby="mine">
