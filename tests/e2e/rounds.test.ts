@@ -1,0 +1,107 @@
+import type { Browser, BrowserContext, Locator, Page } from "playwright-core";
+import { afterAll, beforeAll, expect, it } from "vitest";
+import { organizations } from "../../db/schema";
+import { consoleErrors, describeE2E, expectNoAxeViolations, launchChromium, newPersonContext } from "../support/browser";
+import { makeProposal } from "../support/collab";
+import { makeOrganization, makePerson } from "../support/factories";
+import { createSession } from "../../db/queries/sessions";
+import { startTestServer, type TestServer } from "../support/server";
+
+describeE2E("a consensus round in the browser", () => {
+  let browser: Browser;
+  let server: TestServer;
+  const contexts: BrowserContext[] = [];
+
+  beforeAll(async () => {
+    server = await startTestServer();
+    browser = await launchChromium();
+  });
+  afterAll(async () => {
+    for (const c of contexts) await c.close();
+    await browser?.close();
+    await server?.close();
+  });
+
+  async function pageFor(personId: string): Promise<Page> {
+    const context = await newPersonContext(browser);
+    contexts.push(context);
+    const { token } = await createSession(server.database.db, personId);
+    await context.addCookies([{ name: "care_session", value: token, url: server.url }]);
+    return context.newPage();
+  }
+
+  /** Presses Tab until the element has the focus (the keyboard alone, as a person would). */
+  async function tabTo(page: Page, target: Locator) {
+    for (let i = 0; i < 200; i++) {
+      await page.keyboard.press("Tab");
+      if (await target.evaluate((el) => el === document.activeElement)) return;
+    }
+    throw new Error(`Tab never reached ${String(target)}`);
+  }
+
+  it("opens, collects three organizations' answers, closes early and explains the outcome", async () => {
+    const db = server.database.db;
+    await db.update(organizations).set({ votingMember: false });
+    const names = ["Amputee Alliance", "Down Syndrome Society", "Diabetes Foundation"];
+    const orgs = await Promise.all(names.map((name) => makeOrganization(db, { name })));
+    const voters = await Promise.all(orgs.map((o) => makePerson(db, { organizationId: o.id, canVote: true })));
+    const convener = await makePerson(db, { role: "convener" });
+    const lead = await makeOrganization(db, { votingMember: false });
+    const proposal = await makeProposal(db, { title: "Coverage for prosthetic care", leadOrganizationId: lead.id });
+
+    const admin = await pageFor(convener.id);
+    await admin.goto(`${server.url}/app/proposals/${proposal.id}/round`);
+    await admin.getByRole("heading", { level: 1, name: "Open a consensus round" }).waitFor();
+    await expectNoAxeViolations(admin);
+    await admin.getByLabel("Instructions for voters").fill("Please answer by Friday.");
+    await admin.getByRole("button", { name: "Open consensus round" }).click();
+    await admin.getByText("The round is open.").waitFor();
+    await expectNoAxeViolations(admin, "the round page, open");
+    const roundUrl = admin.url().replace(/\?.*$/, "");
+
+    // The first voter uses the keyboard alone.
+    const first = await pageFor(voters[0]!.id);
+    await first.goto(roundUrl);
+    await first.getByRole("heading", { name: "Amputee Alliance's ballot" }).waitFor();
+    await expectNoAxeViolations(first, "the round page for a voter");
+    await tabTo(first, first.getByRole("radio", { name: "Endorse", exact: true }));
+    await first.keyboard.press("Space");
+    await tabTo(first, first.getByRole("button", { name: "Cast ballot" }));
+    await first.keyboard.press("Enter");
+    await first.getByText("Your organization's ballot is recorded.").waitFor();
+    expect(await first.getByText("Current answer:").textContent()).toContain("Endorse");
+
+    const second = await pageFor(voters[1]!.id);
+    await second.goto(roundUrl);
+    await second.getByRole("radio", { name: "Endorse with reservations" }).check();
+    await second.getByLabel("Reason").fill("Section 3 should name adult services too.");
+    await second.getByRole("button", { name: "Cast ballot" }).click();
+    await second.getByText("Your organization's ballot is recorded.").waitFor();
+
+    const third = await pageFor(voters[2]!.id);
+    await third.goto(roundUrl);
+    await third.getByRole("radio", { name: "Object" }).check();
+    await third.getByRole("button", { name: "Cast ballot" }).click();
+    await third.getByText("Object needs a reason.").first().waitFor();
+    await expectNoAxeViolations(third, "the ballot form with an error");
+    await third.getByLabel("Reason").fill("The cost estimate is missing; add it and we will endorse.");
+    await third.getByRole("button", { name: "Cast ballot" }).click();
+    await third.getByText("Your organization's ballot is recorded.").waitFor();
+
+    await admin.goto(roundUrl);
+    await admin.getByText("Quorum is reached (3 of 3 answered; 2 needed).").waitFor();
+    await admin.getByRole("button", { name: "Close round" }).click();
+    await admin.getByText("Outcome: Not adopted").waitFor();
+    expect(await admin.getByText("3 of 3 organizations answered, quorum 2; support 2 of 3 = 66.6 % < 80 %; no block").count()).toBe(1);
+    await expectNoAxeViolations(admin, "the round page, closed");
+
+    await third.reload();
+    await third.getByText("Outcome: Not adopted").waitFor();
+    expect(await third.getByText("Section 3 should name adult services too.").count()).toBe(1);
+
+    for (const page of [admin, first, second, third]) {
+      // 400s are the ballot sent without its reason on purpose.
+      expect(consoleErrors(page).filter((e) => !e.includes("status of 400"))).toEqual([]);
+    }
+  });
+});
