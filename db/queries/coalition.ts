@@ -21,6 +21,37 @@ export async function getCoalition(db: Db) {
   return row ?? null;
 }
 
+export interface SiteText {
+  name: string;
+  shortName: string;
+  tagline: string;
+  about: string;
+  vision: string;
+  context: string;
+  convenerLine: string;
+  contactEmail: string;
+  inquiryRetentionMonths: number;
+}
+
+/** Locks the coalition's row for the rest of the transaction (read-then-write of the site text). */
+export async function getCoalitionForUpdate(db: Db) {
+  const [row] = await db.select().from(coalition).where(eq(coalition.id, 1)).for("update");
+  return row ?? null;
+}
+
+export async function updateCoalition(db: Db, fields: SiteText) {
+  const [row] = await db
+    .update(coalition)
+    .set({ ...fields, updatedAt: new Date() })
+    .where(eq(coalition.id, 1))
+    .returning();
+  return row ?? null;
+}
+
+export async function updatePillarDescription(db: Db, key: PillarKey, description: string) {
+  await db.update(pillars).set({ description }).where(eq(pillars.key, key));
+}
+
 export async function listPillars(db: Db) {
   return db.select().from(pillars).orderBy(asc(pillars.sortOrder));
 }

@@ -1,6 +1,6 @@
-import { asc, eq, sql } from "drizzle-orm";
+import { asc, eq, ne, sql } from "drizzle-orm";
 import type { Db } from "../client";
-import { organizations, people, type OrganizationStatus, type PillarKey } from "../schema";
+import { organizationLogos, organizations, people, type OrganizationStatus, type PillarKey } from "../schema";
 
 export interface OrganizationFields {
   name: string;
@@ -74,4 +74,28 @@ export async function setOrganizationStatus(db: Db, id: string, status: Organiza
     .where(eq(organizations.id, id))
     .returning();
   return row ?? null;
+}
+
+/**
+ * The coalition's members as the public site shows them: every organization that has not left,
+ * with its logo's description (never its bytes), by name.
+ */
+export async function listMemberOrganizations(db: Db) {
+  return db
+    .select({
+      id: organizations.id,
+      name: organizations.name,
+      shortName: organizations.shortName,
+      website: organizations.website,
+      description: organizations.description,
+      pillars: organizations.pillars,
+      logoType: organizationLogos.contentType,
+      logoSha256: organizationLogos.sha256,
+      logoWidth: organizationLogos.width,
+      logoHeight: organizationLogos.height,
+    })
+    .from(organizations)
+    .leftJoin(organizationLogos, eq(organizationLogos.organizationId, organizations.id))
+    .where(ne(organizations.status, "left"))
+    .orderBy(asc(organizations.name));
 }
