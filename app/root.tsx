@@ -1,7 +1,8 @@
-import type { LinksFunction, LoaderFunctionArgs } from "@remix-run/node";
+import type { LinksFunction, LoaderFunctionArgs, MetaFunction } from "@remix-run/node";
 import { Links, Meta, Outlet, Scripts, ScrollRestoration, useMatches, useRouteLoaderData } from "@remix-run/react";
 import type { ReactNode } from "react";
-import { getSiteName } from "./models/site.server";
+import { describeError } from "./components/error-page";
+import { getSiteFrame } from "./models/site.server";
 import { useNonce } from "./lib/nonce";
 import { pageTraits } from "./lib/route-handle";
 import styles from "./styles/app.css";
@@ -13,7 +14,7 @@ export const links: LinksFunction = () => [
 
 /** Only what is the same for everyone: public pages are cached by shared caches. */
 export async function loader({ context }: LoaderFunctionArgs) {
-  return { ...(await getSiteName(context)), publicUrl: context.env.PUBLIC_URL };
+  return { ...(await getSiteFrame(context)), publicUrl: context.env.PUBLIC_URL };
 }
 
 export function useSite() {
@@ -52,5 +53,9 @@ export function Layout({ children }: { children: ReactNode }) {
 export default function App() {
   return <Outlet />;
 }
+
+/** Pages without a title of their own (error pages) are named by what went wrong. */
+export const meta: MetaFunction<typeof loader> = ({ data, error }) =>
+  error ? [{ title: `${describeError(error).title} · ${data?.siteName ?? "CARE Table"}` }] : [];
 
 export { RootErrorBoundary as ErrorBoundary } from "./components/error-page";

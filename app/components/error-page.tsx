@@ -1,6 +1,8 @@
 import { isRouteErrorResponse, Link, useRouteError } from "@remix-run/react";
+import { PublicLayout } from "./layout";
 
-function describe(error: unknown): { title: string; message: string } {
+/** The title and message for an error: also the page's <title> (root meta). */
+export function describeError(error: unknown): { title: string; message: string } {
   if (isRouteErrorResponse(error)) {
     if (error.status === 403) {
       return { title: "You do not have access to this page", message: "This page is for conveners." };
@@ -18,7 +20,7 @@ function describe(error: unknown): { title: string; message: string } {
 
 /** The one error page: for routes with params, and for the root. */
 export function ErrorPage() {
-  const { title, message } = describe(useRouteError());
+  const { title, message } = describeError(useRouteError());
   return (
     <div className="notice error" role="alert">
       <h1>{title}</h1>
@@ -30,10 +32,16 @@ export function ErrorPage() {
   );
 }
 
-export function RootErrorBoundary() {
+/**
+ * Errors outside the workspace (an unknown address, an unpublished page) in the public site's
+ * frame: every "not found" looks the same, whatever was not found.
+ */
+export function PublicErrorBoundary() {
   return (
-    <main id="main" tabIndex={-1}>
+    <PublicLayout>
       <ErrorPage />
-    </main>
+    </PublicLayout>
   );
 }
+
+export { PublicErrorBoundary as RootErrorBoundary };

@@ -200,6 +200,46 @@ export function CheckboxGroup({
   );
 }
 
+/** One choice among a few (radio buttons with one name): each button is named by its own label. */
+export function RadioGroup({
+  meta,
+  legend,
+  hint,
+  options,
+}: {
+  meta: Meta;
+  legend: string;
+  hint?: ReactNode;
+  options: { value: string; label: string }[];
+}) {
+  const hintId = hint ? `${meta.id}-hint` : undefined;
+  const initial = typeof meta.initialValue === "string" ? meta.initialValue : undefined;
+  return (
+    <fieldset
+      id={meta.id}
+      className="field"
+      aria-invalid={meta.errors?.length ? true : undefined}
+      aria-describedby={[hintId, meta.errors?.length ? meta.errorId : undefined].filter(Boolean).join(" ") || undefined}
+    >
+      <legend>{legend}</legend>
+      {hint ? <Hint id={hintId!}>{hint}</Hint> : null}
+      {options.map((o) => (
+        <div className="check" key={o.value}>
+          <input
+            type="radio"
+            id={`${meta.id}-${o.value}`}
+            name={meta.name}
+            value={o.value}
+            defaultChecked={initial === o.value}
+          />
+          <label htmlFor={`${meta.id}-${o.value}`}>{o.label}</label>
+        </div>
+      ))}
+      <FieldError meta={meta} />
+    </fieldset>
+  );
+}
+
 /**
  * The form's errors, listed at the top and linked to their fields; focused after a failed submit
  * so that screen-reader users hear what went wrong.

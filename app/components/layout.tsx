@@ -1,24 +1,36 @@
 import { Form, Link, NavLink } from "@remix-run/react";
 import type { ReactNode } from "react";
 import { can, type Actor } from "../lib/permissions";
+import { pillarKeys, pillarNames } from "../lib/pillars";
 import { useSite } from "../root";
 
+const publicLinks = [
+  { to: "/", label: "Home" },
+  { to: "/members", label: "Members" },
+  { to: "/positions", label: "Positions" },
+  { to: "/join", label: "Join" },
+] as const;
+
+/** The public site's frame: header with the main navigation, the page, and the footer. */
 export function PublicLayout({ children }: { children: ReactNode }) {
   const site = useSite();
+  const name = site?.siteName ?? "CARE Table";
   return (
     <>
       <header className="site-header">
         <div className="site-header-inner">
           <Link to="/" className="site-name">
-            {site?.siteName ?? "CARE Table"}
+            {name}
           </Link>
           <nav className="site-nav" aria-label="Main">
             <ul>
-              <li>
-                <NavLink to="/" end>
-                  Home
-                </NavLink>
-              </li>
+              {publicLinks.map((l) => (
+                <li key={l.to}>
+                  <NavLink to={l.to} end={l.to === "/"}>
+                    {l.label}
+                  </NavLink>
+                </li>
+              ))}
               <li>
                 <NavLink to="/login">Member sign in</NavLink>
               </li>
@@ -31,7 +43,22 @@ export function PublicLayout({ children }: { children: ReactNode }) {
       </main>
       <footer className="site-footer">
         <div className="site-footer-inner">
-          <p>{site?.siteName ?? "CARE Table"}: Coverage, Access, Research and Equity.</p>
+          <nav aria-label="The CARE pillars">
+            <ul className="inline-list">
+              {pillarKeys.map((key) => (
+                <li key={key}>
+                  <Link to={`/pillars/${key}`}>{pillarNames[key]}</Link>
+                </li>
+              ))}
+            </ul>
+          </nav>
+          <p>{name}: Coverage, Access, Research and Equity.</p>
+          {site?.convenerLine ? <p>{site.convenerLine}</p> : null}
+          {site?.contactEmail ? (
+            <p>
+              Contact: <a href={`mailto:${site.contactEmail}`}>{site.contactEmail}</a>
+            </p>
+          ) : null}
         </div>
       </footer>
     </>
@@ -46,6 +73,8 @@ export interface ShellPerson extends Actor {
 const adminLinks = [
   { to: "/app/organizations", label: "Organizations", action: "organization:manage" },
   { to: "/app/people", label: "People", action: "person:manage" },
+  { to: "/app/inquiries", label: "Inquiries", action: "inquiry:manage" },
+  { to: "/app/site", label: "Site text", action: "site:edit" },
   { to: "/app/outbox", label: "Outbox", action: "outbox:read" },
   { to: "/app/audit", label: "Audit trail", action: "audit:read" },
 ] as const;

@@ -1,17 +1,26 @@
 import { parseWithZod } from "@conform-to/zod/v4";
 import type { ActionFunctionArgs, LoaderFunctionArgs, MetaFunction } from "@remix-run/node";
-import { redirect } from "@remix-run/node";
+import {
+  data,
+  MaxPartSizeExceededError,
+  redirect,
+  unstable_createMemoryUploadHandler,
+  unstable_parseMultipartFormData,
+} from "@remix-run/node";
 import { Form, Link, useActionData, useLoaderData, useSearchParams } from "@remix-run/react";
 import { z } from "zod";
 import { ErrorPage } from "../components/error-page";
 import { OrganizationForm } from "../components/organization-form";
 import { replyInvalid, replyWithError } from "../lib/forms.server";
+import { LOGO_MAX_BYTES } from "../lib/logos";
 import { requirePermission } from "../lib/session.server";
 import {
   changeOrganizationStatus,
   editOrganization,
   getOrganizationWithPeople,
 } from "../models/organizations.server";
+import { getLogoForConveners, LOGO_TOO_LARGE, removeLogo, uploadLogo } from "../models/logos.server";
+import { UserFacingError } from "../models/auth.server";
 import { organizationSchema, toOrganizationFields } from "../schemas/organization";
 
 const statusSchema = z.object({
@@ -25,13 +34,49 @@ export async function loader({ request, params, context }: LoaderFunctionArgs) {
   await requirePermission(request, context, "organization:manage");
   const found = await getOrganizationWithPeople(context, params.id ?? "");
   if (!found) throw notFound();
-  return found;
+  return { ...found, logo: await getLogoForConveners(context, found.organization.id) };
+}
+
+/** The logo form: one file; its bytes are checked in uploadLogo. */
+const logoSchema = z.object({
+  intent: z.literal("logo"),
+  logo: z.instanceof(File, { error: "Choose a logo file to upload." }),
+});
+
+async function logoAction(request: Request, context: ActionFunctionArgs["context"], actorId: string, id: string) {
+  let formData: FormData;
+  try {
+    // Parts over the limit are refused while they stream in, before they are all in memory.
+    formData = await unstable_parseMultipartFormData(
+      request,
+      unstable_createMemoryUploadHandler({ maxPartSize: LOGO_MAX_BYTES }),
+    );
+  } catch (error) {
+    if (error instanceof MaxPartSizeExceededError) return data({ logoError: LOGO_TOO_LARGE }, { status: 413 });
+    throw error;
+  }
+  const parsed = logoSchema.safeParse({ intent: formData.get("intent"), logo: formData.get("logo") ?? undefined });
+  if (!parsed.success) return data({ logoError: parsed.error.issues[0]!.message }, { status: 400 });
+  try {
+    if (!(await uploadLogo(context, actorId, id, parsed.data.logo))) throw notFound();
+  } catch (error) {
+    if (error instanceof UserFacingError) return data({ logoError: error.message }, { status: error.status });
+    throw error;
+  }
+  return redirect(`/app/organizations/${id}?saved=logo`);
 }
 
 export async function action({ request, params, context }: ActionFunctionArgs) {
   const person = await requirePermission(request, context, "organization:manage");
   const id = params.id ?? "";
+  if (request.headers.get("Content-Type")?.startsWith("multipart/form-data")) {
+    return logoAction(request, context, person.id, id);
+  }
   const formData = await request.formData();
+  if (formData.get("intent") === "remove-logo") {
+    await removeLogo(context, person.id, id);
+    return redirect(`/app/organizations/${id}?saved=logo-removed`);
+  }
   if (formData.get("intent") === "status") {
     const submission = parseWithZod(formData, { schema: statusSchema });
     if (submission.status !== "success") return replyInvalid(submission);
@@ -64,8 +109,10 @@ const statusActions = {
 } as const;
 
 export default function EditOrganization() {
-  const { organization, people } = useLoaderData<typeof loader>();
-  const lastResult = useActionData<typeof action>();
+  const { organization, people, logo } = useLoaderData<typeof loader>();
+  const actionData = useActionData<typeof action>();
+  const lastResult = actionData && "status" in actionData ? actionData : undefined;
+  const logoError = actionData && "logoError" in actionData ? actionData.logoError : null;
   const [params] = useSearchParams();
   const saved = params.get("saved");
   return (
@@ -76,7 +123,7 @@ export default function EditOrganization() {
       <h1>{organization.name}</h1>
       {saved ? (
         <p className="notice success" role="status">
-          {saved === "status" ? `The status is now: ${organization.status}.` : "The changes were saved."}
+          {savedWords(saved, organization.status)}
         </p>
       ) : null}
       <dl className="facts">
@@ -115,6 +162,47 @@ export default function EditOrganization() {
         }}
       />
 
+      <h2 id="logo-heading">Logo</h2>
+      {logo ? (
+        <div className="logo-preview">
+          <img src={logo.src} alt={organization.name} width={logo.width ?? undefined} height={logo.height ?? undefined} />
+          <Form method="post">
+            <input type="hidden" name="intent" value="remove-logo" />
+            <button type="submit" className="secondary">
+              Remove logo
+            </button>
+          </Form>
+        </div>
+      ) : (
+        <p className="empty">No logo yet: the public site shows the organization&apos;s name instead.</p>
+      )}
+      <Form method="post" encType="multipart/form-data" className="stack" aria-labelledby="logo-heading">
+        <input type="hidden" name="intent" value="logo" />
+        <div className="field">
+          <label htmlFor="logo">{logo ? "New logo file" : "Logo file"}</label>
+          <span className="hint" id="logo-hint">
+            PNG, JPEG or WebP, at most 512 KB. SVG is not accepted. The public site shows it with the
+            organization&apos;s name as its text.
+          </span>
+          <input
+            type="file"
+            id="logo"
+            name="logo"
+            accept="image/png,image/jpeg,image/webp"
+            aria-describedby={logoError ? "logo-hint logo-error" : "logo-hint"}
+            aria-invalid={logoError ? true : undefined}
+          />
+          {logoError ? (
+            <p className="field-error" id="logo-error" role="alert">
+              {logoError}
+            </p>
+          ) : null}
+        </div>
+        <div className="actions">
+          <button type="submit">Upload logo</button>
+        </div>
+      </Form>
+
       <h2>Membership status</h2>
       <div className="actions">
         {statusActions[organization.status].map((a) => (
@@ -133,6 +221,19 @@ export default function EditOrganization() {
       </div>
     </>
   );
+}
+
+function savedWords(saved: string, status: string): string {
+  switch (saved) {
+    case "status":
+      return `The status is now: ${status}.`;
+    case "logo":
+      return "The logo was saved. The public site shows it now.";
+    case "logo-removed":
+      return "The logo was removed.";
+    default:
+      return "The changes were saved.";
+  }
 }
 
 export const meta: MetaFunction<typeof loader> = ({ data }) => [

@@ -1,0 +1,66 @@
+import type { LoaderFunctionArgs, MetaFunction } from "@remix-run/node";
+import { Link, useLoaderData } from "@remix-run/react";
+import { PublicErrorBoundary } from "../components/error-page";
+import { PublicLayout } from "../components/layout";
+import { MemberWall } from "../components/members";
+import { Paragraphs } from "../components/paragraphs";
+import { notFoundMeta, publicMeta } from "../lib/meta";
+import { summaryOf } from "../lib/paragraphs";
+import type { RouteHandle } from "../lib/route-handle";
+import { getSiteProfile, listPublicMembers } from "../models/site.server";
+
+export const handle: RouteHandle = { publicCache: true };
+
+export async function loader({ params, context }: LoaderFunctionArgs) {
+  const [{ pillars }, members] = await Promise.all([getSiteProfile(context), listPublicMembers(context)]);
+  const pillar = pillars.find((p) => p.key === params.pillar);
+  if (!pillar) throw new Response("Not found", { status: 404 });
+  return {
+    pillar: { key: pillar.key, name: pillar.name, description: pillar.description },
+    others: pillars.filter((p) => p.key !== pillar.key).map((p) => ({ key: p.key, name: p.name })),
+    members: members.filter((m) => m.pillars.includes(pillar.key)).map((m) => ({ name: m.name, website: m.website, logo: m.logo })),
+  };
+}
+
+export default function Pillar() {
+  const { pillar, others, members } = useLoaderData<typeof loader>();
+  return (
+    <PublicLayout>
+      <p className="eyebrow">A CARE pillar</p>
+      <h1>{pillar.name}</h1>
+      <Paragraphs text={pillar.description} />
+
+      <h2>Positions on {pillar.name.toLowerCase()}</h2>
+      <p className="empty">Positions on {pillar.name.toLowerCase()} will appear here once the members adopt them.</p>
+
+      <h2>Members working on {pillar.name.toLowerCase()}</h2>
+      {members.length === 0 ? (
+        <p className="empty">No member has named {pillar.name.toLowerCase()} as one of its primary pillars yet.</p>
+      ) : (
+        <MemberWall members={members} />
+      )}
+
+      <nav aria-label="Other pillars">
+        <h2>The other pillars</h2>
+        <ul className="inline-list">
+          {others.map((p) => (
+            <li key={p.key}>
+              <Link to={`/pillars/${p.key}`}>{p.name}</Link>
+            </li>
+          ))}
+        </ul>
+      </nav>
+    </PublicLayout>
+  );
+}
+
+export const meta: MetaFunction<typeof loader> = ({ data, matches, params }) =>
+  data
+    ? publicMeta(matches, {
+        title: data.pillar.name,
+        description: summaryOf(data.pillar.description),
+        path: `/pillars/${params.pillar}`,
+      })
+    : notFoundMeta(matches);
+
+export const ErrorBoundary = PublicErrorBoundary;
