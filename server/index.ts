@@ -6,6 +6,7 @@ import { createApp } from "./app";
 import { createCollaboration } from "./collab/index";
 import { prepareDatabase } from "./boot";
 import { EnvError, loadEnv } from "./env";
+import { startInquiryRetention } from "./jobs/inquiry-retention";
 import { createLogger } from "./logger";
 import { startRoundScheduler } from "./jobs/round-scheduler";
 import { startMailDelivery } from "./mail";
@@ -28,6 +29,7 @@ async function main() {
   log.info({ database: database.describe, seeded }, "database ready");
 
   const mail = startMailDelivery({ db: database.db, smtpUrl: env.SMTP_URL, from: env.MAIL_FROM, log });
+  const inquiryRetention = startInquiryRetention({ db: database.db, log });
   const build = (await import(pathToFileURL(remixBuildPath).href)) as ServerBuild;
   const collab = createCollaboration({ db: database.db, log, publicUrl: env.PUBLIC_URL, secure: env.secure });
   const app = createApp({ database, env, log, mail, limits: createRateLimiters(), collab: collab.service }, build);
@@ -68,6 +70,7 @@ async function main() {
     await collab.stop();
     await new Promise<void>((resolve) => server.close(() => resolve()));
     await mail.stop();
+    await inquiryRetention.stop();
     await database.close();
     log.info("stopped");
     process.exit(0);

@@ -14,7 +14,7 @@ import { listActivePeopleOfOrganization, listPeople } from "../../db/queries/peo
 import type { OrganizationStatus } from "../../db/schema";
 import { UserFacingError } from "./auth.server";
 
-function isUniqueViolation(error: unknown): boolean {
+export function isUniqueViolation(error: unknown): boolean {
   // Drizzle wraps driver errors: the PostgreSQL code is on the cause.
   const code = (error as { code?: string; cause?: { code?: string } })?.cause?.code ?? (error as { code?: string })?.code;
   return code === "23505";

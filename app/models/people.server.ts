@@ -1,4 +1,5 @@
 import type { AppLoadContext } from "@remix-run/node";
+import type { Db } from "../../db/client";
 import { recordAudit } from "../../db/queries/audit";
 import { getCoalition } from "../../db/queries/coalition";
 import { createOneTimeToken, listPendingInvitations, revokeInvitation } from "../../db/queries/one-time-tokens";
@@ -9,7 +10,6 @@ import { hashPassword, verifyPassword } from "../lib/password.server";
 import { UserFacingError } from "./auth.server";
 import { absoluteUrl, queueMail } from "./mail.server";
 import { getOrganizationName, isUuid } from "./organizations.server";
-
 
 /** Invites a representative: a 7-day link, mailed to them and shown to the convener. */
 export async function inviteRepresentative(
@@ -27,44 +27,59 @@ export async function inviteRepresentative(
     if (await getPersonByEmail(tx, fields.email)) {
       throw new UserFacingError("A person with this email already has an account.", 400, "email");
     }
-    const { token, row } = await createOneTimeToken(tx, {
-      purpose: "invitation",
-      email: fields.email,
-      name: fields.name || null,
-      organizationId: organization.id,
-      canVote: fields.canVote,
-      createdById: actor.id,
-    });
-    const link = absoluteUrl(context, `/invite/${token}`);
-    const coalition = await getCoalition(tx);
-    const coalitionName = coalition?.name ?? "the coalition";
-    await queueMail(tx, context, {
-      to: fields.email,
-      subject: `You are invited to ${coalitionName} on CARE Table`,
-      body: [
-        fields.name ? `Hello ${fields.name},` : "Hello,",
-        "",
-        `${actor.name} invited you to represent ${organization.name} in ${coalitionName}.`,
-        fields.canVote ? "You will be able to cast your organization's ballot in consensus rounds." : "",
-        "",
-        "Open this link within 7 days to set your name and password:",
-        "",
-        link,
-      ]
-        .filter((line, i, all) => line !== "" || all[i - 1] !== "")
-        .join("\n"),
-    });
-    await recordAudit(tx, {
-      actorId: actor.id,
-      action: "invitation.created",
-      subjectType: "invitation",
-      subjectId: row.id,
-      after: { email: fields.email, organizationId: organization.id, canVote: fields.canVote, expiresAt: row.expiresAt },
-    });
-    return link;
+    return (await createInvitation(tx, context, actor, organization, fields)).link;
   });
   context.mail.nudge();
   return url;
+}
+
+/**
+ * Makes an invitation inside the caller's transaction: the hashed token, the mail in the outbox
+ * and the audit event. The caller checks the organization and the address first, and nudges the
+ * mail delivery after committing.
+ */
+export async function createInvitation(
+  tx: Db,
+  context: AppLoadContext,
+  actor: { id: string; name: string },
+  organization: { id: string; name: string },
+  fields: { email: string; name: string; canVote: boolean },
+) {
+  const { token, row } = await createOneTimeToken(tx, {
+    purpose: "invitation",
+    email: fields.email,
+    name: fields.name || null,
+    organizationId: organization.id,
+    canVote: fields.canVote,
+    createdById: actor.id,
+  });
+  const link = absoluteUrl(context, `/invite/${token}`);
+  const coalition = await getCoalition(tx);
+  const coalitionName = coalition?.name ?? "the coalition";
+  await queueMail(tx, context, {
+    to: fields.email,
+    subject: `You are invited to ${coalitionName} on CARE Table`,
+    body: [
+      fields.name ? `Hello ${fields.name},` : "Hello,",
+      "",
+      `${actor.name} invited you to represent ${organization.name} in ${coalitionName}.`,
+      fields.canVote ? "You will be able to cast your organization's ballot in consensus rounds." : "",
+      "",
+      "Open this link within 7 days to set your name and password:",
+      "",
+      link,
+    ]
+      .filter((line, i, all) => line !== "" || all[i - 1] !== "")
+      .join("\n"),
+  });
+  await recordAudit(tx, {
+    actorId: actor.id,
+    action: "invitation.created",
+    subjectType: "invitation",
+    subjectId: row.id,
+    after: { email: fields.email, organizationId: organization.id, canVote: fields.canVote, expiresAt: row.expiresAt },
+  });
+  return { link, invitationId: row.id };
 }
 
 export async function cancelInvitation(context: AppLoadContext, actorId: string, invitationId: string) {

@@ -1,0 +1,97 @@
+import type { LoaderFunctionArgs, MetaFunction } from "@remix-run/node";
+import { Form, Link, useLoaderData } from "@remix-run/react";
+import { z } from "zod";
+import { inquiryStatuses, inquiryStatusWords, organizationKindWords } from "../lib/inquiries";
+import { requirePermission } from "../lib/session.server";
+import { formatInstant } from "../lib/time";
+import { readerTimeZone } from "../models/dashboard.server";
+import { getInquiryRetentionMonths, listInquiriesForConveners } from "../models/inquiries.server";
+
+const filterSchema = z.enum(inquiryStatuses).optional().catch(undefined);
+
+export async function loader({ request, context }: LoaderFunctionArgs) {
+  const person = await requirePermission(request, context, "inquiry:manage");
+  const status = filterSchema.parse(new URL(request.url).searchParams.get("status") || undefined);
+  const zone = await readerTimeZone(context, person);
+  const [{ inquiries, counts }, retentionMonths] = await Promise.all([
+    listInquiriesForConveners(context, status),
+    getInquiryRetentionMonths(context),
+  ]);
+  return {
+    status: status ?? null,
+    counts,
+    retentionMonths,
+    inquiries: inquiries.map((i) => ({ ...i, received: formatInstant(i.createdAt, zone) })),
+  };
+}
+
+export default function Inquiries() {
+  const { status, counts, retentionMonths, inquiries } = useLoaderData<typeof loader>();
+  const total = Object.values(counts).reduce((a, b) => a + b, 0);
+  return (
+    <>
+      <h1>Membership inquiries</h1>
+      <p>
+        Inquiries sent through the public form. Mark them contacted once you have written back; accepting one adds
+        the organization and invites the person who wrote. Accepted and declined inquiries are deleted{" "}
+        {retentionMonths} months after they were closed (<Link to="/app/site">change the period</Link>).
+      </p>
+      <Form method="get" className="filter" aria-label="Filter inquiries">
+        <div className="field">
+          <label htmlFor="status-filter">Status</label>
+          <select id="status-filter" name="status" defaultValue={status ?? ""} key={status}>
+            <option value="">All ({total})</option>
+            {inquiryStatuses.map((s) => (
+              <option key={s} value={s}>
+                {inquiryStatusWords[s]} ({counts[s]})
+              </option>
+            ))}
+          </select>
+        </div>
+        <button type="submit" className="secondary">
+          Show
+        </button>
+      </Form>
+      {inquiries.length === 0 ? (
+        <p className="empty">
+          {status ? `No ${inquiryStatusWords[status].toLowerCase()} inquiries.` : "No inquiries yet. They arrive through the form at /join."}
+        </p>
+      ) : (
+        <div className="table-wrap">
+          <table>
+            <caption>
+              {inquiries.length === 1 ? "One inquiry" : `${inquiries.length} inquiries`}
+              {status ? `, ${inquiryStatusWords[status].toLowerCase()}` : ""}, newest first
+            </caption>
+            <thead>
+              <tr>
+                <th scope="col">Organization</th>
+                <th scope="col">From</th>
+                <th scope="col">Kind</th>
+                <th scope="col">Received</th>
+                <th scope="col">Status</th>
+              </tr>
+            </thead>
+            <tbody>
+              {inquiries.map((i) => (
+                <tr key={i.id}>
+                  <th scope="row">
+                    <Link to={`/app/inquiries/${i.id}`}>{i.organizationName}</Link>
+                  </th>
+                  <td>{i.name}</td>
+                  <td>{organizationKindWords[i.organizationKind]}</td>
+                  <td>{i.received}</td>
+                  <td>
+                    <span className={`badge status-${i.status}`}>{inquiryStatusWords[i.status]}</span>
+                  </td>
+                </tr>
+              ))}
+            </tbody>
+          </table>
+        </div>
+      )}
+    </>
+  );
+}
+
+export const meta: MetaFunction = () => [{ title: "Inquiries · CARE Table" }];
