@@ -17,7 +17,7 @@ export interface ProposalFields {
 }
 
 /** Creates a draft proposal (its document starts empty: no snapshot, no log rows). */
-export async function createProposal(db: Db, fields: ProposalFields & { createdById: string }) {
+export async function createProposal(db: Db, fields: ProposalFields & { createdById: string | null }) {
   const [row] = await db.insert(proposals).values(fields).returning();
   return row!;
 }

@@ -31,6 +31,8 @@ export class CollabHub {
   readonly writer: UpdateWriter;
   private timers: NodeJS.Timeout[] = [];
   private rechecking: Promise<void> | null = null;
+  private readonly deriveQueue: Room[] = [];
+  private deriving = false;
   private stopping = false;
   /** Server latencies (ms) from receipt of an update to its last send, when measuring. */
   latencies: number[] | null = null;
@@ -193,16 +195,37 @@ export class CollabHub {
     }
   }
 
+  /**
+   * Debounced derived text: a room is queued `deriveDebounceMs` after its first unsaved change,
+   * and one worker derives one room at a time, yielding to the event loop between rooms, so that
+   * hundreds of documents typed in at once never block message handling in a burst.
+   */
   private scheduleDerive(room: Room) {
-    if (room.deriveTimer) return;
+    if (room.deriveTimer || room.deriveQueued) return;
     room.deriveTimer = setTimeout(() => {
       room.deriveTimer = null;
-      if (room.isBroken) return;
-      storeDerived(this.db, room.proposalId, room.doc).catch((error: unknown) =>
-        this.log.warn({ err: error, proposalId: room.proposalId }, "collab: storing the derived text failed; will retry on the next change"),
-      );
+      room.deriveQueued = true;
+      this.deriveQueue.push(room);
+      void this.runDerives();
     }, this.limits.deriveDebounceMs);
     room.deriveTimer.unref();
+  }
+
+  private async runDerives() {
+    if (this.deriving) return;
+    this.deriving = true;
+    try {
+      for (let room = this.deriveQueue.shift(); room; room = this.deriveQueue.shift()) {
+        room.deriveQueued = false;
+        if (room.isBroken || room.unloading) continue;
+        await storeDerived(this.db, room.proposalId, room.doc).catch((error: unknown) =>
+          this.log.warn({ err: error, proposalId: room.proposalId }, "collab: storing the derived text failed; will retry on the next change"),
+        );
+        await new Promise((resolve) => setImmediate(resolve));
+      }
+    } finally {
+      this.deriving = false;
+    }
   }
 
   private scheduleUnload(room: Room) {

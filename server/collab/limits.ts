@@ -54,7 +54,7 @@ export const defaultLimits: CollabLimits = {
   maxBufferedBytes: 8 * 1024 * 1024,
   recheckMs: 3_000,
   unloadDelayMs: 10_000,
-  deriveDebounceMs: 2_000,
+  deriveDebounceMs: 5_000,
   compactAfterUpdates: 2_000,
 };
 

@@ -68,6 +68,7 @@ export class Room {
   isBroken = false;
   unloadTimer: NodeJS.Timeout | null = null;
   deriveTimer: NodeJS.Timeout | null = null;
+  deriveQueued = false;
   unloading: Promise<void> | null = null;
   compacting = false;
 

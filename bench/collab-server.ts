@@ -1,0 +1,55 @@
+/**
+ * A benchmark server process: `durable` (the real collaboration server on PostgreSQL) or `relay`
+ * (the plain in-memory relay), on 127.0.0.1. Controlled by the parent over IPC: "reset" starts a
+ * measurement, "report" answers with the server latencies and the resident memory.
+ */
+import http from "node:http";
+import { performance } from "node:perf_hooks";
+import type { AddressInfo } from "node:net";
+import { openDatabase } from "../db/client";
+import { createCollaboration } from "../server/collab/index";
+import { createLogger } from "../server/logger";
+import { startRelay } from "./relay";
+
+const mode = process.argv[2];
+const latencies: { values: number[] | null } = { values: null };
+const server = http.createServer((_req, res) => res.end("bench"));
+await new Promise<void>((resolve) => server.listen(0, "127.0.0.1", resolve));
+const { port } = server.address() as AddressInfo;
+let hubLatencies: (values: number[] | null) => void = () => {};
+
+if (mode === "durable") {
+  const database = await openDatabase({ url: process.env.BENCH_DATABASE_URL! });
+  const collab = createCollaboration({
+    db: database.db,
+    log: createLogger("error"),
+    publicUrl: `http://127.0.0.1:${port}`,
+    secure: false,
+    // The benchmark's clients all come from one address and a few people.
+    limits: { maxConnectionsPerAddress: 5000, maxConnectionsPerPerson: 1000, maxConnectionsPerDocument: 1000, unloadDelayMs: 60_000 },
+  });
+  collab.attach(server);
+  if (process.env.BENCH_DEBUG) {
+    setInterval(() => {
+      const loop = performance.now();
+      setImmediate(() => console.error(`pending ${collab.hub.writer.pending} loaded ${collab.hub.loadedProposals.length} lag ${(performance.now() - loop).toFixed(1)}ms`));
+    }, 1000).unref();
+  }
+  hubLatencies = (values) => {
+    collab.hub.latencies = values;
+  };
+} else {
+  startRelay(server, latencies);
+}
+
+process.on("message", (message: { type: string }) => {
+  if (message.type === "reset") {
+    latencies.values = [];
+    hubLatencies(latencies.values);
+    process.send!({ type: "reset" });
+  } else if (message.type === "report") {
+    (globalThis as { gc?: () => void }).gc?.();
+    process.send!({ type: "report", latencies: latencies.values ?? [], rss: process.memoryUsage().rss });
+  }
+});
+process.send!({ type: "ready", port });

@@ -1,0 +1,390 @@
+/**
+ * Collaboration benchmark (DESIGN.md §8), on PostgreSQL, loopback only, bounded in time:
+ * - server p99 (receipt of an update → its last send) and end-to-end p99 at 200 documents × 5
+ *   editors × 1 update/s, for the real server (durable storage on) and for a plain in-memory relay
+ *   built on the same libraries and run the same way (a child process each), and their ratio;
+ * - edit → Saved p99 (the committed-state message covering the edit);
+ * - opening a 60,000-character proposal stored as 500 uncompacted updates;
+ * - resident memory of the server with 1,000 idle connections over 200 documents.
+ */
+import { build } from "esbuild";
+import { fork, type ChildProcess } from "node:child_process";
+import crypto from "node:crypto";
+import path from "node:path";
+import { performance } from "node:perf_hooks";
+import fs from "node:fs";
+import { pathToFileURL } from "node:url";
+import * as decoding from "lib0/decoding";
+import * as encoding from "lib0/encoding";
+import pg from "pg";
+import WebSocket from "ws";
+import * as Y from "yjs";
+import { openDatabase, type Database } from "../db/client";
+import { migrateDatabase } from "../db/migrate";
+import { seedCoalition } from "../db/queries/coalition";
+import { createOrganization } from "../db/queries/organizations";
+import { createPerson } from "../db/queries/people";
+import { appendProposalUpdates } from "../db/queries/proposal-documents";
+import { createProposal } from "../db/queries/proposals";
+import { createSession } from "../db/queries/sessions";
+import { readCoalitionProfile } from "../server/boot";
+import { loadDocument } from "../server/collab/persistence";
+import { migrationsFolder, projectRoot } from "../server/paths";
+
+export interface CollabBenchOptions {
+  databaseUrl?: string;
+  documents?: number;
+  editorsPerDocument?: number;
+  /** Seconds of measured load per server (after a warm-up). */
+  seconds?: number;
+  log?: (line: string) => void;
+}
+
+export interface CollabBenchResult {
+  load: { documents: number; editors: number; updatesPerSecond: number; seconds: number };
+  durable: { serverP99Ms: number; endToEndP99Ms: number; savedP99Ms: number; updates: number; idleRssMb: number };
+  relay: { serverP99Ms: number; endToEndP99Ms: number; updates: number; idleRssMb: number };
+  endToEndRatio: number;
+  open60k: { loadP50Ms: number; loadP99Ms: number; webSocketOpenMaxMs: number; updates: number; characters: number };
+  budgets: Record<string, { value: number; limit: number; ok: boolean }>;
+}
+
+function percentile(values: number[], p: number): number {
+  if (values.length === 0) return NaN;
+  const sorted = [...values].sort((a, b) => a - b);
+  return sorted[Math.min(sorted.length - 1, Math.ceil((p / 100) * sorted.length) - 1)]!;
+}
+
+const round = (n: number) => Math.round(n * 100) / 100;
+
+/** A lean protocol client: sync, updates, the committed-state message; no awareness. */
+class BenchClient {
+  readonly doc = new Y.Doc();
+  private readonly text: Y.XmlText;
+  private readonly times: Y.Map<number>;
+  private ws!: WebSocket;
+  private sent = 0;
+  private pendingSaved: { count: number; at: number }[] = [];
+  measuring = false;
+  synced!: Promise<void>;
+
+  constructor(
+    readonly key: string,
+    private readonly sinks: { endToEnd: number[]; saved: number[] },
+  ) {
+    const fragment = this.doc.getXmlFragment("default");
+    this.text = new Y.XmlText();
+    this.times = this.doc.getMap("bench");
+    this.doc.on("update", (update: Uint8Array, origin: unknown) => {
+      if (origin === "remote") return;
+      const e = encoding.createEncoder();
+      encoding.writeVarUint(e, 0);
+      encoding.writeVarUint(e, 2);
+      encoding.writeVarUint8Array(e, update);
+      this.sent++;
+      this.ws.send(encoding.toUint8Array(e));
+    });
+    this.times.observe((event) => {
+      if (!this.measuring || !event.transaction.origin) return;
+      const now = performance.now();
+      for (const k of event.keysChanged) if (k !== this.key) this.sinks.endToEnd.push(now - this.times.get(k)!);
+    });
+    void fragment;
+  }
+
+  connect(url: string, headers: Record<string, string>) {
+    this.ws = new WebSocket(url, { headers, perMessageDeflate: false });
+    this.synced = new Promise((resolve, reject) => {
+      this.ws.on("error", reject);
+      this.ws.on("close", (code) => reject(new Error(`closed ${code}`)));
+      this.ws.on("open", () => {
+        const e = encoding.createEncoder();
+        encoding.writeVarUint(e, 0);
+        encoding.writeVarUint(e, 0);
+        encoding.writeVarUint8Array(e, Y.encodeStateVector(this.doc));
+        this.ws.send(encoding.toUint8Array(e));
+      });
+      this.ws.on("message", (data: Buffer) => {
+        const decoder = decoding.createDecoder(new Uint8Array(data));
+        const type = decoding.readVarUint(decoder);
+        if (type === 0) {
+          const sub = decoding.readVarUint(decoder);
+          const payload = decoding.readVarUint8Array(decoder);
+          if (sub === 0) {
+            const e = encoding.createEncoder();
+            encoding.writeVarUint(e, 0);
+            encoding.writeVarUint(e, 1);
+            encoding.writeVarUint8Array(e, Y.encodeStateAsUpdate(this.doc, payload));
+            this.sent++;
+            this.ws.send(encoding.toUint8Array(e));
+          } else {
+            Y.applyUpdate(this.doc, payload, "remote");
+            if (sub === 1) resolve();
+          }
+        } else if (type === 100) {
+          const ack = decoding.readVarUint(decoder);
+          const now = performance.now();
+          while (this.pendingSaved.length > 0 && this.pendingSaved[0]!.count <= ack) {
+            const done = this.pendingSaved.shift()!;
+            if (this.measuring) this.sinks.saved.push(now - done.at);
+          }
+        }
+      });
+    });
+  }
+
+  edit() {
+    const at = performance.now();
+    this.doc.transact(() => {
+      if (this.text.parent === null) {
+        const paragraph = new Y.XmlElement("paragraph");
+        this.doc.getXmlFragment("default").push([paragraph]);
+        paragraph.insert(0, [this.text]);
+      }
+      this.text.insert(this.text.length, "x");
+      this.times.set(this.key, at);
+    });
+    this.pendingSaved.push({ count: this.sent, at });
+  }
+
+  close() {
+    this.ws.removeAllListeners("close");
+    this.ws.on("error", () => {});
+    this.ws.close();
+  }
+}
+
+/** Bundles the server script next to node_modules (its packages stay external). */
+async function bundleServer(): Promise<string> {
+  const outfile = path.join(projectRoot, "build", `bench-collab-server-${process.pid}.mjs`);
+  const entry = path.join(projectRoot, "bench", "collab-server.ts");
+  await build({ entryPoints: [entry], outfile, bundle: true, platform: "node", format: "esm", target: "node20", packages: "external", logLevel: "error", absWorkingDir: projectRoot });
+  return outfile;
+}
+
+interface ChildServer {
+  port: number;
+  child: ChildProcess;
+  request<T>(type: string): Promise<T>;
+  stop(): Promise<void>;
+}
+
+async function startChild(script: string, mode: "durable" | "relay", env: Record<string, string>): Promise<ChildServer> {
+  const child = fork(script, [mode], { execArgv: ["--expose-gc"], env: { ...process.env, ...env }, stdio: ["ignore", "inherit", "inherit", "ipc"] });
+  const port = await new Promise<number>((resolve, reject) => {
+    child.once("message", (m: { type: string; port: number }) => resolve(m.port));
+    child.once("exit", (code) => reject(new Error(`bench server exited with ${code}`)));
+  });
+  return {
+    port,
+    child,
+    request: <T>(type: string) =>
+      new Promise<T>((resolve) => {
+        const onMessage = (m: { type: string }) => {
+          if (m.type !== type) return;
+          child.off("message", onMessage);
+          resolve(m as T);
+        };
+        child.on("message", onMessage);
+        child.send({ type });
+      }),
+    stop: () =>
+      new Promise<void>((resolve) => {
+        child.once("exit", () => resolve());
+        child.kill("SIGKILL");
+      }),
+  };
+}
+
+async function runLoad(
+  server: ChildServer,
+  targets: { proposalId: string; cookie: string }[],
+  editors: number,
+  seconds: number,
+  durable: boolean,
+  log: (line: string) => void,
+) {
+  const sinks = { endToEnd: [] as number[], saved: [] as number[] };
+  const clients: BenchClient[] = [];
+  const origin = `http://127.0.0.1:${server.port}`;
+  // Connected in batches, so the ramp itself does not swamp the server.
+  for (let i = 0; i < targets.length; i += 20) {
+    const batch: BenchClient[] = [];
+    for (const target of targets.slice(i, i + 20)) {
+      for (let e = 0; e < editors; e++) {
+        const client = new BenchClient(`e${e}`, sinks);
+        const url = durable ? `ws://127.0.0.1:${server.port}/collab/${target.proposalId}?saved=1` : `ws://127.0.0.1:${server.port}/${target.proposalId}`;
+        client.connect(url, { Origin: origin, Cookie: target.cookie });
+        batch.push(client);
+      }
+    }
+    await Promise.all(batch.map((c) => c.synced));
+    clients.push(...batch);
+  }
+  log(`  ${clients.length} connections synced`);
+  // Every editor edits once a second, at its own phase.
+  const timers = clients.map((c) => {
+    const phase = Math.random() * 1000;
+    let interval: NodeJS.Timeout | undefined;
+    const start = setTimeout(() => {
+      c.edit();
+      interval = setInterval(() => c.edit(), 1000);
+    }, phase);
+    return () => {
+      clearTimeout(start);
+      if (interval) clearInterval(interval);
+    };
+  });
+  await new Promise((r) => setTimeout(r, 5000));
+  await server.request("reset");
+  for (const c of clients) c.measuring = true;
+  await new Promise((r) => setTimeout(r, seconds * 1000));
+  for (const c of clients) c.measuring = false;
+  for (const stop of timers) stop();
+  const report = await server.request<{ latencies: number[] }>("report");
+  await new Promise((r) => setTimeout(r, 3000));
+  const idle = await server.request<{ rss: number }>("report");
+  for (const c of clients) c.close();
+  return {
+    serverP99Ms: round(percentile(report.latencies, 99)),
+    endToEndP99Ms: round(percentile(sinks.endToEnd, 99)),
+    savedP99Ms: round(percentile(sinks.saved, 99)),
+    updates: report.latencies.length,
+    idleRssMb: Math.round(idle.rss / 1024 / 1024),
+  };
+}
+
+/** Runs the whole collaboration benchmark once and returns its figures (and prints them). */
+export async function runCollabBench(options: CollabBenchOptions = {}): Promise<CollabBenchResult> {
+  const log = options.log ?? ((line: string) => console.log(line));
+  const baseUrl = options.databaseUrl ?? process.env.DATABASE_URL ?? process.env.TEST_DATABASE_URL;
+  if (!baseUrl) throw new Error("The collaboration benchmark needs PostgreSQL: set DATABASE_URL or TEST_DATABASE_URL.");
+  const documents = options.documents ?? 200;
+  const editors = options.editorsPerDocument ?? 5;
+  const seconds = options.seconds ?? 30;
+
+  const name = `care_table_bench_${crypto.randomBytes(4).toString("hex")}`;
+  const admin = new pg.Client({ connectionString: baseUrl });
+  await admin.connect();
+  await admin.query(`CREATE DATABASE ${name}`);
+  await admin.end();
+  const url = new URL(baseUrl);
+  url.pathname = `/${name}`;
+  const databaseUrl = url.toString();
+  let database: Database | undefined;
+  const children: ChildServer[] = [];
+  try {
+    database = await openDatabase({ url: databaseUrl });
+    await migrateDatabase(database, migrationsFolder);
+    await seedCoalition(database.db, readCoalitionProfile());
+    const db = database.db;
+    const organization = await createOrganization(db, { name: "Bench organization", shortName: "", website: null, description: "", pillars: [], votingMember: true });
+    const cookies: string[] = [];
+    for (let i = 0; i < 10; i++) {
+      const person = await createPerson(db, { email: `bench${i}@example.org`, name: `Bench ${i}`, passwordHash: "x", role: "representative", organizationId: organization.id, canVote: false });
+      cookies.push(`care_session=${(await createSession(db, person.id)).token}`);
+    }
+    const targets: { proposalId: string; cookie: string }[] = [];
+    for (let i = 0; i < documents; i++) {
+      const p = await createProposal(db, { title: `Bench ${i}`, summary: "", pillars: ["access"], leadOrganizationId: organization.id, createdById: null });
+      targets.push({ proposalId: p.id, cookie: cookies[i % cookies.length]! });
+    }
+
+    // A 60,000-character proposal stored as 500 uncompacted updates (five of them, opened cold).
+    const bigIds: string[] = [];
+    let characters = 0;
+    for (let d = 0; d < 5; d++) {
+      const p = await createProposal(db, { title: `Big ${d}`, summary: "", pillars: ["access"], leadOrganizationId: organization.id, createdById: null });
+      const doc = new Y.Doc();
+      const updates: Uint8Array[] = [];
+      doc.on("update", (u: Uint8Array) => updates.push(u));
+      const fragment = doc.getXmlFragment("default");
+      for (let i = 0; i < 500; i++) {
+        const paragraph = new Y.XmlElement("paragraph");
+        fragment.push([paragraph]);
+        paragraph.insert(0, [new Y.XmlText(`Paragraph ${String(i).padStart(3, "0")}: ` + "coverage access research equity ".repeat(4).slice(0, 105))]);
+      }
+      characters = fragment.toString().replace(/<[^>]+>/g, "").length;
+      await appendProposalUpdates(db, updates.map((update) => ({ proposalId: p.id, update })));
+      bigIds.push(p.id);
+    }
+    const loadTimes: number[] = [];
+    for (let i = 0; i < 30; i++) {
+      const t = performance.now();
+      const loaded = await loadDocument(db, bigIds[i % bigIds.length]!);
+      loadTimes.push(performance.now() - t);
+      loaded.doc.destroy();
+    }
+
+    const script = await bundleServer();
+    log(`Collaboration benchmark: ${documents} documents × ${editors} editors × 1 update/s, ${seconds} s measured per server`);
+
+    const durableServer = await startChild(script, "durable", { BENCH_DATABASE_URL: databaseUrl });
+    children.push(durableServer);
+    const openTimes: number[] = [];
+    for (const id of bigIds) {
+      const client = new BenchClient("open", { endToEnd: [], saved: [] });
+      const t = performance.now();
+      client.connect(`ws://127.0.0.1:${durableServer.port}/collab/${id}`, { Origin: `http://127.0.0.1:${durableServer.port}`, Cookie: cookies[0]! });
+      await client.synced;
+      openTimes.push(performance.now() - t);
+      client.close();
+    }
+    log("durable server (PostgreSQL):");
+    const durable = await runLoad(durableServer, targets, editors, seconds, true, log);
+    await durableServer.stop();
+
+    const relayServer = await startChild(script, "relay", {});
+    children.push(relayServer);
+    log("in-memory relay:");
+    const relayRun = await runLoad(relayServer, targets, editors, seconds, false, log);
+    await relayServer.stop();
+    const { savedP99Ms: _none, ...relay } = relayRun;
+
+    const result: CollabBenchResult = {
+      load: { documents, editors, updatesPerSecond: documents * editors, seconds },
+      durable,
+      relay,
+      endToEndRatio: round(durable.endToEndP99Ms / relay.endToEndP99Ms),
+      open60k: {
+        loadP50Ms: round(percentile(loadTimes, 50)),
+        loadP99Ms: round(percentile(loadTimes, 99)),
+        webSocketOpenMaxMs: round(Math.max(...openTimes)),
+        updates: 500,
+        characters,
+      },
+      budgets: {},
+    };
+    result.budgets = {
+      "server p99 < 20 ms": { value: durable.serverP99Ms, limit: 20, ok: durable.serverP99Ms < 20 },
+      "end-to-end p99 ≤ 1.5 × relay": { value: result.endToEndRatio, limit: 1.5, ok: result.endToEndRatio <= 1.5 },
+      "edit → Saved p99 < 100 ms": { value: durable.savedP99Ms, limit: 100, ok: durable.savedP99Ms < 100 },
+      "open 60k chars / 500 updates < 50 ms": { value: result.open60k.loadP99Ms, limit: 50, ok: result.open60k.loadP99Ms < 50 },
+      "1,000 idle connections < 300 MB": { value: durable.idleRssMb, limit: 300, ok: durable.idleRssMb < 300 },
+    };
+    for (const [budget, { value, limit, ok }] of Object.entries(result.budgets)) log(`  ${ok ? "ok  " : "OVER"} ${budget}: ${value} (limit ${limit})`);
+    return result;
+  } finally {
+    for (const c of children) if (c.child.exitCode === null) await c.stop();
+    for (const f of fs.readdirSync(path.join(projectRoot, "build"))) {
+      if (f === `bench-collab-server-${process.pid}.mjs`) fs.rmSync(path.join(projectRoot, "build", f));
+    }
+    await database?.close();
+    const dropper = new pg.Client({ connectionString: baseUrl });
+    await dropper.connect();
+    await dropper.query(`DROP DATABASE IF EXISTS ${name} WITH (FORCE)`);
+    await dropper.end();
+  }
+}
+
+if (process.argv[1] && import.meta.url === pathToFileURL(process.argv[1]).href) {
+  runCollabBench()
+    .then((result) => {
+      console.log(JSON.stringify(result, null, 2));
+      process.exit(0);
+    })
+    .catch((error: unknown) => {
+      console.error(error);
+      process.exit(1);
+    });
+}
