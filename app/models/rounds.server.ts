@@ -2,7 +2,11 @@ import type { AppLoadContext } from "@remix-run/node";
 import { recordAudit } from "../../db/queries/audit";
 import { getCoalition } from "../../db/queries/coalition";
 import { getOrganization } from "../../db/queries/organizations";
-import { getProposal, getProposalForUpdate, setProposalStatus } from "../../db/queries/proposals";
+import {
+  getProposal,
+  getProposalForUpdate,
+  setProposalStatus,
+} from "../../db/queries/proposals";
 import {
   getRound,
   insertRound,
@@ -14,6 +18,7 @@ import {
   listSilentOrganizations,
   listVoters,
   lockRound,
+  lockRoundForBallot,
   markRosterSuspended,
   setBallotResponse,
   updateRound,
@@ -34,13 +39,20 @@ import {
 } from "../lib/round-outcome";
 import { formatInstant, instantToZonedLocal } from "../lib/time";
 import { UserFacingError } from "./auth.server";
-import { absoluteUrl, queueMail } from "./mail.server";
+import { absoluteUrl, queueMail, queueMails } from "./mail.server";
 import { isUuid } from "./organizations.server";
 
 /** What the round workflow needs: a request's context, or the scheduler's services. */
-export type RoundServices = Pick<AppLoadContext, "database" | "mail" | "env" | "log" | "collab">;
+export type RoundServices = Pick<
+  AppLoadContext,
+  "database" | "mail" | "env" | "log" | "collab"
+>;
 
-type Person = Actor & { id: string; name: string; organizationName: string | null };
+type Person = Actor & {
+  id: string;
+  name: string;
+  organizationName: string | null;
+};
 
 export interface RoundSettings extends RoundRule {
   deadline: Date;
@@ -56,13 +68,18 @@ async function coalitionZone(db: Db) {
 export async function getProposalForRound(context: RoundServices, id: string) {
   if (!isUuid(id)) return null;
   const proposal = await getProposal(context.database.db, id);
-  return proposal ? { id: proposal.id, title: proposal.title, status: proposal.status } : null;
+  return proposal
+    ? { id: proposal.id, title: proposal.title, status: proposal.status }
+    : null;
 }
 
 /** Eligible organizations now, and those among them that have nobody who can vote. */
 export async function previewRoster(context: RoundServices) {
   const eligible = await listEligibleOrganizations(context.database.db);
-  return { eligible, withoutVoter: eligible.filter((o) => o.voters === 0).map((o) => o.name) };
+  return {
+    eligible,
+    withoutVoter: eligible.filter((o) => o.voters === 0).map((o) => o.name),
+  };
 }
 
 /**
@@ -70,17 +87,30 @@ export async function previewRoster(context: RoundServices) {
  * revision is taken, the roster is frozen, the round is created and the voters are told, or
  * nothing at all happens.
  */
-export async function openRound(context: RoundServices, actor: Person, proposalId: string, settings: RoundSettings) {
-  if (!can(actor, "round:manage")) throw new Response("Forbidden", { status: 403 });
+export async function openRound(
+  context: RoundServices,
+  actor: Person,
+  proposalId: string,
+  settings: RoundSettings,
+) {
+  if (!can(actor, "round:manage"))
+    throw new Response("Forbidden", { status: 403 });
   if (!isUuid(proposalId)) return null;
   const db = context.database.db;
   if (settings.deadline.getTime() <= Date.now()) {
-    throw new UserFacingError("The deadline must be in the future.", 400, "deadline");
+    throw new UserFacingError(
+      "The deadline must be in the future.",
+      400,
+      "deadline",
+    );
   }
   const proposal = await getProposal(db, proposalId);
   if (!proposal) return null;
   if (proposal.status !== "draft") {
-    throw new UserFacingError("Only a draft can be put to a consensus round: this proposal is not a draft now.", 409);
+    throw new UserFacingError(
+      "Only a draft can be put to a consensus round: this proposal is not a draft now.",
+      409,
+    );
   }
   const { revision, result } = await context.collab.lockProposalForRound({
     proposalId,
@@ -119,14 +149,20 @@ export async function openRound(context: RoundServices, actor: Person, proposalI
           revision: revision.number,
           fingerprint: revision.fingerprint,
           deadline: settings.deadline,
-          rule: { quorum: `${settings.quorumNumerator}/${settings.quorumDenominator}`, threshold: settings.thresholdPercent },
+          rule: {
+            quorum: `${settings.quorumNumerator}/${settings.quorumDenominator}`,
+            threshold: settings.thresholdPercent,
+          },
           membersSeeAnswers: settings.membersSeeAnswers,
           roster: roster.map((o) => o.name),
         },
       });
       const zone = await coalitionZone(tx);
       const link = absoluteUrl(context, `/app/rounds/${round.id}`);
-      for (const voter of await listVoters(tx, roster.map((o) => o.id))) {
+      for (const voter of await listVoters(
+        tx,
+        roster.map((o) => o.id),
+      )) {
         await queueMail(tx, context, {
           to: voter.email,
           subject: `Consensus round open: ${proposal.title}`,
@@ -134,7 +170,9 @@ export async function openRound(context: RoundServices, actor: Person, proposalI
             `Hello ${voter.name},`,
             "",
             `A consensus round is open on "${proposal.title}". Your organization's ballot is due by ${formatInstant(settings.deadline, voter.timeZone ?? zone)}.`,
-            settings.instructions ? `\nInstructions from the convener:\n${settings.instructions}\n` : "",
+            settings.instructions
+              ? `\nInstructions from the convener:\n${settings.instructions}\n`
+              : "",
             `Read the text and cast your organization's ballot: ${link}`,
           ].join("\n"),
         });
@@ -166,8 +204,14 @@ export async function castBallot(
   recorded?: { organizationId: string; note: string },
 ) {
   if (!isUuid(roundId)) return null;
-  const organizationId = recorded ? recorded.organizationId : actor.organizationId;
-  if (recorded ? !can(actor, "ballot:record") : !can(actor, "ballot:cast", { organizationId })) {
+  const organizationId = recorded
+    ? recorded.organizationId
+    : actor.organizationId;
+  if (
+    recorded
+      ? !can(actor, "ballot:record")
+      : !can(actor, "ballot:cast", { organizationId })
+  ) {
     throw new UserFacingError(
       actor.organizationStatus && actor.organizationStatus !== "active"
         ? "Your organization is suspended: its ballot can no longer be cast or changed."
@@ -175,32 +219,50 @@ export async function castBallot(
       403,
     );
   }
-  if (!organizationId) throw new UserFacingError("Choose an organization.", 400, "organizationId");
+  if (!organizationId)
+    throw new UserFacingError("Choose an organization.", 400, "organizationId");
   if (reasonRequired.has(choice.option) && choice.reason.trim() === "") {
-    throw new UserFacingError(`${ballotOptionLabels[choice.option]} needs a reason.`, 400, "reason");
+    throw new UserFacingError(
+      `${ballotOptionLabels[choice.option]} needs a reason.`,
+      400,
+      "reason",
+    );
   }
   const db = context.database.db;
   const result = await db.transaction(async (tx) => {
-    const locked = await lockRound(tx, roundId, "share");
+    const locked = await lockRoundForBallot(tx, roundId, organizationId);
     if (!locked) return null;
     const { round, now } = locked;
     if (round.status !== "open") {
       throw new UserFacingError(
-        round.status === "cancelled" ? "This round was cancelled: ballots are no longer accepted." : "This round is closed: ballots are no longer accepted.",
+        round.status === "cancelled"
+          ? "This round was cancelled: ballots are no longer accepted."
+          : "This round is closed: ballots are no longer accepted.",
         409,
       );
     }
     if (now >= round.deadline) {
-      throw new UserFacingError("The deadline has passed: ballots are no longer accepted.", 409);
+      throw new UserFacingError(
+        "The deadline has passed: ballots are no longer accepted.",
+        409,
+      );
     }
-    if (!(await isOnRoster(tx, roundId, organizationId))) {
-      throw new UserFacingError("This organization is not on the round's roster.", 403, recorded ? "organizationId" : undefined);
+    if (!locked.onRoster) {
+      throw new UserFacingError(
+        "This organization is not on the round's roster.",
+        403,
+        recorded ? "organizationId" : undefined,
+      );
     }
-    const organization = await getOrganization(tx, organizationId);
-    if (organization?.status !== "active") {
-      throw new UserFacingError(`${organization?.name ?? "This organization"} is suspended: its ballot can no longer be cast or changed.`, 409);
+    if (locked.organizationStatus !== "active") {
+      throw new UserFacingError(
+        `${locked.organizationName ?? "This organization"} is suspended: its ballot can no longer be cast or changed.`,
+        409,
+      );
     }
-    const listPublicly = supportOptions.has(choice.option) ? choice.listPublicly : false;
+    const listPublicly = supportOptions.has(choice.option)
+      ? choice.listPublicly
+      : false;
     const { changed } = await upsertBallot(tx, {
       roundId,
       organizationId,
@@ -212,34 +274,46 @@ export async function castBallot(
       note: recorded?.note ?? "",
       castAt: now,
     });
+    const zone = locked.coalitionZone ?? "America/New_York";
+    const title = locked.proposalTitle;
+    const receipts = (await listVoters(tx, [organizationId])).map((voter) => ({
+      to: voter.email,
+      subject: `Ballot receipt: ${title}`,
+      body: [
+        `Hello ${voter.name},`,
+        "",
+        `${locked.organizationName}'s ballot on "${title}" was ${changed ? "changed" : "cast"} by ${actor.name}${recorded ? " (a convener, recording a ballot sent outside the platform)" : ""} on ${formatInstant(now, voter.timeZone ?? zone)}.`,
+        "",
+        `Answer: ${ballotOptionLabels[choice.option]}`,
+        choice.reason.trim() ? `Reason: ${choice.reason.trim()}` : "",
+        supportOptions.has(choice.option)
+          ? `Listed publicly as an endorser: ${listPublicly ? "yes" : "no"}`
+          : "",
+        "",
+        `It can be changed until the round closes: ${absoluteUrl(context, `/app/rounds/${roundId}`)}`,
+      ]
+        .filter((l, i, all) => l !== "" || all[i - 1] !== "")
+        .join("\n"),
+    }));
+    await queueMails(tx, context, receipts);
+    // Last, so the audit chain's lock (held until commit) covers as little work as possible.
     await recordAudit(tx, {
       actorId: actor.id,
-      action: recorded ? "ballot.recorded" : changed ? "ballot.changed" : "ballot.cast",
+      action: recorded
+        ? "ballot.recorded"
+        : changed
+          ? "ballot.changed"
+          : "ballot.cast",
       subjectType: "round",
       subjectId: roundId,
-      after: { organizationId, option: choice.option, reason: choice.reason.trim(), listPublicly, note: recorded?.note },
+      after: {
+        organizationId,
+        option: choice.option,
+        reason: choice.reason.trim(),
+        listPublicly,
+        note: recorded?.note,
+      },
     });
-    const proposal = await getProposal(tx, round.proposalId);
-    const zone = await coalitionZone(tx);
-    for (const voter of await listVoters(tx, [organizationId])) {
-      await queueMail(tx, context, {
-        to: voter.email,
-        subject: `Ballot receipt: ${proposal?.title ?? "consensus round"}`,
-        body: [
-          `Hello ${voter.name},`,
-          "",
-          `${organization.name}'s ballot on "${proposal?.title}" was ${changed ? "changed" : "cast"} by ${actor.name}${recorded ? " (a convener, recording a ballot sent outside the platform)" : ""} on ${formatInstant(now, voter.timeZone ?? zone)}.`,
-          "",
-          `Answer: ${ballotOptionLabels[choice.option]}`,
-          choice.reason.trim() ? `Reason: ${choice.reason.trim()}` : "",
-          supportOptions.has(choice.option) ? `Listed publicly as an endorser: ${listPublicly ? "yes" : "no"}` : "",
-          "",
-          `It can be changed until the round closes: ${absoluteUrl(context, `/app/rounds/${roundId}`)}`,
-        ]
-          .filter((l, i, all) => l !== "" || all[i - 1] !== "")
-          .join("\n"),
-      });
-    }
     return { changed };
   });
   context.mail.nudge();
@@ -251,7 +325,11 @@ export async function castBallot(
  * deadline whatever the scheduler's delay). Idempotent: closing a round that is no longer open
  * changes nothing and returns false.
  */
-export async function closeRound(context: RoundServices, roundId: string, closer: { id: string } | null) {
+export async function closeRound(
+  context: RoundServices,
+  roundId: string,
+  closer: { id: string } | null,
+) {
   if (!isUuid(roundId)) return null;
   const db = context.database.db;
   const outcome = await db.transaction(async (tx) => {
@@ -262,13 +340,26 @@ export async function closeRound(context: RoundServices, roundId: string, closer
     if (!closer && now < round.deadline) return false;
     const closedAt = closer ? now : round.deadline;
     const roster = await listRoster(tx, roundId);
-    const suspended = roster.filter((r) => r.currentStatus !== "active").map((r) => r.organizationId);
+    const suspended = roster
+      .filter((r) => r.currentStatus !== "active")
+      .map((r) => r.organizationId);
     await markRosterSuspended(tx, roundId, suspended);
     const ballots = await listBallots(tx, roundId);
     const result = computeOutcome(
-      roster.map((r) => ({ organizationId: r.organizationId, name: r.organizationName, suspended: suspended.includes(r.organizationId) })),
-      ballots.map((b) => ({ organizationId: b.ballot.organizationId, option: b.ballot.option })),
-      { quorumNumerator: round.quorumNumerator, quorumDenominator: round.quorumDenominator, thresholdPercent: round.thresholdPercent },
+      roster.map((r) => ({
+        organizationId: r.organizationId,
+        name: r.organizationName,
+        suspended: suspended.includes(r.organizationId),
+      })),
+      ballots.map((b) => ({
+        organizationId: b.ballot.organizationId,
+        option: b.ballot.option,
+      })),
+      {
+        quorumNumerator: round.quorumNumerator,
+        quorumDenominator: round.quorumDenominator,
+        thresholdPercent: round.thresholdPercent,
+      },
     );
     await updateRound(tx, roundId, {
       status: "closed",
@@ -286,11 +377,19 @@ export async function closeRound(context: RoundServices, roundId: string, closer
       action: "round.closed",
       subjectType: "round",
       subjectId: roundId,
-      after: { closedAt, by: closer ? "convener" : "deadline", outcome: result.outcome, explanation: result.explanation },
+      after: {
+        closedAt,
+        by: closer ? "convener" : "deadline",
+        outcome: result.outcome,
+        explanation: result.explanation,
+      },
     });
     await recordAudit(tx, {
       actorId: closer?.id ?? null,
-      action: nextStatus === "adopted" ? "proposal.status.adopted" : "proposal.unlocked",
+      action:
+        nextStatus === "adopted"
+          ? "proposal.status.adopted"
+          : "proposal.unlocked",
       subjectType: "proposal",
       subjectId: round.proposalId,
       before: { status: proposal?.status },
@@ -303,15 +402,25 @@ export async function closeRound(context: RoundServices, roundId: string, closer
 }
 
 /** Moves an open round's deadline later; the 24-hour reminder is armed again. */
-export async function extendRound(context: RoundServices, actor: Person, roundId: string, deadline: Date) {
+export async function extendRound(
+  context: RoundServices,
+  actor: Person,
+  roundId: string,
+  deadline: Date,
+) {
   if (!isUuid(roundId)) return null;
   return context.database.db.transaction(async (tx) => {
     const locked = await lockRound(tx, roundId, "update");
     if (!locked) return null;
     const { round, now } = locked;
-    if (round.status !== "open") throw new UserFacingError("Only an open round's deadline can move.", 409);
+    if (round.status !== "open")
+      throw new UserFacingError("Only an open round's deadline can move.", 409);
     if (deadline <= round.deadline || deadline <= now) {
-      throw new UserFacingError("The new deadline must be later than the current one.", 400, "deadline");
+      throw new UserFacingError(
+        "The new deadline must be later than the current one.",
+        400,
+        "deadline",
+      );
     }
     await updateRound(tx, roundId, { deadline, reminderSentAt: null });
     await recordAudit(tx, {
@@ -327,15 +436,26 @@ export async function extendRound(context: RoundServices, actor: Person, roundId
 }
 
 /** Cancels an open round: no outcome, ballots kept on record, the proposal a draft again. */
-export async function cancelRound(context: RoundServices, actor: Person, roundId: string, reason: string) {
+export async function cancelRound(
+  context: RoundServices,
+  actor: Person,
+  roundId: string,
+  reason: string,
+) {
   if (!isUuid(roundId)) return null;
   const db = context.database.db;
   const done = await db.transaction(async (tx) => {
     const locked = await lockRound(tx, roundId, "update");
     if (!locked) return null;
     const { round, now } = locked;
-    if (round.status !== "open") throw new UserFacingError("Only an open round can be cancelled.", 409);
-    await updateRound(tx, roundId, { status: "cancelled", cancelledAt: now, cancelledById: actor.id, cancelReason: reason });
+    if (round.status !== "open")
+      throw new UserFacingError("Only an open round can be cancelled.", 409);
+    await updateRound(tx, roundId, {
+      status: "cancelled",
+      cancelledAt: now,
+      cancelledById: actor.id,
+      cancelReason: reason,
+    });
     await getProposalForUpdate(tx, round.proposalId);
     await setProposalStatus(tx, round.proposalId, "draft");
     await recordAudit(tx, {
@@ -360,13 +480,25 @@ export async function cancelRound(context: RoundServices, actor: Person, roundId
 }
 
 /** The convener's outcome statement, after the close. */
-export async function writeOutcomeStatement(context: RoundServices, actor: Person, roundId: string, statement: string) {
+export async function writeOutcomeStatement(
+  context: RoundServices,
+  actor: Person,
+  roundId: string,
+  statement: string,
+) {
   if (!isUuid(roundId)) return null;
   return context.database.db.transaction(async (tx) => {
     const locked = await lockRound(tx, roundId, "update");
     if (!locked) return null;
-    if (locked.round.status !== "closed") throw new UserFacingError("The outcome statement is written after the close.", 409);
-    await updateRound(tx, roundId, { outcomeStatement: statement, outcomeStatementAt: locked.now });
+    if (locked.round.status !== "closed")
+      throw new UserFacingError(
+        "The outcome statement is written after the close.",
+        409,
+      );
+    await updateRound(tx, roundId, {
+      outcomeStatement: statement,
+      outcomeStatementAt: locked.now,
+    });
     await recordAudit(tx, {
       actorId: actor.id,
       action: "round.outcome_written",
@@ -391,9 +523,21 @@ export async function respondToObjection(
   return context.database.db.transaction(async (tx) => {
     const locked = await lockRound(tx, roundId, "update");
     if (!locked) return null;
-    if (locked.round.status !== "closed") throw new UserFacingError("Responses are written after the close.", 409);
-    if (!(await setBallotResponse(tx, roundId, organizationId, response, locked.now))) {
-      throw new UserFacingError("Only an Object or a Block gets a response.", 400);
+    if (locked.round.status !== "closed")
+      throw new UserFacingError("Responses are written after the close.", 409);
+    if (
+      !(await setBallotResponse(
+        tx,
+        roundId,
+        organizationId,
+        response,
+        locked.now,
+      ))
+    ) {
+      throw new UserFacingError(
+        "Only an Object or a Block gets a response.",
+        400,
+      );
     }
     await recordAudit(tx, {
       actorId: actor.id,
@@ -407,7 +551,10 @@ export async function respondToObjection(
 }
 
 /** Reminds the voters of organizations that have not answered, 24 hours before the deadline. */
-export async function sendReminder(context: RoundServices, round: { id: string; proposalId: string; deadline: Date }) {
+export async function sendReminder(
+  context: RoundServices,
+  round: { id: string; proposalId: string; deadline: Date },
+) {
   const db = context.database.db;
   await db.transaction(async (tx) => {
     const silent = await listSilentOrganizations(tx, round.id);
@@ -437,13 +584,16 @@ export async function sendReminder(context: RoundServices, round: { id: string; 
   context.mail.nudge();
 }
 
-
 /**
  * Everything the round's page shows to this person. While the round is open, members see other
  * organizations' answers only when the round allows it; conveners always do; after the close,
  * everyone does.
  */
-export async function getRoundPage(context: RoundServices, person: Person & { timeZone: string | null }, roundId: string) {
+export async function getRoundPage(
+  context: RoundServices,
+  person: Person & { timeZone: string | null },
+  roundId: string,
+) {
   if (!isUuid(roundId)) return null;
   const db = context.database.db;
   const found = await getRound(db, roundId);
@@ -453,18 +603,41 @@ export async function getRoundPage(context: RoundServices, person: Person & { ti
   const [roster, ballots, history] = await Promise.all([
     listRoster(db, roundId),
     listBallots(db, roundId),
-    listBallotHistory(db, roundId, can(person, "round:manage") ? undefined : (person.organizationId ?? "00000000-0000-0000-0000-000000000000")),
+    listBallotHistory(
+      db,
+      roundId,
+      can(person, "round:manage")
+        ? undefined
+        : (person.organizationId ?? "00000000-0000-0000-0000-000000000000"),
+    ),
   ]);
   const isConvener = can(person, "round:manage");
-  const seeAll = isConvener || round.status !== "open" || round.membersSeeAnswers;
-  const byOrganization = new Map(ballots.map((b) => [b.ballot.organizationId, b]));
-  const rule = { quorumNumerator: round.quorumNumerator, quorumDenominator: round.quorumDenominator, thresholdPercent: round.thresholdPercent };
+  const seeAll =
+    isConvener || round.status !== "open" || round.membersSeeAnswers;
+  const byOrganization = new Map(
+    ballots.map((b) => [b.ballot.organizationId, b]),
+  );
+  const rule = {
+    quorumNumerator: round.quorumNumerator,
+    quorumDenominator: round.quorumDenominator,
+    thresholdPercent: round.thresholdPercent,
+  };
   const live = tally(
-    roster.map((r) => ({ organizationId: r.organizationId, name: r.organizationName })),
-    ballots.map((b) => ({ organizationId: b.ballot.organizationId, option: b.ballot.option })),
+    roster.map((r) => ({
+      organizationId: r.organizationId,
+      name: r.organizationName,
+    })),
+    ballots.map((b) => ({
+      organizationId: b.ballot.organizationId,
+      option: b.ballot.option,
+    })),
     rule,
   );
-  const mine = person.organizationId && roster.some((r) => r.organizationId === person.organizationId) ? person.organizationId : null;
+  const mine =
+    person.organizationId &&
+    roster.some((r) => r.organizationId === person.organizationId)
+      ? person.organizationId
+      : null;
   const describeBallot = (b: (typeof ballots)[number]) => ({
     option: b.ballot.option,
     reason: b.ballot.reason,
@@ -481,7 +654,12 @@ export async function getRoundPage(context: RoundServices, person: Person & { ti
     proposalId: round.proposalId,
     proposalTitle: found.proposalTitle,
     status: round.status,
-    revision: { number: found.revisionNumber, label: found.revisionLabel, html: found.revisionHtml, fingerprint: found.revisionFingerprint },
+    revision: {
+      number: found.revisionNumber,
+      label: found.revisionLabel,
+      html: found.revisionHtml,
+      fingerprint: found.revisionFingerprint,
+    },
     deadline: formatInstant(round.deadline, zone),
     deadlineIso: round.deadline.toISOString(),
     deadlineLocal: instantToZonedLocal(round.deadline, zone),
@@ -490,7 +668,9 @@ export async function getRoundPage(context: RoundServices, person: Person & { ti
     openedAt: formatInstant(round.openedAt, zone),
     closedAt: round.closedAt ? formatInstant(round.closedAt, zone) : null,
     closedAutomatically: round.status === "closed" && round.closedById === null,
-    cancelledAt: round.cancelledAt ? formatInstant(round.cancelledAt, zone) : null,
+    cancelledAt: round.cancelledAt
+      ? formatInstant(round.cancelledAt, zone)
+      : null,
     cancelReason: round.cancelReason,
     rule,
     ruleText: ruleInWords(rule, roster.length),
@@ -517,8 +697,12 @@ export async function getRoundPage(context: RoundServices, person: Person & { ti
       ? {
           id: mine,
           name: person.organizationName,
-          canCast: round.status === "open" && can(person, "ballot:cast", { organizationId: mine }),
-          ballot: byOrganization.get(mine) ? describeBallot(byOrganization.get(mine)!) : null,
+          canCast:
+            round.status === "open" &&
+            can(person, "ballot:cast", { organizationId: mine }),
+          ballot: byOrganization.get(mine)
+            ? describeBallot(byOrganization.get(mine)!)
+            : null,
         }
       : null,
     history: history.map((h) => ({
@@ -540,8 +724,13 @@ export async function getRoundResults(context: RoundServices, roundId: string) {
   const db = context.database.db;
   const found = await getRound(db, roundId);
   if (!found) return null;
-  const [roster, ballots] = await Promise.all([listRoster(db, roundId), listBallots(db, roundId)]);
-  const byOrganization = new Map(ballots.map((b) => [b.ballot.organizationId, b]));
+  const [roster, ballots] = await Promise.all([
+    listRoster(db, roundId),
+    listBallots(db, roundId),
+  ]);
+  const byOrganization = new Map(
+    ballots.map((b) => [b.ballot.organizationId, b]),
+  );
   return {
     title: found.proposalTitle,
     rows: roster.map((r) => {
@@ -551,7 +740,10 @@ export async function getRoundResults(context: RoundServices, roundId: string) {
         option: b ? ballotOptionLabels[b.ballot.option] : "No answer",
         reason: b?.ballot.reason ?? "",
         listedPublicly: b ? (b.ballot.listPublicly ? "yes" : "no") : "",
-        castBy: b ? b.castByName + (b.ballot.recordedByConvener ? " (recorded by convener)" : "") : "",
+        castBy: b
+          ? b.castByName +
+            (b.ballot.recordedByConvener ? " (recorded by convener)" : "")
+          : "",
         time: b ? b.ballot.castAt.toISOString() : "",
         note: b?.ballot.note ?? "",
       };
@@ -560,8 +752,18 @@ export async function getRoundResults(context: RoundServices, roundId: string) {
 }
 
 /** What an .ics file needs: the deadline and the proposal's title. */
-export async function getRoundDeadline(context: RoundServices, roundId: string) {
+export async function getRoundDeadline(
+  context: RoundServices,
+  roundId: string,
+) {
   if (!isUuid(roundId)) return null;
   const found = await getRound(context.database.db, roundId);
-  return found ? { id: found.round.id, title: found.proposalTitle, deadline: found.round.deadline, status: found.round.status } : null;
+  return found
+    ? {
+        id: found.round.id,
+        title: found.proposalTitle,
+        deadline: found.round.deadline,
+        status: found.round.status,
+      }
+    : null;
 }

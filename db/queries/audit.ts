@@ -1,7 +1,7 @@
 import { sha256 } from "@oslojs/crypto/sha2";
 import { encodeHexLowerCase } from "@oslojs/encoding";
 import { and, asc, desc, eq, gt, lt, sql } from "drizzle-orm";
-import { alias } from "drizzle-orm/pg-core";
+import { alias, PgTransaction } from "drizzle-orm/pg-core";
 import { canonicalJson } from "../canonical-json";
 import type { Db } from "../client";
 import { auditEvents, organizations, people } from "../schema";
@@ -44,32 +44,30 @@ function asStoredJson(value: unknown): unknown {
 }
 
 /**
- * Appends one event to the hash chain. Runs in a (nested) transaction holding a transaction-level
- * advisory lock, so concurrent appends are serialized and each sees the previous head; the lock
- * is released only when the caller's outer transaction ends, with the change it records.
+ * Appends one event to the hash chain, inside the caller's transaction (or a transaction of its
+ * own when called outside one). A transaction-level advisory lock serializes appends, so each
+ * sees the previous head; it is released only when the caller's transaction ends, with the
+ * change the event records. Callers append last, so the lock is held as briefly as possible.
  */
 export async function recordAudit(db: Db, input: AuditInput): Promise<void> {
-  await db.transaction(async (tx) => {
-    await tx.execute(sql`SELECT pg_advisory_xact_lock(${AUDIT_CHAIN_LOCK_KEY})`);
-    const [head] = await tx
-      .select({ hash: auditEvents.hash })
-      .from(auditEvents)
-      .orderBy(desc(auditEvents.seq))
-      .limit(1);
-    // Milliseconds only: what a JS Date holds, so the hash recomputes exactly from the row.
-    const at = new Date();
-    const fields: HashedFields = {
-      at,
-      actorId: input.actorId,
-      action: input.action,
-      subjectType: input.subjectType,
-      subjectId: input.subjectId ?? null,
-      before: asStoredJson(input.before),
-      after: asStoredJson(input.after),
-      prevHash: head?.hash ?? AUDIT_GENESIS_HASH,
-    };
-    await tx.insert(auditEvents).values({ ...fields, hash: hashAuditEvent(fields) });
-  });
+  if (!(db instanceof PgTransaction)) {
+    await db.transaction((tx) => recordAudit(tx, input));
+    return;
+  }
+  await db.execute(sql`SELECT pg_advisory_xact_lock(${AUDIT_CHAIN_LOCK_KEY})`);
+  // A separate statement after the lock: its snapshot sees the previous holder's commit.
+  const [head] = await db.select({ hash: auditEvents.hash }).from(auditEvents).orderBy(desc(auditEvents.seq)).limit(1);
+  const fields: HashedFields = {
+    at: new Date(),
+    actorId: input.actorId,
+    action: input.action,
+    subjectType: input.subjectType,
+    subjectId: input.subjectId ?? null,
+    before: asStoredJson(input.before),
+    after: asStoredJson(input.after),
+    prevHash: head?.hash ?? AUDIT_GENESIS_HASH,
+  };
+  await db.insert(auditEvents).values({ ...fields, hash: hashAuditEvent(fields) });
 }
 
 export type AuditVerification =

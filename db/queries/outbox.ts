@@ -17,6 +17,14 @@ export async function enqueueMail(
   return row!;
 }
 
+export async function enqueueMails(
+  db: Db,
+  mails: { to: string; subject: string; body: string }[],
+  status: Extract<MailStatus, "queued" | "kept">,
+) {
+  await db.insert(outbox).values(mails.map((m) => ({ toAddress: m.to, subject: m.subject, body: m.body, status })));
+}
+
 export async function listOutbox(db: Db, limit = 200) {
   return db.select().from(outbox).orderBy(desc(outbox.createdAt)).limit(limit);
 }

@@ -291,3 +291,27 @@ export async function listRoundsOfProposal(db: Db, proposalId: string) {
     .where(eq(rounds.proposalId, proposalId))
     .orderBy(desc(rounds.openedAt));
 }
+
+/**
+ * Everything a ballot needs, in one statement: the round (locked FOR SHARE), the database's clock
+ * after the lock, whether the organization is on the roster, its name and status, the proposal's
+ * title and the coalition's time zone.
+ */
+export async function lockRoundForBallot(db: Db, roundId: string, organizationId: string) {
+  const [row] = await db
+    .select({
+      round: rounds,
+      now: sql<Date>`clock_timestamp()`.mapWith((v: string | Date) => new Date(v)),
+      proposalTitle: proposals.title,
+      onRoster: sql<boolean>`exists (select 1 from ${roundRoster} where ${roundRoster.roundId} = ${rounds.id} and ${roundRoster.organizationId} = ${organizationId})`,
+      organizationName: organizations.name,
+      organizationStatus: organizations.status,
+      coalitionZone: sql<string | null>`(select time_zone from coalition where id = 1)`,
+    })
+    .from(rounds)
+    .innerJoin(proposals, eq(proposals.id, rounds.proposalId))
+    .leftJoin(organizations, eq(organizations.id, organizationId))
+    .where(eq(rounds.id, roundId))
+    .for("share", { of: rounds });
+  return row ?? null;
+}

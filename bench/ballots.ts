@@ -1,0 +1,89 @@
+/**
+ * Ballots benchmark (DESIGN.md §8): 50 organizations cast their ballots at the same moment, over
+ * HTTP against the real server on PostgreSQL, with the audit chain on. Repeated over several
+ * rounds; every ballot must be stored. Reports p50, p99 and max of the request latency.
+ */
+import { performance } from "node:perf_hooks";
+import { eq } from "drizzle-orm";
+import { ballots, organizations } from "../db/schema";
+import { createSession } from "../db/queries/sessions";
+import { createOrganization } from "../db/queries/organizations";
+import { createPerson } from "../db/queries/people";
+import { createProposal } from "../db/queries/proposals";
+import { startTestServer } from "../tests/support/server";
+import { percentile, scratchDatabase } from "./scratch-database";
+
+export interface BallotBenchResult {
+  organizations: number;
+  rounds: number;
+  ballots: number;
+  stored: number;
+  p50Ms: number;
+  p99Ms: number;
+  maxMs: number;
+  budget: { limitMs: number; ok: boolean };
+}
+
+export async function runBallotBench(options: { databaseUrl?: string; organizations?: number; rounds?: number } = {}): Promise<BallotBenchResult> {
+  const count = options.organizations ?? 50;
+  const roundCount = options.rounds ?? 10;
+  const scratch = await scratchDatabase("care_table_bench_ballots", options.databaseUrl);
+  const server = await startTestServer({ database: scratch.database, logLevel: "silent" });
+  try {
+    const db = scratch.database.db;
+    await db.update(organizations).set({ votingMember: false });
+    const convener = await createPerson(db, { email: "bench-convener@example.org", name: "Convener", passwordHash: "!", role: "convener", organizationId: null, canVote: false });
+    const lead = await createOrganization(db, { name: "Lead", shortName: "", website: null, description: "", pillars: [], votingMember: false });
+    const voters: { cookie: string }[] = [];
+    for (let i = 0; i < count; i++) {
+      const o = await createOrganization(db, { name: `Bench organization ${i}`, shortName: "", website: null, description: "", pillars: [], votingMember: true });
+      const p = await createPerson(db, { email: `voter${i}@example.org`, name: `Voter ${i}`, passwordHash: "!", role: "representative", organizationId: o.id, canVote: true });
+      voters.push({ cookie: `care_session=${(await createSession(db, p.id)).token}` });
+    }
+    const adminCookie = `care_session=${(await createSession(db, convener.id)).token}`;
+    const post = (cookie: string, path: string, body: Record<string, string>) =>
+      fetch(server.url + path, {
+        method: "POST",
+        headers: { Cookie: cookie, Origin: server.url, "Content-Type": "application/x-www-form-urlencoded" },
+        body: new URLSearchParams(body),
+        redirect: "manual",
+      });
+    const latencies: number[] = [];
+    let stored = 0;
+    for (let r = 0; r < roundCount + 1; r++) {
+      const proposal = await createProposal(db, { title: `Bench proposal ${r}`, summary: "", pillars: ["access"], leadOrganizationId: lead.id, createdById: convener.id });
+      const deadline = new Date(Date.now() + 3 * 86_400_000).toISOString().slice(0, 16);
+      const opened = await post(adminCookie, `/app/proposals/${proposal.id}/round`, { deadline, quorum: "2/3", thresholdPercent: "80" });
+      const roundId = opened.headers.get("location")?.match(/rounds\/([0-9a-f-]{36})/)?.[1];
+      if (!roundId) throw new Error(`the round did not open: ${opened.status}`);
+      const times = await Promise.all(
+        voters.map(async (v, i) => {
+          const started = performance.now();
+          const res = await post(v.cookie, `/app/rounds/${roundId}`, { intent: "cast", option: i % 10 === 0 ? "object" : "endorse", reason: "bench" });
+          await res.arrayBuffer();
+          if (res.status !== 302) throw new Error(`ballot refused: ${res.status}`);
+          return performance.now() - started;
+        }),
+      );
+      // The first round warms connections and caches up; it is not counted.
+      if (r > 0) {
+        latencies.push(...times);
+        stored += await db.$count(ballots, eq(ballots.roundId, roundId));
+      }
+    }
+    const p99 = percentile(latencies, 99);
+    return {
+      organizations: count,
+      rounds: roundCount,
+      ballots: latencies.length,
+      stored,
+      p50Ms: Math.round(percentile(latencies, 50) * 10) / 10,
+      p99Ms: Math.round(p99 * 10) / 10,
+      maxMs: Math.round(Math.max(...latencies) * 10) / 10,
+      budget: { limitMs: 100, ok: p99 < 100 && stored === latencies.length },
+    };
+  } finally {
+    await server.close();
+    await scratch.drop();
+  }
+}

@@ -1,0 +1,29 @@
+/**
+ * `npm run bench`: every benchmark, one after the other, on this machine, on PostgreSQL
+ * (DATABASE_URL, TEST_DATABASE_URL, or postgres://postgres@127.0.0.1:5432/postgres). Figures are
+ * printed and written to bench/results.json; budgets are reported, never asserted in tests.
+ * `npm run bench -- ballots collab` runs only those.
+ */
+import fs from "node:fs";
+import path from "node:path";
+import { projectRoot } from "../server/paths";
+
+// Loaded when chosen: each module may start work of its own.
+const benches: Record<string, () => Promise<unknown>> = {
+  ballots: async () => (await import("./ballots")).runBallotBench(),
+  collab: async () => (await import("./collab")).runCollabBench({ log: (line) => console.log(`  ${line}`) }),
+};
+
+const chosen = process.argv.slice(2).filter((a) => !a.startsWith("-"));
+const results: Record<string, unknown> = {};
+for (const [name, run] of Object.entries(benches)) {
+  if (chosen.length > 0 && !chosen.includes(name)) continue;
+  console.log(`== ${name}`);
+  const started = Date.now();
+  results[name] = await run();
+  console.log(JSON.stringify(results[name], null, 2));
+  console.log(`(${((Date.now() - started) / 1000).toFixed(0)} s)`);
+}
+const file = path.join(projectRoot, "bench", "results.json");
+fs.writeFileSync(file, JSON.stringify({ at: new Date().toISOString(), results }, null, 2) + "\n");
+console.log(`Written: ${path.relative(process.cwd(), file)}`);
