@@ -1,7 +1,6 @@
 import type { AppLoadContext } from "@remix-run/node";
 import { recordAudit } from "../../db/queries/audit";
 import { getCoalition } from "../../db/queries/coalition";
-import { getOrganization } from "../../db/queries/organizations";
 import {
   getProposal,
   getProposalForUpdate,
@@ -10,7 +9,6 @@ import {
 import {
   getRound,
   insertRound,
-  isOnRoster,
   listBallotHistory,
   listBallots,
   listEligibleOrganizations,

@@ -103,14 +103,6 @@ export async function listRoster(db: Db, roundId: string) {
     .orderBy(asc(roundRoster.organizationName));
 }
 
-export async function isOnRoster(db: Db, roundId: string, organizationId: string): Promise<boolean> {
-  const rows = await db
-    .select({ id: roundRoster.organizationId })
-    .from(roundRoster)
-    .where(and(eq(roundRoster.roundId, roundId), eq(roundRoster.organizationId, organizationId)));
-  return rows.length === 1;
-}
-
 /** Current ballots of a round, with who cast them. */
 export async function listBallots(db: Db, roundId: string) {
   return db
