@@ -8,3 +8,4 @@ export * from "./inquiries";
 export * from "./logos";
 export * from "./proposals";
 export * from "./rounds";
+export * from "./positions";
