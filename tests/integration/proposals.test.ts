@@ -1,0 +1,216 @@
+import { and, eq } from "drizzle-orm";
+import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { auditEvents, proposalComments, proposalSponsors, proposals } from "../../db/schema";
+import { setOrganizationStatus } from "../../db/queries/organizations";
+import { listRevisions } from "../../db/queries/proposals";
+import { connectCollab, makeProposal } from "../support/collab";
+import { makeOrganization, makePerson, signIn } from "../support/factories";
+import { TestClient } from "../support/http";
+import { startTestServer, type TestServer } from "../support/server";
+import * as Y from "yjs";
+
+let server: TestServer;
+beforeAll(async () => {
+  server = await startTestServer({ collabLimits: { deriveDebounceMs: 50, unloadDelayMs: 100 } });
+});
+afterAll(async () => {
+  await server?.close();
+});
+
+async function representative(organizationId?: string) {
+  const person = await makePerson(server.database.db, organizationId ? { organizationId } : {});
+  const client = new TestClient(server.url);
+  await signIn(client, person.email);
+  return { person, client };
+}
+
+async function auditActions(proposalId: string) {
+  const rows = await server.database.db
+    .select({ action: auditEvents.action })
+    .from(auditEvents)
+    .where(and(eq(auditEvents.subjectType, "proposal"), eq(auditEvents.subjectId, proposalId)));
+  return rows.map((r) => r.action);
+}
+
+describe("proposals", () => {
+  it("sends the public to the login page and answers 404 for an unknown proposal", async () => {
+    const anonymous = new TestClient(server.url);
+    const res = await anonymous.get("/app/proposals");
+    expect(res.status).toBe(302);
+    expect(res.location).toMatch(/^\/login/);
+    const { client } = await representative();
+    expect((await client.get("/app/proposals/00000000-0000-4000-8000-000000000000")).status).toBe(404);
+    expect((await client.get("/app/proposals/not-an-id")).status).toBe(404);
+    expect((await client.get("/app/proposals/not-an-id/history")).status).toBe(404);
+  });
+
+  it("creates a proposal from the form, with its sponsors, audited; a bad form is refused with 400", async () => {
+    const db = server.database.db;
+    const sponsor = await makeOrganization(db, { name: "Sponsor Org for the form" });
+    const { person, client } = await representative();
+    const refused = await client.post("/app/proposals/new", { title: "", summary: "x" });
+    expect(refused.status).toBe(400);
+    expect(refused.text).toContain("Enter title.");
+    expect(refused.text).toContain("Choose at least one pillar.");
+
+    const res = await client.post("/app/proposals/new", {
+      title: "Cap insulin copays",
+      summary: "Insulin should cost no more than $35 a month.",
+      pillars: ["coverage", "access"],
+      sponsorIds: [sponsor.id, person.organizationId!],
+    });
+    expect(res.status).toBe(302);
+    const id = /\/app\/proposals\/([0-9a-f-]{36})/.exec(res.location!)![1]!;
+    const [row] = await db.select().from(proposals).where(eq(proposals.id, id));
+    expect(row!.leadOrganizationId).toBe(person.organizationId);
+    expect(row!.pillars).toEqual(["coverage", "access"]);
+    const sponsors = await db.select().from(proposalSponsors).where(eq(proposalSponsors.proposalId, id));
+    expect(sponsors.map((s) => s.organizationId)).toEqual([sponsor.id]);
+    expect(await auditActions(id)).toContain("proposal.created");
+
+    const page = await client.get(`/app/proposals/${id}`);
+    expect(page.status).toBe(200);
+    expect(page.text).toContain("Cap insulin copays");
+    expect(page.text).toContain('aria-label="Proposal text"');
+    expect(page.headers.get("Content-Security-Policy")).toContain("style-src 'self' 'unsafe-inline'");
+    expect(page.headers.get("Content-Security-Policy")).toContain("connect-src 'self'");
+    const list = await client.get("/app/proposals");
+    expect(list.headers.get("Content-Security-Policy")).not.toContain("unsafe-inline");
+  });
+
+  it("lists, filters by pillar and status, and searches title, summary and text", async () => {
+    const db = server.database.db;
+    const org = await makeOrganization(db, { name: "Searchers United" });
+    const { client, person } = await representative(org.id);
+    const a = await makeProposal(db, { leadOrganizationId: org.id, title: "Telehealth parity everywhere" });
+    await db.update(proposals).set({ pillars: ["access"], bodyText: "Audio-only visits count as visits." }).where(eq(proposals.id, a.id));
+    const b = await makeProposal(db, { leadOrganizationId: org.id, title: "Registry funding" });
+    await db.update(proposals).set({ pillars: ["research"], status: "adopted", summary: "Fund rare disease registries." }).where(eq(proposals.id, b.id));
+
+    const all = await client.get("/app/proposals");
+    expect(all.text).toContain("Telehealth parity everywhere");
+    expect(all.text).toContain("Registry funding");
+    const access = await client.get("/app/proposals?pillar=access");
+    expect(access.text).toContain("Telehealth parity everywhere");
+    expect(access.text).not.toContain("Registry funding");
+    const adopted = await client.get("/app/proposals?status=adopted");
+    expect(adopted.text).toContain("Registry funding");
+    expect(adopted.text).not.toContain("Telehealth parity everywhere");
+    expect((await client.get("/app/proposals?q=visits")).text).toContain("Telehealth parity everywhere");
+    expect((await client.get("/app/proposals?q=registries")).text).toContain("Registry funding");
+    expect((await client.get("/app/proposals?q=zebra-unicorn")).text).toContain("No proposal matches these filters.");
+    // The dashboard lists the organization's proposals.
+    const dashboard = await client.get("/app");
+    expect(dashboard.text).toContain("Telehealth parity everywhere");
+    void person;
+  });
+
+  it("changes details (audited with before and after), refuses them when not a draft or suspended", async () => {
+    const db = server.database.db;
+    const org = await makeOrganization(db);
+    const { client } = await representative(org.id);
+    const p = await makeProposal(db, { leadOrganizationId: org.id, title: "Old title" });
+    const change = { title: "New title", summary: "Now with a summary.", pillars: ["equity"] };
+    const ok = await client.post(`/app/proposals/${p.id}`, change);
+    expect(ok.status).toBe(200);
+    const [row] = await db.select().from(proposals).where(eq(proposals.id, p.id));
+    expect(row!.title).toBe("New title");
+    const [event] = await db
+      .select()
+      .from(auditEvents)
+      .where(and(eq(auditEvents.action, "proposal.updated"), eq(auditEvents.subjectId, p.id)));
+    expect(event!.before).toMatchObject({ title: "Old title" });
+    expect(event!.after).toMatchObject({ title: "New title", pillars: ["equity"] });
+
+    await db.update(proposals).set({ status: "in_round" }).where(eq(proposals.id, p.id));
+    const locked = await client.post(`/app/proposals/${p.id}`, { ...change, title: "Sneaky" });
+    expect(locked.status).toBe(409);
+    await db.update(proposals).set({ status: "draft" }).where(eq(proposals.id, p.id));
+
+    const suspended = await makeOrganization(db);
+    const reader = await representative(suspended.id);
+    await setOrganizationStatus(db, suspended.id, "suspended");
+    const refused = await reader.client.post(`/app/proposals/${p.id}`, { ...change, title: "Sneaky" });
+    expect(refused.status).toBe(409);
+    const page = await reader.client.get(`/app/proposals/${p.id}`);
+    expect(page.text).toContain("is suspended: you can read this proposal, but not edit it.");
+    expect(page.text).not.toContain("Save version");
+  });
+
+  it("saves versions of the committed text and shows a word diff with visible markers", async () => {
+    const db = server.database.db;
+    const org = await makeOrganization(db);
+    const { client } = await representative(org.id);
+    const p = await makeProposal(db, { leadOrganizationId: org.id });
+    const cookie = `care_session=${client.cookie("care_session")}`;
+    const editor = connectCollab(server.url, p.id, { cookie, saved: true });
+    try {
+      await editor.synced();
+      const write = (text: string) => {
+        const fragment = editor.doc.getXmlFragment("default");
+        editor.doc.transact(() => {
+          fragment.delete(0, fragment.length);
+          const paragraph = new Y.XmlElement("paragraph");
+          fragment.insert(0, [paragraph]);
+          paragraph.insert(0, [new Y.XmlText(text)]);
+        });
+      };
+      write("Coverage for every child.");
+      await editor.saved();
+      const first = await client.post(`/app/proposals/${p.id}`, { intent: "save-version", label: "First" });
+      expect(first.status).toBe(200);
+      write("Coverage for every adult and child.");
+      await editor.saved();
+      const second = await client.post(`/app/proposals/${p.id}`, { intent: "save-version", label: "Second" });
+      expect(second.status).toBe(200);
+      expect((await listRevisions(db, p.id)).map((r) => [r.number, r.label])).toEqual([
+        [2, "Second"],
+        [1, "First"],
+      ]);
+      expect(await auditActions(p.id)).toContain("proposal.revision.created");
+
+      const history = await client.get(`/app/proposals/${p.id}/history`);
+      expect(history.status).toBe(200);
+      expect(history.text).toContain("First");
+      const ids = [...history.text.matchAll(/<option value="([0-9a-f-]{36})"/g)].map((m) => m[1]!);
+      const [v2, v1] = [...new Set(ids)];
+      const diff = await client.get(`/app/proposals/${p.id}/history?from=${v1}&to=${v2}`);
+      expect(diff.text).toMatch(/<ins><span class="marker">\[\+<\/span><span class="visually-hidden"> added: <\/span>adult<\/span>|<ins>.*adult.*<\/ins>/s);
+      expect(diff.text).toContain("2 words added, 0 words removed.");
+      const back = await client.get(`/app/proposals/${p.id}/history?from=${v2}&to=${v1}`);
+      expect(back.text).toMatch(/<del>.*adult.*<\/del>/s);
+      expect(back.text).toContain("[−");
+    } finally {
+      editor.destroy();
+    }
+  });
+
+  it("lets authors edit comments for 15 minutes and conveners hide them with a reason", async () => {
+    const db = server.database.db;
+    const org = await makeOrganization(db);
+    const author = await representative(org.id);
+    const p = await makeProposal(db, { leadOrganizationId: org.id });
+    expect((await author.client.post(`/app/proposals/${p.id}`, { intent: "comment", body: "" })).status).toBe(400);
+    expect((await author.client.post(`/app/proposals/${p.id}`, { intent: "comment", body: "First thoughts." })).status).toBe(200);
+    const [comment] = await db.select().from(proposalComments).where(eq(proposalComments.proposalId, p.id));
+    expect((await author.client.post(`/app/proposals/${p.id}`, { intent: "edit-comment", commentId: comment!.id, body: "Second thoughts." })).status).toBe(200);
+
+    const other = await representative(org.id);
+    expect((await other.client.post(`/app/proposals/${p.id}`, { intent: "edit-comment", commentId: comment!.id, body: "Not mine" })).status).toBe(403);
+    expect((await other.client.post(`/app/proposals/${p.id}`, { intent: "hide-comment", commentId: comment!.id, reason: "No" })).status).toBe(403);
+
+    await db.update(proposalComments).set({ createdAt: new Date(Date.now() - 16 * 60 * 1000) }).where(eq(proposalComments.id, comment!.id));
+    expect((await author.client.post(`/app/proposals/${p.id}`, { intent: "edit-comment", commentId: comment!.id, body: "Too late" })).status).toBe(409);
+
+    const convener = await makePerson(db, { role: "convener" });
+    const convenerClient = new TestClient(server.url);
+    await signIn(convenerClient, convener.email);
+    expect((await convenerClient.post(`/app/proposals/${p.id}`, { intent: "hide-comment", commentId: comment!.id, reason: "" })).status).toBe(400);
+    expect((await convenerClient.post(`/app/proposals/${p.id}`, { intent: "hide-comment", commentId: comment!.id, reason: "Personal information" })).status).toBe(200);
+    const [hidden] = await db.select().from(proposalComments).where(eq(proposalComments.id, comment!.id));
+    expect(hidden!.hideReason).toBe("Personal information");
+    expect(await auditActions(p.id)).toEqual(expect.arrayContaining(["comment.created", "comment.edited", "comment.hidden"]));
+    expect((await author.client.get(`/app/proposals/${p.id}`)).text).not.toContain("Second thoughts.");
+    expect((await convenerClient.get(`/app/proposals/${p.id}`)).text).toContain("Personal information");
+  });
+});
