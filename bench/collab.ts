@@ -365,7 +365,7 @@ export async function runCollabBench(options: CollabBenchOptions = {}): Promise<
     for (const [budget, { value, limit, ok }] of Object.entries(result.budgets)) log(`  ${ok ? "ok  " : "OVER"} ${budget}: ${value} (limit ${limit})`);
     return result;
   } finally {
-    for (const c of children) if (c.child.exitCode === null) await c.stop();
+    for (const c of children) if (c.child.exitCode === null && c.child.signalCode === null) await c.stop();
     for (const f of fs.readdirSync(path.join(projectRoot, "build"))) {
       if (f === `bench-collab-server-${process.pid}.mjs`) fs.rmSync(path.join(projectRoot, "build", f));
     }

@@ -97,10 +97,12 @@ export function openCollabSession(options: { proposalId: string; personId: strin
   const onUpdate = () => options.onChange();
   doc.on("update", onUpdate);
 
+  const ownClients = new Set<number>();
   let started = false;
   const start = () => {
     if (started) return;
     started = true;
+    for (const client of Y.decodeStateVector(Y.encodeStateVector(doc)).keys()) ownClients.add(client);
     provider.connect();
   };
   void offline.whenSynced.then(start, start);
@@ -120,7 +122,12 @@ export function openCollabSession(options: { proposalId: string; personId: strin
     hasUnsavedChanges() {
       const c = session.committed;
       if (!c || c.ack < session.sent) return true;
-      for (const [client, clock] of Y.decodeStateVector(Y.encodeStateVector(doc))) if ((c.sv.get(client) ?? 0) < clock) return true;
+      // Our own changes: this tab's client id, and every id the offline copy brought (edits made
+      // before a reload or while offline, under an earlier client id).
+      const local = Y.decodeStateVector(Y.encodeStateVector(doc));
+      for (const client of [doc.clientID, ...ownClients]) {
+        if ((c.sv.get(client) ?? 0) < (local.get(client) ?? 0)) return true;
+      }
       return false;
     },
     saveState(): SaveState {

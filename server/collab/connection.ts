@@ -37,7 +37,6 @@ export class Connection {
   readonly pendingSeqs: number[] = [];
   /** What the client was last told (so a commit that changes nothing for it sends nothing). */
   lastAck = -1;
-  lastCommittedSv: Uint8Array | null = null;
   lastSentAt = Date.now();
   alive = true;
   /** Messages that arrived while the document was loading, handled once it is ready. */
@@ -94,13 +93,16 @@ export class Connection {
     if (now - this.lastSentAt >= this.limits.keepAliveMs) this.send(KEEP_ALIVE);
   }
 
-  /** Tells a client that asked (`?saved=1`) what the server has committed. */
+  /**
+   * Tells a client that asked (`?saved=1`) what the server has committed, when there is news for
+   * it: more of its own messages committed. Others' commits are not news (the client judges only
+   * its own changes), which keeps this to one message per author per batch.
+   */
   sendCommitted(committedSv: Uint8Array) {
     if (!this.wantsCommitted) return;
     const ack = this.ack();
-    if (ack === this.lastAck && this.lastCommittedSv === committedSv) return;
+    if (ack === this.lastAck) return;
     this.lastAck = ack;
-    this.lastCommittedSv = committedSv;
     const encoder = encoding.createEncoder();
     encoding.writeVarUint(encoder, MESSAGE_COMMITTED);
     encoding.writeVarUint(encoder, ack);

@@ -67,6 +67,7 @@ export function connectCollab(
   options: { cookie?: string; origin?: string; saved?: boolean; doc?: Y.Doc; connect?: boolean } = {},
 ): TestCollabClient {
   const doc = options.doc ?? new Y.Doc();
+  const ownClients = new Set(Y.decodeStateVector(Y.encodeStateVector(doc)).keys());
   const headers: Record<string, string> = { Origin: options.origin ?? baseUrl };
   if (options.cookie) headers.Cookie = options.cookie;
   const Base = webSocketWithHeaders(headers);
@@ -88,9 +89,12 @@ export function connectCollab(
         });
       }),
     isSaved() {
+      // As the editor judges it: every message of this connection committed, and the committed
+      // state covers this client's own changes (and those of the document it started from).
       const c = state.committed;
       if (!c || !state.provider.synced || c.ack < state.sent) return false;
-      for (const [client, clock] of Y.decodeStateVector(Y.encodeStateVector(doc))) if ((c.sv.get(client) ?? 0) < clock) return false;
+      const local = Y.decodeStateVector(Y.encodeStateVector(doc));
+      for (const client of [doc.clientID, ...ownClients]) if ((c.sv.get(client) ?? 0) < (local.get(client) ?? 0)) return false;
       return true;
     },
     saved: (timeoutMs = 10_000) =>

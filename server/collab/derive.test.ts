@@ -1,0 +1,53 @@
+import { getSchema } from "@tiptap/core";
+import { prosemirrorJSONToYDoc } from "@tiptap/y-tiptap";
+import * as Y from "yjs";
+import { describe, expect, it } from "vitest";
+import { proposalExtensions } from "../../app/lib/editor-extensions";
+import { deriveBody, renderBodyHtml, sanitizeBodyHtml } from "./derive";
+
+const schema = getSchema(proposalExtensions());
+
+describe("derived body", () => {
+  it("renders the schema's nodes and marks, escapes text, keeps only safe links", () => {
+    const json = {
+      type: "doc",
+      content: [
+        { type: "heading", attrs: { level: 2 }, content: [{ type: "text", text: "Cover <everyone> & more" }] },
+        {
+          type: "paragraph",
+          content: [
+            { type: "text", text: "bold", marks: [{ type: "bold" }] },
+            { type: "text", text: " safe", marks: [{ type: "link", attrs: { href: "https://example.org/a?b=1&c=2" } }] },
+            { type: "text", text: " mail", marks: [{ type: "link", attrs: { href: "mailto:office@example.org" } }] },
+            { type: "text", text: " bad", marks: [{ type: "link", attrs: { href: "javascript:alert(1)" } }] },
+          ],
+        },
+        { type: "bulletList", content: [{ type: "listItem", content: [{ type: "paragraph", content: [{ type: "text", text: "one" }] }] }] },
+      ],
+    };
+    const body = deriveBody(prosemirrorJSONToYDoc(schema, json, "default"));
+    expect(body.html).toContain("<h2>Cover &lt;everyone&gt; &amp; more</h2>");
+    expect(body.html).toContain("<strong>bold</strong>");
+    expect(body.html).toContain('<a href="https://example.org/a?b=1&amp;c=2" rel="noopener noreferrer nofollow"> safe</a>');
+    expect(body.html).toContain('href="mailto:office@example.org"');
+    expect(body.html).not.toContain("javascript:");
+    expect(body.html).toContain("<ul><li><p>one</p></li></ul>");
+    expect(body.text).toBe("Cover <everyone> & more\n\nbold safe mail bad\n\n- one");
+  });
+
+  it("drops what the schema does not know, and the sanitizer drops scripts and handlers", () => {
+    const doc = new Y.Doc();
+    const fragment = doc.getXmlFragment("default");
+    const unknown = new Y.XmlElement("script");
+    fragment.insert(0, [unknown]);
+    unknown.insert(0, [new Y.XmlText("alert(1)")]);
+    const paragraph = new Y.XmlElement("paragraph");
+    fragment.insert(1, [paragraph]);
+    paragraph.insert(0, [new Y.XmlText("kept")]);
+    const body = deriveBody(doc);
+    expect(body.html).not.toContain("script");
+    expect(body.text).toContain("kept");
+    expect(sanitizeBodyHtml('<p onclick="x()">a<script>b</script><img src=x onerror=y></p><a href="javascript:z">c</a>')).toBe("<p>a</p><a>c</a>");
+    expect(renderBodyHtml({ type: "doc", content: [{ type: "nonsense" }] })).toBe("");
+  });
+});
