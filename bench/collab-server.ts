@@ -4,7 +4,7 @@
  * measurement, "report" answers with the server latencies and the resident memory.
  */
 import http from "node:http";
-import { performance } from "node:perf_hooks";
+import { monitorEventLoopDelay, performance } from "node:perf_hooks";
 import type { AddressInfo } from "node:net";
 import { openDatabase } from "../db/client";
 import { createCollaboration } from "../server/collab/index";
@@ -42,14 +42,23 @@ if (mode === "durable") {
   startRelay(server, latencies);
 }
 
+const loopDelay = monitorEventLoopDelay({ resolution: 5 });
+loopDelay.enable();
+
 process.on("message", (message: { type: string }) => {
   if (message.type === "reset") {
+    loopDelay.reset();
     latencies.values = [];
     hubLatencies(latencies.values);
     process.send!({ type: "reset" });
   } else if (message.type === "report") {
     (globalThis as { gc?: () => void }).gc?.();
-    process.send!({ type: "report", latencies: latencies.values ?? [], rss: process.memoryUsage().rss });
+    process.send!({
+      type: "report",
+      latencies: latencies.values ?? [],
+      rss: process.memoryUsage().rss,
+      loopDelayP99Ms: loopDelay.percentile(99) / 1e6,
+    });
   }
 });
 process.send!({ type: "ready", port });

@@ -42,8 +42,8 @@ export interface CollabBenchOptions {
 
 export interface CollabBenchResult {
   load: { documents: number; editors: number; updatesPerSecond: number; seconds: number };
-  durable: { serverP99Ms: number; endToEndP99Ms: number; savedP99Ms: number; updates: number; idleRssMb: number };
-  relay: { serverP99Ms: number; endToEndP99Ms: number; updates: number; idleRssMb: number };
+  durable: { serverP99Ms: number; serverEventLoopDelayP99Ms: number; endToEndP50Ms: number; endToEndP99Ms: number; savedP99Ms: number; updates: number; idleRssMb: number };
+  relay: { serverP99Ms: number; serverEventLoopDelayP99Ms: number; endToEndP50Ms: number; endToEndP99Ms: number; updates: number; idleRssMb: number };
   endToEndRatio: number;
   open60k: { loadP50Ms: number; loadP99Ms: number; webSocketOpenMaxMs: number; updates: number; characters: number };
   budgets: Record<string, { value: number; limit: number; ok: boolean }>;
@@ -241,12 +241,14 @@ async function runLoad(
   await new Promise((r) => setTimeout(r, seconds * 1000));
   for (const c of clients) c.measuring = false;
   for (const stop of timers) stop();
-  const report = await server.request<{ latencies: number[] }>("report");
+  const report = await server.request<{ latencies: number[]; loopDelayP99Ms: number }>("report");
   await new Promise((r) => setTimeout(r, 3000));
   const idle = await server.request<{ rss: number }>("report");
   for (const c of clients) c.close();
   return {
     serverP99Ms: round(percentile(report.latencies, 99)),
+    serverEventLoopDelayP99Ms: round(report.loopDelayP99Ms),
+    endToEndP50Ms: round(percentile(sinks.endToEnd, 50)),
     endToEndP99Ms: round(percentile(sinks.endToEnd, 99)),
     savedP99Ms: round(percentile(sinks.saved, 99)),
     updates: report.latencies.length,

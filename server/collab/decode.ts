@@ -18,6 +18,20 @@ interface ClientRange {
   structs: (Y.Item | Y.GC)[];
 }
 
+let lastReader: decoding.Decoder | null = null;
+
+/**
+ * Y.decodeUpdate's V1 decoder, keeping hold of its byte reader so that we can check afterwards
+ * that every byte was read (a V2 update can read as an empty V1 update followed by bytes Yjs would
+ * silently ignore). Synchronous use only: the reader is the last one made.
+ */
+class MeasuredDecoderV1 extends Y.UpdateDecoderV1 {
+  constructor(decoder: decoding.Decoder) {
+    super(decoder);
+    lastReader = decoder;
+  }
+}
+
 /**
  * Checks a V1 update against `doc`: it must decode completely, have no gaps, start where the
  * document (or the update itself) already knows each client's clock, reference only items that
@@ -26,20 +40,13 @@ interface ClientRange {
  */
 export function checkUpdate(update: Uint8Array, doc: Y.Doc): UpdateCheck {
   let decoded: { structs: (Y.Item | Y.GC | Y.Skip)[]; ds: { clients: Map<number, { clock: number; len: number }[]> } };
-  let reader: decoding.Decoder | null = null;
-  // Y.decodeUpdate with a V1 decoder we can look into afterwards: it must have read every byte.
-  // (A V2 update can read as an empty V1 update followed by bytes Yjs would silently ignore.)
-  class MeasuredDecoderV1 extends Y.UpdateDecoderV1 {
-    constructor(decoder: decoding.Decoder) {
-      super(decoder);
-      reader = decoder;
-    }
-  }
+  lastReader = null;
   try {
     decoded = Y.decodeUpdateV2(update, MeasuredDecoderV1) as typeof decoded;
   } catch {
     return bad("undecodable update (truncated, not V1, or garbage)");
   }
+  const reader = lastReader as decoding.Decoder | null;
   if (!reader || decoding.hasContent(reader)) return bad("update with trailing bytes (not a V1 update)");
   const store = doc.store;
   const ranges = new Map<number, ClientRange>();
