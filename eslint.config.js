@@ -47,6 +47,6 @@ export default tseslint.config(
   },
   {
     files: ["scripts/**/*.js", "*.config.js", "remix.config.js"],
-    languageOptions: { globals: { process: "readonly", console: "readonly", URL: "readonly" } },
+    languageOptions: { globals: { process: "readonly", console: "readonly", URL: "readonly", setTimeout: "readonly" } },
   },
 );
