@@ -1,9 +1,9 @@
 import { PassThrough } from "node:stream";
-import crypto from "node:crypto";
 import type { AppLoadContext, EntryContext, HandleErrorFunction } from "@remix-run/node";
 import { isRouteErrorResponse, RemixServer } from "@remix-run/react";
 import { renderToPipeableStream } from "react-dom/server";
 import { documentCsp } from "./lib/csp";
+import { etagOf, matchesEtag } from "./lib/etag";
 import { NonceContext } from "./lib/nonce";
 import { pageTraits } from "./lib/route-handle";
 
@@ -38,7 +38,7 @@ export default async function handleRequest(
     documentCsp({ nonce, inlineStyles: traits.inlineStyles, connectSelf: traits.connect }),
   );
   if (traits.publicCache && responseStatusCode === 200) {
-    const etag = `"${crypto.createHash("sha256").update(body).digest("base64url").slice(0, 27)}"`;
+    const etag = etagOf(body);
     responseHeaders.set("ETag", etag);
     responseHeaders.set("Cache-Control", "public, max-age=60, stale-while-revalidate=300");
     if (matchesEtag(request.headers.get("If-None-Match"), etag)) {
@@ -48,14 +48,6 @@ export default async function handleRequest(
     responseHeaders.set("Cache-Control", "private, no-store");
   }
   return new Response(body, { status: responseStatusCode, headers: responseHeaders });
-}
-
-function matchesEtag(header: string | null, etag: string): boolean {
-  if (!header) return false;
-  return header.split(",").some((tag) => {
-    const t = tag.trim();
-    return t === "*" || t === etag || t === `W/${etag}`;
-  });
 }
 
 function renderDocument(element: React.ReactElement, nonce: string | undefined): Promise<string> {

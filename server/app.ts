@@ -7,6 +7,7 @@ import { pinoHttp } from "pino-http";
 import { sql } from "drizzle-orm";
 import type { AppServices } from "../app/lib/context";
 import { publicFolder } from "./paths";
+import { servePageCache } from "./page-cache";
 import { requireSameOrigin, securityHeaders } from "./security";
 
 /**
@@ -53,6 +54,7 @@ export function createApp(services: AppServices, build: ServerBuild): express.Ex
   app.use(express.static(publicFolder, { maxAge: "1h", index: false }));
 
   app.use(requireSameOrigin(env));
+  app.use(servePageCache(services.pages));
   // Remix's documents carry a policy made for the page (app/entry.server.tsx): drop the default
   // so that a response never has two.
   app.use((_req, res, next) => {

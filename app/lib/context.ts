@@ -3,6 +3,7 @@ import type { CollabService } from "../../server/collab/service";
 import type { Env } from "../../server/env";
 import type { Logger } from "../../server/logger";
 import type { MailDelivery } from "../../server/mail";
+import type { PageCache } from "../../server/page-cache";
 import type { RateLimiters } from "../../server/rate-limit";
 
 /** What the server hands every loader and action (never put in loader data). */
@@ -14,6 +15,8 @@ export interface AppServices {
   limits: RateLimiters;
   /** The collaboration server: live connections, revisions, round locks. */
   collab: CollabService;
+  /** Rendered public position pages; cleared when a position is published, withdrawn or changed. */
+  pages: PageCache;
 }
 
 export interface RequestContext extends AppServices {

@@ -43,7 +43,7 @@ import { isUuid } from "./organizations.server";
 /** What the round workflow needs: a request's context, or the scheduler's services. */
 export type RoundServices = Pick<
   AppLoadContext,
-  "database" | "mail" | "env" | "log" | "collab"
+  "database" | "mail" | "env" | "log" | "collab" | "pages"
 >;
 
 type Person = Actor & {

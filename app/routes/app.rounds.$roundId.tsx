@@ -1,6 +1,7 @@
 import { getFormProps, useForm } from "@conform-to/react";
 import { parseWithZod } from "@conform-to/zod/v4";
-import type { ActionFunctionArgs, LoaderFunctionArgs, MetaFunction } from "@remix-run/node";
+import type { LinksFunction, ActionFunctionArgs, LoaderFunctionArgs, MetaFunction } from "@remix-run/node";
+import textStyles from "../styles/text.css";
 import { redirect } from "@remix-run/node";
 import { Form, Link, useActionData, useLoaderData, useSearchParams } from "@remix-run/react";
 import type { SubmissionResult } from "@conform-to/react";
@@ -32,6 +33,8 @@ import {
   responseSchema,
   statementSchema,
 } from "../schemas/round";
+
+export const links: LinksFunction = () => [{ rel: "stylesheet", href: textStyles }];
 
 const notFound = () => new Response("Not found", { status: 404 });
 
@@ -439,6 +442,13 @@ function ConvenerPanel({ page, lastResult, intent }: { page: Page; lastResult: R
       ) : null}
       {page.status === "closed" ? (
         <>
+          {page.outcome === "adopted" ? (
+            <p>
+              <Link className="button" to={`/app/rounds/${page.id}/publish`}>
+                Publish this text as a position
+              </Link>
+            </p>
+          ) : null}
           <h3 id="statement-heading">Outcome statement</h3>
           <ErrorSummary form={statementForm} />
           <Form method="post" className="stack" {...getFormProps(statementForm)} noValidate aria-labelledby="statement-heading">

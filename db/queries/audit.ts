@@ -48,12 +48,10 @@ function asStoredJson(value: unknown): unknown {
  * own when called outside one). A transaction-level advisory lock serializes appends, so each
  * sees the previous head; it is released only when the caller's transaction ends, with the
  * change the event records. Callers append last, so the lock is held as briefly as possible.
+ * Returns the event's hash: the chain's head once the transaction commits.
  */
-export async function recordAudit(db: Db, input: AuditInput): Promise<void> {
-  if (!(db instanceof PgTransaction)) {
-    await db.transaction((tx) => recordAudit(tx, input));
-    return;
-  }
+export async function recordAudit(db: Db, input: AuditInput): Promise<string> {
+  if (!(db instanceof PgTransaction)) return db.transaction((tx) => recordAudit(tx, input));
   await db.execute(sql`SELECT pg_advisory_xact_lock(${AUDIT_CHAIN_LOCK_KEY})`);
   // A separate statement after the lock: its snapshot sees the previous holder's commit.
   const [head] = await db.select({ hash: auditEvents.hash }).from(auditEvents).orderBy(desc(auditEvents.seq)).limit(1);
@@ -67,7 +65,9 @@ export async function recordAudit(db: Db, input: AuditInput): Promise<void> {
     after: asStoredJson(input.after),
     prevHash: head?.hash ?? AUDIT_GENESIS_HASH,
   };
-  await db.insert(auditEvents).values({ ...fields, hash: hashAuditEvent(fields) });
+  const hash = hashAuditEvent(fields);
+  await db.insert(auditEvents).values({ ...fields, hash });
+  return hash;
 }
 
 export type AuditVerification =

@@ -1,4 +1,5 @@
 import { claimDueReminders, listOverdueRoundIds } from "../../db/queries/rounds";
+import { releaseDue } from "../../app/models/positions.server";
 import { closeRound, sendReminder, type RoundServices } from "../../app/models/rounds.server";
 
 /** Reminders go out this long before a round's deadline. */
@@ -11,7 +12,8 @@ export interface RoundScheduler {
 }
 
 /**
- * Closes rounds at their deadline and sends the 24-hour reminders, inside the server process,
+ * Closes rounds at their deadline, sends the 24-hour reminders and releases embargoed positions
+ * at their time, inside the server process,
  * with no request needed. Safe with several processes on one database: closing locks the round's
  * row and does nothing to a round that is no longer open; a reminder is claimed by a conditional
  * update before it is sent. A round whose deadline passed while no server ran is closed at the
@@ -59,4 +61,5 @@ export async function runRoundSchedulerOnce(services: RoundServices): Promise<vo
     await sendReminder(services, round);
     services.log.info({ roundId: round.id }, "round reminder sent");
   }
+  await releaseDue(services);
 }

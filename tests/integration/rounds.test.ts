@@ -46,6 +46,7 @@ const services = (): RoundServices => ({
   env: server.env,
   log: { info() {}, error() {}, warn() {} } as unknown as RoundServices["log"],
   collab: server.collab.service,
+  pages: server.pages,
 });
 
 function inDays(days: number) {

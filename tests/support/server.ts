@@ -11,6 +11,7 @@ import { loadEnv, type Env } from "../../server/env";
 import { createLogger } from "../../server/logger";
 import { startMailDelivery, type MailDelivery } from "../../server/mail";
 import { remixBuildPath } from "../../server/paths";
+import { PageCache } from "../../server/page-cache";
 import { createRateLimiters } from "../../server/rate-limit";
 import { createTestDatabase } from "./database";
 
@@ -21,6 +22,7 @@ export interface TestServer {
   database: Database;
   mail: MailDelivery;
   collab: Collaboration;
+  pages: PageCache;
   rounds: Pick<RoundScheduler, "runOnce" | "stop">;
   close(): Promise<void>;
 }
@@ -51,8 +53,9 @@ export async function startTestServer(
   const log = createLogger(options.logLevel ?? process.env.TEST_LOG_LEVEL ?? env.LOG_LEVEL);
   const mail = startMailDelivery({ db: database.db, smtpUrl: env.SMTP_URL, from: env.MAIL_FROM, log });
   const collab = createCollaboration({ db: database.db, log, publicUrl: env.PUBLIC_URL, secure: env.secure, limits: options.collabLimits });
-  const app = createApp({ database, env, log, mail, limits: createRateLimiters(), collab: collab.service }, await build);
-  const services = { database, env, log, mail, collab: collab.service };
+  const pages = new PageCache();
+  const app = createApp({ database, env, log, mail, limits: createRateLimiters(), collab: collab.service, pages }, await build);
+  const services = { database, env, log, mail, collab: collab.service, pages };
   const rounds =
     options.roundScheduler === false
       ? { runOnce: () => runRoundSchedulerOnce(services), stop: async () => {} }
@@ -66,6 +69,7 @@ export async function startTestServer(
     database,
     mail,
     collab,
+    pages,
     rounds,
     async close() {
       await rounds.stop();

@@ -1,0 +1,165 @@
+import { getFormProps, useForm, type SubmissionResult } from "@conform-to/react";
+import { parseWithZod } from "@conform-to/zod/v4";
+import type { ActionFunctionArgs, LoaderFunctionArgs, MetaFunction } from "@remix-run/node";
+import { redirect } from "@remix-run/node";
+import { Form, Link, useActionData, useLoaderData, useSearchParams } from "@remix-run/react";
+import type { z } from "zod";
+import { ErrorPage } from "../components/error-page";
+import { ErrorSummary, SelectField, TextAreaField, TextField } from "../components/fields";
+import { ReadingGrade } from "../components/reading-grade";
+import { replyInvalid, replyWithError } from "../lib/forms.server";
+import { requirePermission } from "../lib/session.server";
+import { formatInstant } from "../lib/time";
+import { readerTimeZone } from "../models/dashboard.server";
+import { getPositionForConveners, retirePosition, revisePosition } from "../models/positions.server";
+import { reviseSchema, supersedeSchema, withdrawSchema } from "../schemas/position";
+
+const notFound = () => new Response("Not found", { status: 404 });
+
+export async function loader({ request, params, context }: LoaderFunctionArgs) {
+  const person = await requirePermission(request, context, "position:publish");
+  const found = await getPositionForConveners(context, params.id ?? "");
+  if (!found) throw notFound();
+  const zone = await readerTimeZone(context, person);
+  const p = found.position;
+  return {
+    id: p.id,
+    slug: p.slug,
+    title: p.title,
+    summary: p.summary,
+    status: p.status,
+    release: formatInstant(p.releaseAt, zone),
+    withdrawReason: p.withdrawReason,
+    roundId: p.roundId,
+    others: found.others.map((o) => ({ value: o.id, label: o.title })),
+  };
+}
+
+const done: Record<string, string> = {
+  published: "The position is published.",
+  scheduled: "The position is scheduled: it stays private until its release time, then appears by itself.",
+  revise: "The changes are published. The old address keeps working.",
+  withdraw: "The position is withdrawn. Its page stays, marked as withdrawn.",
+  supersede: "The position is marked as superseded, linking to its successor.",
+};
+
+export async function action({ request, params, context }: ActionFunctionArgs) {
+  const person = await requirePermission(request, context, "position:publish");
+  const id = params.id ?? "";
+  const formData = await request.formData();
+  const schema = { revise: reviseSchema, withdraw: withdrawSchema, supersede: supersedeSchema }[String(formData.get("intent"))];
+  if (!schema) return new Response("Unknown action", { status: 400 });
+  const submission = parseWithZod(formData, { schema });
+  if (submission.status !== "success") return replyInvalid(submission);
+  const value = submission.value;
+  try {
+    const result =
+      value.intent === "revise"
+        ? await revisePosition(context, person.id, id, value)
+        : value.intent === "withdraw"
+          ? await retirePosition(context, person.id, id, { kind: "withdraw", reason: value.reason })
+          : await retirePosition(context, person.id, id, { kind: "supersede", successorId: value.successorId });
+    if (!result) throw notFound();
+  } catch (error) {
+    if (error instanceof Response) throw error;
+    return replyWithError(submission, error);
+  }
+  return redirect(`/app/positions/${id}?done=${value.intent}`);
+}
+
+type Result = SubmissionResult<string[]> | undefined;
+
+export default function PositionAdmin() {
+  const page = useLoaderData<typeof loader>();
+  const lastResult = useActionData<typeof action>();
+  const [params] = useSearchParams();
+  const result: Result = lastResult && typeof lastResult === "object" && "status" in lastResult ? lastResult : undefined;
+  const pick = (name: string) => (result?.initialValue?.intent === name ? result : undefined);
+  const [reviseForm, reviseFields] = useForm<z.input<typeof reviseSchema>>({
+    id: "revise",
+    lastResult: pick("revise"),
+    defaultValue: { title: page.title, summary: page.summary },
+  });
+  const [withdrawForm, withdrawFields] = useForm<z.input<typeof withdrawSchema>>({ id: "withdraw", lastResult: pick("withdraw") });
+  const [supersedeForm, supersedeFields] = useForm<z.input<typeof supersedeSchema>>({ id: "supersede", lastResult: pick("supersede") });
+  const message = done[params.get("done") ?? ""];
+  const current = page.status === "published" || page.status === "scheduled";
+  return (
+    <>
+      <p>
+        <Link to="/app/positions">← Positions</Link>
+      </p>
+      <h1>{page.title}</h1>
+      {message ? (
+        <p className="notice success" role="status">
+          {message}
+        </p>
+      ) : null}
+      <dl className="facts">
+        <dt>Status</dt>
+        <dd>
+          {page.status === "scheduled" ? `Embargoed until ${page.release}` : page.status === "published" ? `Published ${page.release}` : page.status}
+          {page.withdrawReason ? `: ${page.withdrawReason}` : ""}
+        </dd>
+        <dt>Public page</dt>
+        <dd>
+          <a href={`/positions/${page.slug}`}>/positions/{page.slug}</a>
+          {page.status === "scheduled" ? " (answers 404 until the release time)" : ""}
+        </dd>
+        <dt>Round</dt>
+        <dd>
+          <Link to={`/app/rounds/${page.roundId}`}>The consensus round</Link>
+        </dd>
+      </dl>
+      {current ? (
+        <>
+          <h2 id="revise-heading">Title and summary</h2>
+          <ErrorSummary form={reviseForm} />
+          <Form method="post" className="stack" {...getFormProps(reviseForm)} noValidate aria-labelledby="revise-heading">
+            <input type="hidden" name="intent" value="revise" />
+            <TextField meta={reviseFields.title} label="Public title" hint="A new title gets a new address; the old one keeps working." />
+            <TextAreaField meta={reviseFields.summary} label="Plain-language summary" rows={6} />
+            <ReadingGrade fieldId={reviseFields.summary.id} initialText={page.summary} />
+            <div className="actions">
+              <button type="submit">Save changes</button>
+            </div>
+          </Form>
+
+          <h2 id="withdraw-heading">Withdraw</h2>
+          <ErrorSummary form={withdrawForm} />
+          <Form method="post" className="stack" {...getFormProps(withdrawForm)} noValidate aria-labelledby="withdraw-heading">
+            <input type="hidden" name="intent" value="withdraw" />
+            <TextAreaField meta={withdrawFields.reason} label="Reason for withdrawing" hint="Shown on the position's page." rows={3} />
+            <div className="actions">
+              <button type="submit" className="danger">
+                Withdraw position
+              </button>
+            </div>
+          </Form>
+
+          {page.others.length > 0 ? (
+            <>
+              <h2 id="supersede-heading">Superseded by a newer position</h2>
+              <ErrorSummary form={supersedeForm} />
+              <Form method="post" className="stack" {...getFormProps(supersedeForm)} noValidate aria-labelledby="supersede-heading">
+                <input type="hidden" name="intent" value="supersede" />
+                <SelectField meta={supersedeFields.successorId} label="The newer position" placeholder="Choose a position" options={page.others} />
+                <div className="actions">
+                  <button type="submit" className="secondary">
+                    Mark as superseded
+                  </button>
+                </div>
+              </Form>
+            </>
+          ) : null}
+        </>
+      ) : null}
+    </>
+  );
+}
+
+export const meta: MetaFunction<typeof loader> = ({ data }) => [{ title: `${data?.title ?? "Position"} · CARE Table` }];
+
+export function ErrorBoundary() {
+  return <ErrorPage />;
+}

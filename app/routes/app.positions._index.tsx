@@ -1,0 +1,57 @@
+import type { LoaderFunctionArgs, MetaFunction } from "@remix-run/node";
+import { Link, useLoaderData } from "@remix-run/react";
+import { requirePermission } from "../lib/session.server";
+import { formatInstant } from "../lib/time";
+import { readerTimeZone } from "../models/dashboard.server";
+import { listPositionsForConveners } from "../models/positions.server";
+
+export async function loader({ request, context }: LoaderFunctionArgs) {
+  const person = await requirePermission(request, context, "position:publish");
+  const zone = await readerTimeZone(context, person);
+  const positions = await listPositionsForConveners(context);
+  return { positions: positions.map((p) => ({ ...p, release: formatInstant(p.releaseAt, zone) })) };
+}
+
+const statusWords = { scheduled: "Embargoed until", published: "Published", withdrawn: "Withdrawn", superseded: "Superseded" } as const;
+
+export default function Positions() {
+  const { positions } = useLoaderData<typeof loader>();
+  return (
+    <>
+      <h1>Positions</h1>
+      <p>Positions are published from the page of a round whose outcome is adopted.</p>
+      {positions.length === 0 ? (
+        <p className="empty">No position is published yet.</p>
+      ) : (
+        <div className="table-wrap">
+          <table>
+            <thead>
+              <tr>
+                <th scope="col">Title</th>
+                <th scope="col">Status</th>
+                <th scope="col">Public page</th>
+              </tr>
+            </thead>
+            <tbody>
+              {positions.map((p) => (
+                <tr key={p.id}>
+                  <th scope="row">
+                    <Link to={`/app/positions/${p.id}`}>{p.title}</Link>
+                  </th>
+                  <td>
+                    {statusWords[p.status]} {p.status === "scheduled" || p.status === "published" ? p.release : ""}
+                  </td>
+                  <td>
+                    <a href={`/positions/${p.slug}`}>/positions/{p.slug}</a>
+                  </td>
+                </tr>
+              ))}
+            </tbody>
+          </table>
+        </div>
+      )}
+    </>
+  );
+}
+
+export const meta: MetaFunction = () => [{ title: "Positions · CARE Table" }];
