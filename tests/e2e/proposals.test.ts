@@ -117,6 +117,40 @@ describeE2E("writing a proposal together", () => {
     await ben.context.close();
   });
 
+  it("keeps edits made offline on the device, warns before closing, and merges them when back", async () => {
+    const ana = await signedIn(people.ana);
+    await ana.page.goto(`${server.url}/app/proposals/${proposalId}`);
+    await saveState(ana.page).getByText("Saved", { exact: true }).waitFor();
+    await server.stop();
+    await saveState(ana.page).getByText("Offline – changes kept on this device").waitFor();
+    await editor(ana.page).click();
+    await ana.page.keyboard.press("Control+End");
+    await ana.page.keyboard.type(" Written offline.");
+    await saveState(ana.page).getByText("Offline – changes kept on this device").waitFor();
+    // Closing the tab with unsaved changes asks first.
+    let warned = false;
+    ana.page.on("dialog", (dialog) => {
+      warned = dialog.type() === "beforeunload";
+      void dialog.accept();
+    });
+    await new Promise((r) => setTimeout(r, 300));
+    await ana.page.close({ runBeforeUnload: true });
+    await expect.poll(() => warned).toBe(true);
+
+    server = await startServerProcess({ dataDir, port });
+    const again = await ana.context.newPage();
+    await again.goto(`${server.url}/app/proposals/${proposalId}`);
+    await editor(again).getByText("Written offline.").waitFor();
+    await saveState(again).getByText("Saved", { exact: true }).waitFor();
+    // Someone else sees it: it reached the server.
+    const ben = await signedIn(people.ben);
+    await ben.page.goto(`${server.url}/app/proposals/${proposalId}`);
+    await editor(ben.page).getByText("Written offline.").waitFor();
+    expect(consoleErrors(again)).toEqual([]);
+    await ana.context.close();
+    await ben.context.close();
+  });
+
   it("a representative of a suspended organization reads but cannot type", async () => {
     const cleo = await signedIn(people.cleo);
     await cleo.page.goto(`${server.url}/app/proposals/${proposalId}`);
