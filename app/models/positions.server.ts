@@ -12,6 +12,8 @@ import {
   listReleasedPositions,
   releaseDuePositions,
   slugTaken,
+  MATCH_END,
+  MATCH_START,
   updatePosition,
   type PositionListFilter,
 } from "../../db/queries/positions";
@@ -265,3 +267,42 @@ export function publicView(position: NonNullable<Awaited<ReturnType<typeof getRe
     successor: position.successor,
   };
 }
+
+export interface TextSegment {
+  text: string;
+  match: boolean;
+}
+
+/** Splits a search headline into plain and matching parts (rendered as <mark>, never as HTML). */
+function segments(headline: string): TextSegment[] {
+  const out: TextSegment[] = [];
+  for (const part of headline.split(MATCH_START)) {
+    const end = part.indexOf(MATCH_END);
+    if (end === -1) {
+      if (part) out.push({ text: part, match: false });
+    } else {
+      out.push({ text: part.slice(0, end), match: true });
+      if (part.slice(end + 1)) out.push({ text: part.slice(end + 1), match: false });
+    }
+  }
+  return out;
+}
+
+/** Released positions as the public lists show them (newest first, or by relevance when searching). */
+export async function listPositionCards(context: Services & Pick<AppLoadContext, "database">, filter: PositionListFilter, timeZone: string) {
+  const { rows, total } = await listReleasedPositions(context.database.db, filter);
+  return {
+    total,
+    positions: rows.map((r) => ({
+      slug: r.slug,
+      title: r.titleHeadline ? segments(r.titleHeadline) : [{ text: r.title, match: false }],
+      summary: r.headline ? segments(r.headline) : [{ text: r.summary, match: false }],
+      pillars: r.pillars,
+      status: r.status === "scheduled" ? ("published" as const) : r.status,
+      adopted: formatDate(r.adoptedAt, timeZone),
+      adoptedAt: r.adoptedAt.toISOString(),
+    })),
+  };
+}
+
+export type PositionCard = Awaited<ReturnType<typeof listPositionCards>>["positions"][number];

@@ -1,4 +1,9 @@
-import type { LoaderFunctionArgs, MetaFunction } from "@remix-run/node";
+import type {
+  LinksFunction,
+  LoaderFunctionArgs,
+  MetaFunction,
+} from "@remix-run/node";
+import textStyles from "../styles/text.css";
 import { Link, useLoaderData } from "@remix-run/react";
 import { PublicLayout } from "../components/layout";
 import { MemberWall } from "../components/members";
@@ -6,12 +11,26 @@ import { Paragraphs } from "../components/paragraphs";
 import { publicMeta } from "../lib/meta";
 import { summaryOf } from "../lib/paragraphs";
 import type { RouteHandle } from "../lib/route-handle";
+import { listPositionCards } from "../models/positions.server";
 import { getSiteProfile, listPublicMembers } from "../models/site.server";
+import { PositionList } from "../components/position-list";
+
+export const links: LinksFunction = () => [
+  { rel: "stylesheet", href: textStyles },
+];
 
 export const handle: RouteHandle = { publicCache: true };
 
 export async function loader({ context }: LoaderFunctionArgs) {
-  const [{ coalition, pillars }, members] = await Promise.all([getSiteProfile(context), listPublicMembers(context)]);
+  const [{ coalition, pillars }, members] = await Promise.all([
+    getSiteProfile(context),
+    listPublicMembers(context),
+  ]);
+  const { positions } = await listPositionCards(
+    context,
+    { limit: 3, offset: 0 },
+    coalition.timeZone,
+  );
   return {
     name: coalition.name,
     tagline: coalition.tagline,
@@ -19,13 +38,32 @@ export async function loader({ context }: LoaderFunctionArgs) {
     vision: coalition.vision,
     context: coalition.context,
     convenerLine: coalition.convenerLine,
-    pillars: pillars.map((p) => ({ key: p.key, name: p.name, description: p.description })),
-    members: members.map((m) => ({ name: m.name, website: m.website, logo: m.logo })),
+    pillars: pillars.map((p) => ({
+      key: p.key,
+      name: p.name,
+      description: p.description,
+    })),
+    members: members.map((m) => ({
+      name: m.name,
+      website: m.website,
+      logo: m.logo,
+    })),
+    positions,
   };
 }
 
 export default function Home() {
-  const { name, tagline, about, vision, context, convenerLine, pillars, members } = useLoaderData<typeof loader>();
+  const {
+    name,
+    tagline,
+    about,
+    vision,
+    context,
+    convenerLine,
+    pillars,
+    members,
+    positions,
+  } = useLoaderData<typeof loader>();
   return (
     <PublicLayout>
       <div className="hero">
@@ -74,11 +112,16 @@ export default function Home() {
 
       <section aria-labelledby="positions">
         <h2 id="positions">Latest positions</h2>
-        <p className="empty">
-          Positions will appear here once the member organizations adopt them by consensus.
-        </p>
+        {positions.length === 0 ? (
+          <p className="empty">
+            Positions will appear here once the member organizations adopt them
+            by consensus.
+          </p>
+        ) : (
+          <PositionList positions={positions} />
+        )}
         <p>
-          <Link to="/positions">About our positions</Link>
+          <Link to="/positions">All positions</Link>
         </p>
       </section>
 
@@ -92,8 +135,9 @@ export default function Home() {
       <section aria-labelledby="join" className="invitation">
         <h2 id="join">Join us</h2>
         <p>
-          There is strength in numbers. We welcome patient advocacy groups and other health care organizations that
-          share our aim of patient-centered reform in coverage, access, research and equity.
+          There is strength in numbers. We welcome patient advocacy groups and
+          other health care organizations that share our aim of patient-centered
+          reform in coverage, access, research and equity.
         </p>
         <p>
           <Link className="button" to="/join">
@@ -106,4 +150,8 @@ export default function Home() {
 }
 
 export const meta: MetaFunction<typeof loader> = ({ data, matches }) =>
-  publicMeta(matches, { title: null, description: summaryOf(data?.tagline || data?.about || ""), path: "/" });
+  publicMeta(matches, {
+    title: null,
+    description: summaryOf(data?.tagline || data?.about || ""),
+    path: "/",
+  });

@@ -263,3 +263,28 @@ describe("withdrawing, superseding and renaming", () => {
     expect((await client.get("/app/positions")).status).toBe(403);
   });
 });
+
+describe("public lists", () => {
+  it("show the latest positions on /, the pillar's page and /positions, filtered and searched without JavaScript", async () => {
+    const { roundId } = await adopt({ text: "Equity in coverage for every community." });
+    const { position } = await publish(roundId, { title: "Language access in clinics", summary: "Clinics should offer interpreters so every patient understands their care." });
+    const home = await reader().get("/");
+    expect(home.text).toContain("Language access in clinics");
+    const pillar = await reader().get("/pillars/coverage");
+    expect(pillar.text).toContain("Language access in clinics");
+    const other = await reader().get("/pillars/research");
+    expect(other.text).not.toContain("Language access in clinics");
+    const list = await reader().get("/positions?q=interpreters");
+    expect(list.text).toContain(`/positions/${position!.slug}`);
+    expect(list.text).toContain("<mark>interpreters</mark>");
+    const none = await reader().get("/positions?q=zebra%20crossing");
+    expect(none.text).toContain("No position matches.");
+    const filtered = await reader().get("/positions?pillar=research");
+    expect(filtered.text).not.toContain(`/positions/${position!.slug}"`);
+    for (const path of ["/", "/positions", "/pillars/coverage", `/positions/${position!.slug}`]) {
+      const res = await reader().get(path);
+      expect(res.text, path).not.toMatch(/<script/i);
+      expect(res.headers.get("content-security-policy"), path).toContain("script-src 'none'");
+    }
+  });
+});
