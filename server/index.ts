@@ -32,7 +32,7 @@ async function main() {
   const mail = startMailDelivery({ db: database.db, smtpUrl: env.SMTP_URL, from: env.MAIL_FROM, log });
   const inquiryRetention = startInquiryRetention({ db: database.db, log });
   const build = (await import(pathToFileURL(remixBuildPath).href)) as ServerBuild;
-  const collab = createCollaboration({ db: database.db, log, publicUrl: env.PUBLIC_URL, secure: env.secure });
+  const collab = createCollaboration({ db: database.db, log, publicUrl: env.PUBLIC_URL, secure: env.secure, trustProxy: env.TRUST_PROXY });
   const pages = new PageCache();
   const app = createApp({ database, env, log, mail, limits: createRateLimiters(), collab: collab.service, pages }, build);
   const server = http.createServer(app);

@@ -46,7 +46,7 @@ export async function compactProposalDocument(
   tx: Db,
   proposalId: string,
   fold: (snapshot: Uint8Array | null, updates: Uint8Array[]) => Uint8Array,
-): Promise<{ folded: number }> {
+): Promise<{ folded: number; bytes: number }> {
   // Creating the row first gives FOR UPDATE something to lock even for a first compaction.
   await tx
     .insert(proposalSnapshots)
@@ -62,7 +62,7 @@ export async function compactProposalDocument(
     .from(proposalUpdates)
     .where(eq(proposalUpdates.proposalId, proposalId))
     .orderBy(asc(proposalUpdates.id));
-  if (rows.length === 0) return { folded: 0 };
+  if (rows.length === 0) return { folded: 0, bytes: current?.state.byteLength ?? 0 };
   const state = fold(current?.state ?? null, rows.map((r) => r.update));
   await tx
     .update(proposalSnapshots)
@@ -73,7 +73,7 @@ export async function compactProposalDocument(
   for (let i = 0; i < ids.length; i += 5000) {
     await tx.delete(proposalUpdates).where(and(eq(proposalUpdates.proposalId, proposalId), inArray(proposalUpdates.id, ids.slice(i, i + 5000))));
   }
-  return { folded: rows.length };
+  return { folded: rows.length, bytes: state.byteLength };
 }
 
 export interface DerivedBody {

@@ -41,6 +41,7 @@ export class CollabHub {
     private readonly db: Db,
     private readonly log: Logger,
     readonly limits: CollabLimits,
+    private readonly trustProxy = false,
   ) {
     this.writer = new UpdateWriter(db, log, (ids) => {
       for (const id of ids) {
@@ -77,7 +78,9 @@ export class CollabHub {
 
   /** Takes an admitted socket: limits, registration, then the document (loaded once). */
   async accept(ws: WebSocket, admitted: Admitted, request: IncomingMessage): Promise<void> {
-    const address = request.socket.remoteAddress ?? "unknown";
+    // Behind a trusted proxy every client shares the proxy's address: count the client's own.
+    const forwarded = this.trustProxy ? String(request.headers["x-forwarded-for"] ?? "").split(",")[0]?.trim() : "";
+    const address = forwarded || request.socket.remoteAddress || "unknown";
     const connection = new Connection(
       ws,
       admitted.sessionId,
@@ -229,7 +232,7 @@ export class CollabHub {
   }
 
   private scheduleUnload(room: Room) {
-    if (room.connections.size > 0 || room.unloadTimer || room.unloading) return;
+    if (this.stopping || room.connections.size > 0 || room.unloadTimer || room.unloading) return;
     room.unloadTimer = setTimeout(() => {
       room.unloadTimer = null;
       if (room.connections.size === 0) void this.unload(room);
@@ -264,8 +267,10 @@ export class CollabHub {
     if (room.compacting) return;
     room.compacting = true;
     try {
-      const folded = await compactDocument(this.db, room.proposalId);
+      const { folded, bytes } = await compactDocument(this.db, room.proposalId);
       room.logRows = Math.max(0, room.logRows - folded);
+      // The size limit counts accepted bytes since load: compaction brings it back to the truth.
+      room.bytes = bytes;
     } catch (error) {
       // The log stays as it was: compaction is an optimisation, retried at the next threshold.
       this.log.warn({ err: error, proposalId: room.proposalId }, "collab: compaction failed");

@@ -31,11 +31,13 @@ export function createCollaboration(options: {
   log: Logger;
   publicUrl: string;
   secure: boolean;
+  /** TRUST_PROXY: count connections per address by X-Forwarded-For. */
+  trustProxy?: boolean;
   limits?: Partial<CollabLimits>;
 }): Collaboration {
   const limits = { ...defaultLimits, ...options.limits };
   const { db, log } = options;
-  const hub = new CollabHub(db, log, limits);
+  const hub = new CollabHub(db, log, limits, options.trustProxy);
   // maxPayload: ws closes a connection whose frame is larger (1009), before buffering it whole.
   const wss = new WebSocketServer({ noServer: true, maxPayload: limits.maxMessageBytes, perMessageDeflate: false, clientTracking: false });
 

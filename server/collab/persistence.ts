@@ -70,9 +70,8 @@ export function foldUpdates(snapshot: Uint8Array | null, updates: Uint8Array[]):
  * and exactly those rows deleted. Computed from the database, never from memory, so a document
  * that was never loaded correctly can never be written over.
  */
-export async function compactDocument(db: Db, proposalId: string): Promise<number> {
-  const { folded } = await db.transaction((tx) => compactProposalDocument(tx, proposalId, foldUpdates));
-  return folded;
+export async function compactDocument(db: Db, proposalId: string): Promise<{ folded: number; bytes: number }> {
+  return db.transaction((tx) => compactProposalDocument(tx, proposalId, foldUpdates));
 }
 
 /** Recomputes and stores the derived JSON/HTML/text of a loaded document. */
