@@ -61,4 +61,5 @@ process.on("message", (message: { type: string }) => {
     });
   }
 });
+process.on("SIGINT", () => process.exit(0));
 process.send!({ type: "ready", port });

@@ -170,7 +170,8 @@ interface ChildServer {
 }
 
 async function startChild(script: string, mode: "durable" | "relay", env: Record<string, string>): Promise<ChildServer> {
-  const child = fork(script, [mode], { execArgv: ["--expose-gc"], env: { ...process.env, ...env }, stdio: ["ignore", "inherit", "inherit", "ipc"] });
+  const execArgv = ["--expose-gc", ...(process.env.BENCH_PROFILE ? ["--cpu-prof", `--cpu-prof-dir=${process.env.BENCH_PROFILE}`] : [])];
+  const child = fork(script, [mode], { execArgv, env: { ...process.env, ...env }, stdio: ["ignore", "inherit", "inherit", "ipc"] });
   const port = await new Promise<number>((resolve, reject) => {
     child.once("message", (m: { type: string; port: number }) => resolve(m.port));
     child.once("exit", (code) => reject(new Error(`bench server exited with ${code}`)));
@@ -191,7 +192,8 @@ async function startChild(script: string, mode: "durable" | "relay", env: Record
     stop: () =>
       new Promise<void>((resolve) => {
         child.once("exit", () => resolve());
-        child.kill("SIGKILL");
+        // SIGINT lets a profiled child write its profile; the bench server has no other cleanup.
+        child.kill(process.env.BENCH_PROFILE ? "SIGINT" : "SIGKILL");
       }),
   };
 }
