@@ -155,6 +155,11 @@ export class CollabHub {
       clearTimeout(room.unloadTimer);
       room.unloadTimer = null;
     }
+    // The status read at this upgrade is the freshest the hub has (the re-check runs every few s).
+    if (room.status !== admitted.status) {
+      room.status = admitted.status;
+      for (const c of room.connections) room.refreshAccess(c);
+    }
     room.add(connection);
     const backlog = connection.backlog ?? [];
     connection.backlog = null;
