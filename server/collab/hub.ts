@@ -52,7 +52,7 @@ export class CollabHub {
       }
     });
     this.timers.push(setInterval(() => this.heartbeat(), limits.heartbeatMs));
-    this.timers.push(setInterval(() => this.keepAlive(), Math.max(1000, Math.floor(limits.keepAliveMs / 2))));
+    this.timers.push(setInterval(() => this.keepAlive(), Math.max(50, Math.floor(limits.keepAliveMs / 2))));
     this.timers.push(setInterval(() => void this.recheck(), limits.recheckMs));
     for (const t of this.timers) t.unref();
   }

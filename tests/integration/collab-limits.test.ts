@@ -10,7 +10,14 @@ import { startTestServer, type TestServer } from "../support/server";
 let server: TestServer;
 beforeAll(async () => {
   server = await startTestServer({
-    collabLimits: { maxConnectionsPerPerson: 2, maxConnectionsPerDocument: 3, messagesPerSecond: 5, messageBurst: 5 },
+    collabLimits: {
+      maxConnectionsPerPerson: 2,
+      maxConnectionsPerDocument: 3,
+      messagesPerSecond: 5,
+      messageBurst: 5,
+      keepAliveMs: 300,
+      heartbeatMs: 400,
+    },
   });
 });
 afterAll(async () => {
@@ -38,6 +45,21 @@ describe("collaboration limits", () => {
     expect((await b2.closed).code).toBe(CLOSE_TOO_MANY_CONNECTIONS);
     for (const s of [a1, a2, b1]) expect(s.ws.readyState).toBe(s.ws.OPEN);
     for (const s of [a1, a2, b1]) s.ws.close();
+  });
+
+  it("keeps an idle reader connected: keep-alive messages, and pings it answers", async () => {
+    const db = server.database.db;
+    const proposal = await makeProposal(db);
+    const reader = await signedInCookie(server.url, db);
+    const s = await open(proposal.id, reader.cookie);
+    let pings = 0;
+    s.ws.on("ping", () => pings++);
+    await new Promise((r) => setTimeout(r, 1500));
+    const keepAlives = s.messages.filter((m) => m.length === 3 && m[0] === 1 && m[1] === 1 && m[2] === 0);
+    expect(keepAlives.length).toBeGreaterThanOrEqual(2);
+    expect(pings).toBeGreaterThanOrEqual(2);
+    expect(s.ws.readyState).toBe(s.ws.OPEN);
+    s.ws.close();
   });
 
   it("closes a connection that floods messages, with a code that lets it come back later", async () => {
