@@ -2,9 +2,10 @@ import { and, eq } from "drizzle-orm";
 import * as Y from "yjs";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { verifyAuditChain } from "../../db/queries/audit";
-import { auditEvents, organizations, positions, proposalUpdates, rounds } from "../../db/schema";
+import { auditEvents, positions } from "../../db/schema";
 import { makeProposal } from "../support/collab";
-import { makeOrganization, makePerson, signInAs } from "../support/factories";
+import { adoptProposal, paragraph } from "../support/rounds";
+import { makePerson, signInAs } from "../support/factories";
 import { TestClient } from "../support/http";
 import { startTestServer, type TestServer } from "../support/server";
 
@@ -19,44 +20,7 @@ beforeAll(async () => {
 });
 afterAll(() => server?.close());
 
-/** Writes a document into a proposal's update log, as the collaboration server stores it. */
-async function writeText(proposalId: string, build: (fragment: Y.XmlFragment) => void) {
-  const doc = new Y.Doc();
-  build(doc.getXmlFragment("default"));
-  await server.database.db.insert(proposalUpdates).values({ proposalId, update: Y.encodeStateAsUpdate(doc) });
-}
-
-function paragraph(text: string, marks?: Record<string, unknown>) {
-  const p = new Y.XmlElement("paragraph");
-  const t = new Y.XmlText();
-  t.insert(0, text, marks);
-  p.insert(0, [t]);
-  return p;
-}
-
-/** A proposal with text, put to a round that one endorsing organization adopts. */
-async function adopt(options: { title?: string; text?: string; build?: (f: Y.XmlFragment) => void; listPublicly?: boolean } = {}) {
-  const db = server.database.db;
-  await db.update(organizations).set({ votingMember: false });
-  const lead = await makeOrganization(db, { votingMember: false });
-  const endorser = await makeOrganization(db, { name: `Endorser ${Math.random().toString(36).slice(2, 7)}` });
-  const voter = await makePerson(db, { organizationId: endorser.id, canVote: true });
-  const proposal = await makeProposal(db, { title: options.title ?? "A proposal", leadOrganizationId: lead.id });
-  await writeText(proposal.id, options.build ?? ((f) => f.insert(0, [paragraph(options.text ?? "The adopted text.")])));
-  const open = await admin.post(`/app/proposals/${proposal.id}/round`, {
-    deadline: new Date(Date.now() + 3 * 86_400_000).toISOString().slice(0, 16),
-    quorum: "1/1",
-    thresholdPercent: "80",
-  });
-  const roundId = open.location!.match(/rounds\/([0-9a-f-]{36})/)![1]!;
-  const client = new TestClient(server.url);
-  await signInAs(db, client, voter.id);
-  await client.post(`/app/rounds/${roundId}`, { intent: "cast", option: "endorse", ...(options.listPublicly === false ? {} : { listPublicly: "on" }) });
-  await admin.post(`/app/rounds/${roundId}`, { intent: "close" });
-  const [round] = await db.select().from(rounds).where(eq(rounds.id, roundId));
-  expect(round?.outcome).toBe("adopted");
-  return { roundId, endorser, proposal };
-}
+const adopt = (options: Parameters<typeof adoptProposal>[2] = {}) => adoptProposal(server, admin, options);
 
 async function publish(roundId: string, fields: Record<string, string>) {
   const res = await admin.post(`/app/rounds/${roundId}/publish`, { releaseAt: "", ...fields });
