@@ -91,8 +91,9 @@ export default function Join() {
         <aside className="privacy" aria-labelledby="privacy-heading">
           <h2 id="privacy-heading">Your inquiry and your privacy</h2>
           <p>
-            <strong>What we keep:</strong> what you write in this form, and when you sent it. Nothing else: no tracking,
-            no cookies.
+            <strong>What we keep:</strong> what you write in this form, and when you sent it. Your connection&apos;s
+            address is used only to limit how many inquiries can be sent from it, and is not kept with your inquiry. No
+            tracking, no cookies.
           </p>
           <p>
             <strong>Who reads it:</strong> only the coalition&apos;s conveners, who run the table. It is never
