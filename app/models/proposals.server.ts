@@ -202,7 +202,6 @@ export async function getProposalPage(context: AppLoadContext, person: SessionPe
     readOnlyReason: readOnlyReason(person, proposal.status),
     canComment: can(person, "comment:write"),
     canChangeLead: person.role === "convener" && proposal.status === "draft",
-    presence: context.collab.presence(id),
     editorUser: {
       personId: person.id,
       name: person.name,
@@ -223,7 +222,8 @@ export async function getProposalPage(context: AppLoadContext, person: SessionPe
         canEdit: c.authorId === person.id && !c.hiddenAt && now - c.createdAt.getTime() < COMMENT_EDIT_WINDOW_MS && can(person, "comment:write"),
         canHide: mayHide && !c.hiddenAt,
       })),
-    hiddenCommentCount: comments.filter((c) => c.hiddenAt).length,
+    /** Hidden comments the reader does not see (conveners see them, marked). */
+    hiddenFromReader: mayHide ? 0 : comments.filter((c) => c.hiddenAt).length,
   };
 }
 

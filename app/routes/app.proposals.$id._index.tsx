@@ -262,6 +262,11 @@ function Discussion({ page, result }: { page: ReturnType<typeof useLoaderData<ty
         </p>
       ) : null}
       {page.comments.length === 0 ? <p className="empty">No comments yet.</p> : null}
+      {page.hiddenFromReader > 0 ? (
+        <p className="proposal-meta">
+          {page.hiddenFromReader === 1 ? "One comment was" : `${page.hiddenFromReader} comments were`} hidden by a convener.
+        </p>
+      ) : null}
       <ol className="plain-list">
         {page.comments.map((c) => (
           <li key={c.id} className="comment">
