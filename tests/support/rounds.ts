@@ -15,7 +15,7 @@ export function paragraph(text: string, marks?: Record<string, unknown>) {
 }
 
 /** Writes a document into a proposal's update log, as the collaboration server stores it. */
-export async function writeProposalText(server: TestServer, proposalId: string, build: (fragment: Y.XmlFragment) => void) {
+export async function writeProposalText(server: Pick<TestServer, "database">, proposalId: string, build: (fragment: Y.XmlFragment) => void) {
   const doc = new Y.Doc();
   build(doc.getXmlFragment("default"));
   await server.database.db.insert(proposalUpdates).values({ proposalId, update: Y.encodeStateAsUpdate(doc) });
@@ -26,7 +26,7 @@ export async function writeProposalText(server: TestServer, proposalId: string, 
  * adopts; `admin` is a signed-in convener's client.
  */
 export async function adoptProposal(
-  server: TestServer,
+  server: Pick<TestServer, "database" | "url">,
   admin: TestClient,
   options: { title?: string; text?: string; build?: (f: Y.XmlFragment) => void; listPublicly?: boolean; endorserName?: string } = {},
 ) {
