@@ -71,6 +71,7 @@ export interface ShellPerson extends Actor {
 }
 
 const adminLinks = [
+  { to: "/app/positions", label: "Positions", action: "position:publish" },
   { to: "/app/organizations", label: "Organizations", action: "organization:manage" },
   { to: "/app/people", label: "People", action: "person:manage" },
   { to: "/app/inquiries", label: "Inquiries", action: "inquiry:manage" },

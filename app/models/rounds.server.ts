@@ -13,6 +13,7 @@ import {
   listBallots,
   listEligibleOrganizations,
   listRoster,
+  listRoundsOfProposal,
   listSilentOrganizations,
   listVoters,
   lockRound,
@@ -764,4 +765,28 @@ export async function getRoundDeadline(
         status: found.round.status,
       }
     : null;
+}
+
+const outcomeLabels = { adopted: "adopted", not_adopted: "not adopted", blocked: "blocked", no_quorum: "no quorum" } as const;
+
+/** A proposal's rounds for its page: the open one, past ones with their outcome, and whether one can open. */
+export async function getProposalRounds(context: RoundServices, person: Person & { timeZone: string | null }, proposalId: string, status: string) {
+  const db = context.database.db;
+  const zone = person.timeZone ?? (await coalitionZone(db));
+  const rounds = await listRoundsOfProposal(db, proposalId);
+  return {
+    canOpen: can(person, "round:manage") && status === "draft",
+    rounds: rounds.map((r) => ({
+      id: r.id,
+      revisionId: r.revisionId,
+      revisionNumber: r.revisionNumber,
+      opened: formatInstant(r.openedAt, zone),
+      state:
+        r.status === "open"
+          ? `open until ${formatInstant(r.deadline, zone)}`
+          : r.status === "cancelled"
+            ? "cancelled"
+            : `closed: ${r.outcome ? outcomeLabels[r.outcome] : "no outcome"}`,
+    })),
+  };
 }

@@ -9,6 +9,7 @@ import { ProposalDetailsForm } from "../components/proposal-details-form";
 import { replyInvalid, replyWithError } from "../lib/forms.server";
 import { pillarNames } from "../lib/pillars";
 import type { RouteHandle } from "../lib/route-handle";
+import { getProposalRounds } from "../models/rounds.server";
 import { requirePermission } from "../lib/session.server";
 import {
   changeProposalDetails,
@@ -35,7 +36,8 @@ export async function loader({ request, context, params }: LoaderFunctionArgs) {
   const page = await getProposalPage(context, person, params.id ?? "");
   if (!page) throw new Response("Not found", { status: 404 });
   const organizations = page.canEdit ? await listOrganizationChoices(context) : [];
-  return { ...page, organizations };
+  const rounds = await getProposalRounds(context, person, page.proposal.id, page.proposal.status);
+  return { ...page, organizations, rounds };
 }
 
 export async function action({ request, context, params }: ActionFunctionArgs) {
@@ -157,6 +159,7 @@ export default function ProposalPage() {
           </Link>
         </dd>
       </dl>
+      <RoundsSection proposalId={proposal.id} {...page.rounds} />
       <h2>Summary</h2>
       <p className="comment-body">{proposal.summary}</p>
 
@@ -351,3 +354,39 @@ export const meta: MetaFunction<typeof loader> = ({ data: page }) => [
 ];
 
 export { ErrorPage as ErrorBoundary } from "../components/error-page";
+
+function RoundsSection({
+  proposalId,
+  canOpen,
+  rounds,
+}: {
+  proposalId: string;
+  canOpen: boolean;
+  rounds: { id: string; revisionId: string; revisionNumber: number; opened: string; state: string }[];
+}) {
+  if (!canOpen && rounds.length === 0) return null;
+  return (
+    <section aria-labelledby="rounds-heading">
+      <h2 id="rounds-heading">Consensus rounds</h2>
+      {rounds.length > 0 ? (
+        <ul>
+          {rounds.map((r) => (
+            <li key={r.id}>
+              <Link to={`/app/rounds/${r.id}`}>Round opened {r.opened}</Link> on version {r.revisionNumber}: {r.state}.{" "}
+              <Link to={`/app/proposals/${proposalId}/history?from=${r.revisionId}&to=current`} reloadDocument>
+                What changed since the text voted on<span className="visually-hidden"> in the round opened {r.opened}</span>
+              </Link>
+            </li>
+          ))}
+        </ul>
+      ) : null}
+      {canOpen ? (
+        <p>
+          <Link className="button" to={`/app/proposals/${proposalId}/round`}>
+            Open consensus round
+          </Link>
+        </p>
+      ) : null}
+    </section>
+  );
+}

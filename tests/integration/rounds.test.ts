@@ -431,3 +431,19 @@ describe("reminders", () => {
     expect(await reminders(b!.person.email)).toHaveLength(2);
   });
 });
+
+describe("the proposal's page", () => {
+  it("offers conveners to open a round on a draft, and links past rounds and what changed since the text voted on", async () => {
+    const [voter] = await freshRoster(1);
+    const { proposal, roundId } = await openRound();
+    await admin.post(`/app/rounds/${roundId}`, { intent: "cancel", cancelReason: "Opened too early." });
+    const page = await admin.get(`/app/proposals/${proposal.id}`);
+    expect(page.text).toContain(`/app/rounds/${roundId}`);
+    expect(page.text).toContain("cancelled");
+    expect(page.text).toContain("What changed since the text voted on");
+    expect(page.text).toContain(`/app/proposals/${proposal.id}/round`);
+    const repView = await voter!.client.get(`/app/proposals/${proposal.id}`);
+    expect(repView.text).not.toContain(`/app/proposals/${proposal.id}/round"`);
+    expect(repView.text).toContain(`/app/rounds/${roundId}`);
+  });
+});
