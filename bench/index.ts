@@ -10,6 +10,7 @@ import { projectRoot } from "../server/paths";
 
 // Loaded when chosen: each module may start work of its own.
 const benches: Record<string, () => Promise<unknown>> = {
+  "public-site": async () => (await import("./public-site")).runPublicSiteBench({ log: (line) => console.log(`  ${line}`) }),
   ballots: async () => (await import("./ballots")).runBallotBench(),
   positions: async () => (await import("./positions")).runPositionsBench(),
   collab: async () => (await import("./collab")).runCollabBench({ log: (line) => console.log(`  ${line}`) }),
