@@ -175,7 +175,9 @@ describe("members and pillars", () => {
     const nowhere = await new TestClient(server.url).get("/no/such/page");
     expect(pillar.status).toBe(404);
     expect(nowhere.status).toBe(404);
-    expect(pillar.text).toBe(nowhere.text);
+    // The same page (the head may differ only in a route's extra stylesheet).
+    const body = (html: string) => html.slice(html.indexOf("<body>"));
+    expect(body(pillar.text)).toBe(body(nowhere.text));
     expect(pillar.text).toContain("<title>Page not found · Patient CARE Working Table</title>");
     expect(pillar.text).toContain("<h1>Page not found</h1>");
     expect(pillar.text).toContain("Convened and Managed by Leavitt Partners");
