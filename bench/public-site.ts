@@ -27,10 +27,10 @@ export interface LoadFigures {
 export interface PublicSiteBench {
   home: LoadFigures;
   homeNotModified: LoadFigures;
-  /** Bytes of each page's HTML, as sent and gzipped. */
-  pages: Record<string, { html: number; gzip: number }>;
-  /** Bytes of the one stylesheet every page loads, as sent and gzipped. */
-  css: { file: string; bytes: number; gzip: number };
+  /** Bytes of each page's HTML (as sent and gzipped) and of the stylesheets it loads (as sent). */
+  pages: Record<string, { html: number; gzip: number; css: number }>;
+  /** Each stylesheet, as sent and gzipped. */
+  css: Record<string, { bytes: number; gzip: number }>;
   /** Bytes of the self-hosted font files (WOFF2, loaded once and cached a year). */
   fonts: Record<string, number>;
 }
@@ -57,17 +57,27 @@ export async function runPublicSiteBench(options: { seconds?: number; log?: (lin
   const server = await startServerProcess({ env: { DATABASE_URL: scratch.url, LOG_LEVEL: "error" } });
   try {
     const sizes: PublicSiteBench["pages"] = {};
-    let cssPath = "";
-    for (const page of pages) {
-      const res = await fetch(server.url + page);
-      const html = Buffer.from(await res.arrayBuffer());
-      sizes[page] = { html: html.byteLength, gzip: zlib.gzipSync(html).byteLength };
-      cssPath ||= /<link rel="stylesheet" href="([^"]+)"/.exec(html.toString())?.[1] ?? "";
-    }
-    const css = Buffer.from(await (await fetch(server.url + cssPath)).arrayBuffer());
-    const fontFiles = [...css.toString().matchAll(/url\(([^)]+\.woff2)\)/g)].map((m) => m[1]!.replace(/^["']|["']$/g, ""));
+    const css: PublicSiteBench["css"] = {};
     const fonts: Record<string, number> = {};
-    for (const font of fontFiles) fonts[path.basename(font)] = (await (await fetch(new URL(font, server.url + cssPath))).arrayBuffer()).byteLength;
+    const bytesOf = async (url: string) => Buffer.from(await (await fetch(url)).arrayBuffer());
+    for (const page of pages) {
+      const html = await bytesOf(server.url + page);
+      const sheets = [...html.toString().matchAll(/<link rel="stylesheet" href="([^"]+)"/g)].map((m) => m[1]!);
+      let cssBytes = 0;
+      for (const sheet of sheets) {
+        const name = path.basename(sheet);
+        if (!css[name]) {
+          const body = await bytesOf(server.url + sheet);
+          css[name] = { bytes: body.byteLength, gzip: zlib.gzipSync(body).byteLength };
+          for (const m of body.toString().matchAll(/url\(([^)]+\.woff2)\)/g)) {
+            const font = m[1]!.replace(/^["']|["']$/g, "");
+            fonts[path.basename(font)] = (await bytesOf(new URL(font, server.url + sheet).toString())).byteLength;
+          }
+        }
+        cssBytes += css[name]!.bytes;
+      }
+      sizes[page] = { html: html.byteLength, gzip: zlib.gzipSync(html).byteLength, css: cssBytes };
+    }
 
     const etag = (await fetch(server.url + "/")).headers.get("ETag");
     if (!etag) throw new Error("the home page sent no ETag");
@@ -81,7 +91,7 @@ export async function runPublicSiteBench(options: { seconds?: number; log?: (lin
       home,
       homeNotModified,
       pages: sizes,
-      css: { file: path.basename(cssPath), bytes: css.byteLength, gzip: zlib.gzipSync(css).byteLength },
+      css,
       fonts,
     };
   } finally {
