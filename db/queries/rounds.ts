@@ -78,15 +78,20 @@ export async function getRound(db: Db, id: string) {
  */
 export async function lockRound(db: Db, id: string, mode: "share" | "update") {
   const [row] = await db
-    .select({
-      round: rounds,
-      // The database's clock at this moment, after the lock is granted: what decides "before the deadline".
-      now: sql<Date>`clock_timestamp()`.mapWith((v: string | Date) => new Date(v)),
-    })
+    .select({ round: rounds })
     .from(rounds)
     .where(eq(rounds.id, id))
     .for(mode === "share" ? "share" : "update");
-  return row ?? null;
+  return row ? { round: row.round, now: await databaseNow(db) } : null;
+}
+
+/**
+ * The database's clock, read in a statement of its own after a lock is granted: a clock read in
+ * the locking statement is taken before the wait, and would date a ballot or a close too early.
+ */
+export async function databaseNow(db: Db): Promise<Date> {
+  const [row] = await db.select({ now: sql<string>`clock_timestamp()` }).from(sql`(select 1) as one`);
+  return new Date(row!.now);
 }
 
 export async function listRoster(db: Db, roundId: string) {
@@ -285,15 +290,13 @@ export async function listRoundsOfProposal(db: Db, proposalId: string) {
 }
 
 /**
- * Everything a ballot needs, in one statement: the round (locked FOR SHARE), the database's clock
- * after the lock, whether the organization is on the roster, its name and status, the proposal's
- * title and the coalition's time zone.
+ * Everything a ballot needs, in one statement: the round (locked FOR SHARE), whether the organization is on the roster, its name and status, the proposal's
+ * title and the coalition's time zone; then the database's clock, after the lock.
  */
 export async function lockRoundForBallot(db: Db, roundId: string, organizationId: string) {
   const [row] = await db
     .select({
       round: rounds,
-      now: sql<Date>`clock_timestamp()`.mapWith((v: string | Date) => new Date(v)),
       proposalTitle: proposals.title,
       onRoster: sql<boolean>`exists (select 1 from ${roundRoster} where ${roundRoster.roundId} = ${rounds.id} and ${roundRoster.organizationId} = ${organizationId})`,
       organizationName: organizations.name,
@@ -305,5 +308,5 @@ export async function lockRoundForBallot(db: Db, roundId: string, organizationId
     .leftJoin(organizations, eq(organizations.id, organizationId))
     .where(eq(rounds.id, roundId))
     .for("share", { of: rounds });
-  return row ?? null;
+  return row ? { ...row, now: await databaseNow(db) } : null;
 }
