@@ -4,22 +4,13 @@ import { spawn } from "node:child_process";
 import { context } from "esbuild";
 import fs from "node:fs";
 import path from "node:path";
+import { serverBundleOptions } from "./server-bundle.js";
 
 const root = path.resolve(import.meta.dirname, "..");
 const env = { ...process.env, NODE_ENV: "development" };
 const children = [];
 
-const serverBundle = await context({
-  entryPoints: { index: "server/index.ts", cli: "server/cli.ts" },
-  outdir: "build/server",
-  bundle: true,
-  platform: "node",
-  format: "esm",
-  target: "node20",
-  packages: "external",
-  sourcemap: true,
-  logLevel: "info",
-});
+const serverBundle = await context({ ...serverBundleOptions, logLevel: "info" });
 await serverBundle.rebuild();
 fs.writeFileSync(path.join(root, "build/build-mode.txt"), "development\n");
 await serverBundle.watch();

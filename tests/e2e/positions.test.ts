@@ -1,8 +1,7 @@
 import { getDocument } from "pdfjs-dist/legacy/build/pdf.mjs";
-import type { Browser, BrowserContext, Page } from "playwright-core";
+import type { Browser } from "playwright-core";
 import { afterAll, beforeAll, expect, it } from "vitest";
-import { createSession } from "../../db/queries/sessions";
-import { consoleErrors, describeE2E, expectNoAxeViolations, launchChromium, newPersonContext } from "../support/browser";
+import { consoleErrors, describeE2E, expectNoAxeViolations, launchChromium, newPageAs } from "../support/browser";
 import { makePerson, signInAs } from "../support/factories";
 import { TestClient } from "../support/http";
 import { adoptProposal } from "../support/rounds";
@@ -21,29 +20,15 @@ async function pdfText(pdf: Buffer): Promise<string> {
 describeE2E("publishing a position, and a reader finding it", () => {
   let browser: Browser;
   let server: TestServer;
-  const contexts: BrowserContext[] = [];
 
   beforeAll(async () => {
     server = await startTestServer();
     browser = await launchChromium();
   });
   afterAll(async () => {
-    for (const c of contexts) await c.close();
     await browser?.close();
     await server?.close();
   });
-
-  async function newPage(options: { personId?: string; javaScriptEnabled?: boolean } = {}): Promise<Page> {
-    const context = await newPersonContext(browser, { javaScriptEnabled: options.javaScriptEnabled });
-    contexts.push(context);
-    if (options.personId) {
-      const { token } = await createSession(server.database.db, options.personId);
-      await context.addCookies([{ name: "care_session", value: token, url: server.url }]);
-    }
-    const page = await context.newPage();
-    page.setDefaultTimeout(15_000);
-    return page;
-  }
 
   it("goes from the convener's Publish position to a reader's search, with and without JavaScript, and prints", async () => {
     const db = server.database.db;
@@ -56,7 +41,7 @@ describeE2E("publishing a position, and a reader finding it", () => {
       endorserName: "United Spinal Network",
     });
 
-    const page = await newPage({ personId: convener.id });
+    const page = await newPageAs(browser, server, { personId: convener.id });
     await page.goto(`${server.url}/app/rounds/${roundId}/publish`);
     await page.getByRole("heading", { level: 1, name: "Publish position" }).waitFor();
     await page.getByLabel("Public title").fill("Fast repair of power wheelchairs");
@@ -70,7 +55,7 @@ describeE2E("publishing a position, and a reader finding it", () => {
     expect(consoleErrors(page)).toEqual([]);
 
     for (const javaScriptEnabled of [false, true]) {
-      const reader = await newPage({ javaScriptEnabled });
+      const reader = await newPageAs(browser, server, { javaScriptEnabled });
       // axe runs in the page, so it needs JavaScript; public pages ship none, so the pages checked
       // with it on are the same pages a reader without JavaScript gets.
       const axe = (where: string) => (javaScriptEnabled ? expectNoAxeViolations(reader, where) : Promise.resolve());
@@ -88,7 +73,7 @@ describeE2E("publishing a position, and a reader finding it", () => {
       expect(consoleErrors(reader)).toEqual([]);
     }
 
-    const printer = await newPage();
+    const printer = await newPageAs(browser, server);
     await printer.goto(`${server.url}/positions/fast-repair-of-power-wheelchairs`);
     await printer.emulateMedia({ media: "print" });
     expect(await printer.getByRole("navigation", { name: "Main" }).isVisible()).toBe(false);

@@ -1,34 +1,23 @@
-import type { Browser, BrowserContext, Locator, Page } from "playwright-core";
+import type { Browser, Locator, Page } from "playwright-core";
 import { afterAll, beforeAll, expect, it } from "vitest";
 import { organizations } from "../../db/schema";
-import { consoleErrors, describeE2E, expectNoAxeViolations, launchChromium, newPersonContext } from "../support/browser";
+import { consoleErrors, describeE2E, expectNoAxeViolations, launchChromium, newPageAs } from "../support/browser";
 import { makeProposal } from "../support/collab";
 import { makeOrganization, makePerson } from "../support/factories";
-import { createSession } from "../../db/queries/sessions";
 import { startTestServer, type TestServer } from "../support/server";
 
 describeE2E("a consensus round in the browser", () => {
   let browser: Browser;
   let server: TestServer;
-  const contexts: BrowserContext[] = [];
 
   beforeAll(async () => {
     server = await startTestServer();
     browser = await launchChromium();
   });
   afterAll(async () => {
-    for (const c of contexts) await c.close();
     await browser?.close();
     await server?.close();
   });
-
-  async function pageFor(personId: string): Promise<Page> {
-    const context = await newPersonContext(browser);
-    contexts.push(context);
-    const { token } = await createSession(server.database.db, personId);
-    await context.addCookies([{ name: "care_session", value: token, url: server.url }]);
-    return context.newPage();
-  }
 
   /** Presses Tab until the element has the focus (the keyboard alone, as a person would). */
   async function tabTo(page: Page, target: Locator) {
@@ -49,7 +38,7 @@ describeE2E("a consensus round in the browser", () => {
     const lead = await makeOrganization(db, { votingMember: false });
     const proposal = await makeProposal(db, { title: "Coverage for prosthetic care", leadOrganizationId: lead.id });
 
-    const admin = await pageFor(convener.id);
+    const admin = await newPageAs(browser, server, { personId: convener.id });
     await admin.goto(`${server.url}/app/proposals/${proposal.id}/round`);
     await admin.getByRole("heading", { level: 1, name: "Open a consensus round" }).waitFor();
     await expectNoAxeViolations(admin);
@@ -60,7 +49,7 @@ describeE2E("a consensus round in the browser", () => {
     const roundUrl = admin.url().replace(/\?.*$/, "");
 
     // The first voter uses the keyboard alone.
-    const first = await pageFor(voters[0]!.id);
+    const first = await newPageAs(browser, server, { personId: voters[0]!.id });
     await first.goto(roundUrl);
     await first.getByRole("heading", { name: "Amputee Alliance's ballot" }).waitFor();
     await expectNoAxeViolations(first, "the round page for a voter");
@@ -71,14 +60,14 @@ describeE2E("a consensus round in the browser", () => {
     await first.getByText("Your organization's ballot is recorded.").waitFor();
     expect(await first.getByText("Current answer:").textContent()).toContain("Endorse");
 
-    const second = await pageFor(voters[1]!.id);
+    const second = await newPageAs(browser, server, { personId: voters[1]!.id });
     await second.goto(roundUrl);
     await second.getByRole("radio", { name: "Endorse with reservations" }).check();
     await second.getByLabel("Reason").fill("Section 3 should name adult services too.");
     await second.getByRole("button", { name: "Cast ballot" }).click();
     await second.getByText("Your organization's ballot is recorded.").waitFor();
 
-    const third = await pageFor(voters[2]!.id);
+    const third = await newPageAs(browser, server, { personId: voters[2]!.id });
     await third.goto(roundUrl);
     await third.getByRole("radio", { name: "Object" }).check();
     await third.getByRole("button", { name: "Cast ballot" }).click();

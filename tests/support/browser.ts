@@ -2,6 +2,8 @@ import AxeBuilder from "@axe-core/playwright";
 import fs from "node:fs";
 import { chromium, type Browser, type BrowserContext, type Page } from "playwright-core";
 import { describe, expect } from "vitest";
+import type { Db } from "../../db/client";
+import { createSession } from "../../db/queries/sessions";
 
 const chromiumPath = process.env.CHROMIUM_PATH || "/usr/bin/chromium";
 export const chromiumAvailable = fs.existsSync(chromiumPath);
@@ -73,4 +75,23 @@ export async function expectNoAxeViolations(page: Page, where = page.url()) {
     (v) => `${v.id} (${v.impact}): ${v.help}\n    ${v.nodes.map((n) => n.target.join(" ")).slice(0, 5).join("\n    ")}`,
   );
   expect(summary, `axe violations on ${where}`).toEqual([]);
+}
+
+/**
+ * A page in a browser context of its own (a separate person), signed in as `personId` when given
+ * (a session made directly, with no login form). Closing the browser closes it.
+ */
+export async function newPageAs(
+  browser: Browser,
+  server: { url: string; database: { db: Db } },
+  options: { personId?: string; javaScriptEnabled?: boolean } = {},
+): Promise<Page> {
+  const context = await newPersonContext(browser, { javaScriptEnabled: options.javaScriptEnabled });
+  if (options.personId) {
+    const { token } = await createSession(server.database.db, options.personId);
+    await context.addCookies([{ name: "care_session", value: token, url: server.url }]);
+  }
+  const page = await context.newPage();
+  page.setDefaultTimeout(15_000);
+  return page;
 }
