@@ -1,6 +1,6 @@
 /**
  * Ballots benchmark (DESIGN.md §8): 50 organizations cast their ballots at the same moment, over
- * HTTP against the real server on PostgreSQL, with the audit chain on. Repeated over several
+ * HTTP against the real server (its own process) on PostgreSQL, with the audit chain on. Repeated over several
  * rounds; every ballot must be stored. Reports p50, p99 and max of the request latency.
  */
 import { performance } from "node:perf_hooks";
@@ -10,7 +10,7 @@ import { createSession } from "../db/queries/sessions";
 import { createOrganization } from "../db/queries/organizations";
 import { createPerson } from "../db/queries/people";
 import { createProposal } from "../db/queries/proposals";
-import { startTestServer } from "../tests/support/server";
+import { startServerProcess } from "../tests/support/process";
 import { percentile, scratchDatabase } from "./scratch-database";
 
 export interface BallotBenchResult {
@@ -28,7 +28,11 @@ export async function runBallotBench(options: { databaseUrl?: string; organizati
   const count = options.organizations ?? 50;
   const roundCount = options.rounds ?? 10;
   const scratch = await scratchDatabase("care_table_bench_ballots", options.databaseUrl);
-  const server = await startTestServer({ database: scratch.database, logLevel: "silent" });
+  // The server in its own process, as in production: the load generator does not share its CPU time.
+  const server = await startServerProcess({ env: { DATABASE_URL: scratch.url, LOG_LEVEL: "warn" },
+    // BENCH_PROFILE=<dir> writes the server's CPU profile there.
+    nodeArgs: process.env.BENCH_PROFILE ? ["--cpu-prof", `--cpu-prof-dir=${process.env.BENCH_PROFILE}`] : [],
+  });
   try {
     const db = scratch.database.db;
     await db.update(organizations).set({ votingMember: false });
@@ -83,7 +87,7 @@ export async function runBallotBench(options: { databaseUrl?: string; organizati
       budget: { limitMs: 100, ok: p99 < 100 && stored === latencies.length },
     };
   } finally {
-    await server.close();
+    await server.stop();
     await scratch.drop();
   }
 }

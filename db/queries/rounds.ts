@@ -296,7 +296,8 @@ export async function listRoundsOfProposal(db: Db, proposalId: string) {
 export async function lockRoundForBallot(db: Db, roundId: string, organizationId: string) {
   const [row] = await db
     .select({
-      round: rounds,
+      // Only what a ballot needs: every selected column costs mapping time on a hot path.
+      round: { status: rounds.status, deadline: rounds.deadline, proposalId: rounds.proposalId },
       proposalTitle: proposals.title,
       onRoster: sql<boolean>`exists (select 1 from ${roundRoster} where ${roundRoster.roundId} = ${rounds.id} and ${roundRoster.organizationId} = ${organizationId})`,
       organizationName: organizations.name,

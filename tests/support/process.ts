@@ -39,11 +39,13 @@ export function temporaryDataDir(prefix = "care-table-e2e-"): string {
  * building, and waits until /healthz answers. Give `dataDir` for the embedded database, or
  * `env.DATABASE_URL` for PostgreSQL.
  */
-export async function startServerProcess(options: { dataDir?: string; env?: Record<string, string>; port?: number } = {}): Promise<ServerProcess> {
+export async function startServerProcess(
+  options: { dataDir?: string; env?: Record<string, string>; port?: number; nodeArgs?: string[] } = {},
+): Promise<ServerProcess> {
   const port = options.port ?? (await freePort());
   const url = `http://127.0.0.1:${port}`;
   let output = "";
-  const child = spawn(process.execPath, [path.join(projectRoot, "build/server/index.js")], {
+  const child = spawn(process.execPath, [...(options.nodeArgs ?? []), path.join(projectRoot, "build/server/index.js")], {
     cwd: projectRoot,
     env: {
       PATH: process.env.PATH ?? "",
