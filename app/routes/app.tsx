@@ -1,5 +1,6 @@
 import type { LoaderFunctionArgs } from "@remix-run/node";
 import { Outlet, useLoaderData, useRouteLoaderData } from "@remix-run/react";
+import { ErrorPage } from "../components/error-page";
 import { AppShell } from "../components/layout";
 import type { RouteHandle } from "../lib/route-handle";
 import { requirePermission } from "../lib/session.server";
@@ -27,4 +28,11 @@ export default function AppLayout() {
   );
 }
 
-export { ErrorPage as ErrorBoundary } from "../components/error-page";
+/** An error of the workspace itself (its loader failed): the page still has its main landmark. */
+export function ErrorBoundary() {
+  return (
+    <main id="main" tabIndex={-1}>
+      <ErrorPage />
+    </main>
+  );
+}
