@@ -13,7 +13,6 @@ import crypto from "node:crypto";
 import path from "node:path";
 import { performance } from "node:perf_hooks";
 import fs from "node:fs";
-import { pathToFileURL } from "node:url";
 import * as decoding from "lib0/decoding";
 import * as encoding from "lib0/encoding";
 import pg from "pg";
@@ -30,6 +29,7 @@ import { createSession } from "../db/queries/sessions";
 import { readCoalitionProfile } from "../server/boot";
 import { loadDocument } from "../server/collab/persistence";
 import { migrationsFolder, projectRoot } from "../server/paths";
+import { benchServerUrl } from "./scratch-database";
 
 export interface CollabBenchOptions {
   databaseUrl?: string;
@@ -261,8 +261,7 @@ async function runLoad(
 /** Runs the whole collaboration benchmark once and returns its figures (and prints them). */
 export async function runCollabBench(options: CollabBenchOptions = {}): Promise<CollabBenchResult> {
   const log = options.log ?? ((line: string) => console.log(line));
-  const baseUrl = options.databaseUrl ?? process.env.DATABASE_URL ?? process.env.TEST_DATABASE_URL;
-  if (!baseUrl) throw new Error("The collaboration benchmark needs PostgreSQL: set DATABASE_URL or TEST_DATABASE_URL.");
+  const baseUrl = benchServerUrl(options.databaseUrl);
   const documents = options.documents ?? 200;
   const editors = options.editorsPerDocument ?? 5;
   const seconds = options.seconds ?? 30;
@@ -379,16 +378,4 @@ export async function runCollabBench(options: CollabBenchOptions = {}): Promise<
     await dropper.query(`DROP DATABASE IF EXISTS ${name} WITH (FORCE)`);
     await dropper.end();
   }
-}
-
-if (process.argv[1] && import.meta.url === pathToFileURL(process.argv[1]).href) {
-  runCollabBench()
-    .then((result) => {
-      console.log(JSON.stringify(result, null, 2));
-      process.exit(0);
-    })
-    .catch((error: unknown) => {
-      console.error(error);
-      process.exit(1);
-    });
 }
