@@ -159,21 +159,30 @@ export function CheckboxField({ meta, label, hint }: { meta: Meta; label: string
   );
 }
 
-/** A group of checkboxes with one name (the pillars): each box is named by its own label. */
-export function CheckboxGroup({
+interface Choice {
+  value: string;
+  label: string;
+  /** Read after the label by screen readers (aria-describedby), shown under it. */
+  description?: string;
+}
+
+/** Checkboxes or radio buttons with one name, in a fieldset: each control is named by its own label. */
+function ChoiceGroup({
+  type,
   meta,
   legend,
   hint,
   options,
+  checked,
 }: {
+  type: "checkbox" | "radio";
   meta: Meta;
   legend: string;
   hint?: ReactNode;
-  options: { value: string; label: string }[];
+  options: Choice[];
+  checked: (value: string) => boolean;
 }) {
   const hintId = hint ? `${meta.id}-hint` : undefined;
-  const initial = meta.initialValue;
-  const selected = new Set<unknown>(Array.isArray(initial) ? initial : initial ? [initial] : []);
   return (
     <fieldset
       id={meta.id}
@@ -183,61 +192,45 @@ export function CheckboxGroup({
     >
       <legend>{legend}</legend>
       {hint ? <Hint id={hintId!}>{hint}</Hint> : null}
-      {options.map((o) => (
-        <div className="check" key={o.value}>
-          <input
-            type="checkbox"
-            id={`${meta.id}-${o.value}`}
-            name={meta.name}
-            value={o.value}
-            defaultChecked={selected.has(o.value)}
-          />
-          <label htmlFor={`${meta.id}-${o.value}`}>{o.label}</label>
-        </div>
-      ))}
+      {options.map((o) => {
+        const id = `${meta.id}-${o.value}`;
+        return (
+          <div className="check" key={o.value}>
+            <input
+              type={type}
+              id={id}
+              name={meta.name}
+              value={o.value}
+              defaultChecked={checked(o.value)}
+              aria-describedby={o.description ? `${id}-description` : undefined}
+            />
+            <div>
+              <label htmlFor={id}>{o.label}</label>
+              {o.description ? (
+                <span className="hint" id={`${id}-description`}>
+                  {o.description}
+                </span>
+              ) : null}
+            </div>
+          </div>
+        );
+      })}
       <FieldError meta={meta} />
     </fieldset>
   );
 }
 
-/** One choice among a few (radio buttons with one name): each button is named by its own label. */
-export function RadioGroup({
-  meta,
-  legend,
-  hint,
-  options,
-}: {
-  meta: Meta;
-  legend: string;
-  hint?: ReactNode;
-  options: { value: string; label: string }[];
-}) {
-  const hintId = hint ? `${meta.id}-hint` : undefined;
-  const initial = typeof meta.initialValue === "string" ? meta.initialValue : undefined;
-  return (
-    <fieldset
-      id={meta.id}
-      className="field"
-      aria-invalid={meta.errors?.length ? true : undefined}
-      aria-describedby={[hintId, meta.errors?.length ? meta.errorId : undefined].filter(Boolean).join(" ") || undefined}
-    >
-      <legend>{legend}</legend>
-      {hint ? <Hint id={hintId!}>{hint}</Hint> : null}
-      {options.map((o) => (
-        <div className="check" key={o.value}>
-          <input
-            type="radio"
-            id={`${meta.id}-${o.value}`}
-            name={meta.name}
-            value={o.value}
-            defaultChecked={initial === o.value}
-          />
-          <label htmlFor={`${meta.id}-${o.value}`}>{o.label}</label>
-        </div>
-      ))}
-      <FieldError meta={meta} />
-    </fieldset>
-  );
+/** A group of checkboxes with one name (the pillars). */
+export function CheckboxGroup(props: { meta: Meta; legend: string; hint?: ReactNode; options: Choice[] }) {
+  const initial = props.meta.initialValue;
+  const selected = new Set<unknown>(Array.isArray(initial) ? initial : initial ? [initial] : []);
+  return <ChoiceGroup type="checkbox" {...props} checked={(v) => selected.has(v)} />;
+}
+
+/** One choice among a few (radio buttons with one name). */
+export function RadioGroup(props: { meta: Meta; legend: string; hint?: ReactNode; options: Choice[] }) {
+  const initial = typeof props.meta.initialValue === "string" ? props.meta.initialValue : undefined;
+  return <ChoiceGroup type="radio" {...props} checked={(v) => initial === v} />;
 }
 
 /**

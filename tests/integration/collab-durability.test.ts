@@ -1,12 +1,12 @@
 import fs from "node:fs";
-import * as Y from "yjs";
+import type * as Y from "yjs";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { openDatabase, type Database } from "../../db/client";
 import { migrateDatabase } from "../../db/migrate";
 import { seedCoalition } from "../../db/queries/coalition";
 import { readCoalitionProfile } from "../../server/boot";
 import { migrationsFolder } from "../../server/paths";
-import { connectCollab, eventually, makeProposal, type TestCollabClient } from "../support/collab";
+import { connectCollab, typeInto, makeProposal, type TestCollabClient, eventually } from "../support/collab";
 import { createTestDatabase, testDatabaseKind } from "../support/database";
 import { makeOrganization, makePerson, signIn } from "../support/factories";
 import { TestClient } from "../support/http";
@@ -22,20 +22,6 @@ function random(seed: number) {
     t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
     return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
   };
-}
-
-function typeInto(doc: Y.Doc, text: string) {
-  const fragment = doc.getXmlFragment("default");
-  doc.transact(() => {
-    let paragraph = fragment.get(fragment.length - 1) as Y.XmlElement | undefined;
-    if (!paragraph) {
-      paragraph = new Y.XmlElement("paragraph");
-      fragment.insert(0, [paragraph]);
-      paragraph.insert(0, [new Y.XmlText()]);
-    }
-    const t = paragraph.get(0) as Y.XmlText;
-    t.insert(t.length, text);
-  });
 }
 
 const tokensOf = (doc: Y.Doc) => doc.getXmlFragment("default").toString().match(/w\d-\d+/g) ?? [];

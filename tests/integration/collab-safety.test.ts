@@ -11,7 +11,7 @@ import { getProposal, getRevision, setProposalStatus } from "../../db/queries/pr
 import { proposalUpdates, sessions } from "../../db/schema";
 import { deriveBodyFromState } from "../../server/collab/derive";
 import { CLOSE_INVALID_MESSAGE, CLOSE_UNAUTHENTICATED } from "../../server/collab/protocol";
-import { connectCollab, eventually, makeProposal, rawSocket, signedInCookie, type TestCollabClient } from "../support/collab";
+import { connectCollab, typeInto, makeProposal, rawSocket, signedInCookie, type TestCollabClient, eventually } from "../support/collab";
 import { startTestServer, type TestServer } from "../support/server";
 
 let server: TestServer;
@@ -27,20 +27,6 @@ afterAll(async () => {
 function track(client: TestCollabClient) {
   clients.push(client);
   return client;
-}
-
-function typeInto(doc: Y.Doc, text: string) {
-  const fragment = doc.getXmlFragment("default");
-  doc.transact(() => {
-    let paragraph = fragment.get(fragment.length - 1) as Y.XmlElement | undefined;
-    if (!paragraph) {
-      paragraph = new Y.XmlElement("paragraph");
-      fragment.insert(0, [paragraph]);
-      paragraph.insert(0, [new Y.XmlText()]);
-    }
-    const t = paragraph.get(0) as Y.XmlText;
-    t.insert(t.length, text);
-  });
 }
 
 const textOf = (doc: Y.Doc) => doc.getXmlFragment("default").toString();

@@ -8,7 +8,7 @@ import {
   CLOSE_UNAUTHENTICATED,
 } from "../../server/collab/protocol";
 import { startTestServer, type TestServer } from "../support/server";
-import { connectCollab, eventually, makeProposal, signedInCookie, type TestCollabClient } from "../support/collab";
+import { connectCollab, typeInto, makeProposal, signedInCookie, type TestCollabClient, eventually } from "../support/collab";
 
 let server: TestServer;
 const clients: TestCollabClient[] = [];
@@ -23,20 +23,6 @@ afterAll(async () => {
 function track(client: TestCollabClient) {
   clients.push(client);
   return client;
-}
-
-function typeInto(doc: Y.Doc, text: string) {
-  const fragment = doc.getXmlFragment("default");
-  doc.transact(() => {
-    let paragraph = fragment.get(fragment.length - 1) as Y.XmlElement | undefined;
-    if (!paragraph) {
-      paragraph = new Y.XmlElement("paragraph");
-      fragment.insert(0, [paragraph]);
-      paragraph.insert(0, [new Y.XmlText()]);
-    }
-    const t = paragraph.get(0) as Y.XmlText;
-    t.insert(t.length, text);
-  });
 }
 
 function textOf(doc: Y.Doc): string {

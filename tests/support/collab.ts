@@ -172,3 +172,18 @@ export function rawSocket(baseUrl: string, proposalId: string, headers: Record<s
   });
   return { ws, messages, closed, opened };
 }
+
+/** Appends text to the last paragraph of a document (making one when empty), as typing would. */
+export function typeInto(doc: Y.Doc, text: string) {
+  const fragment = doc.getXmlFragment("default");
+  doc.transact(() => {
+    let paragraph = fragment.get(fragment.length - 1) as Y.XmlElement | undefined;
+    if (!paragraph) {
+      paragraph = new Y.XmlElement("paragraph");
+      fragment.insert(0, [paragraph]);
+      paragraph.insert(0, [new Y.XmlText()]);
+    }
+    const t = paragraph.get(0) as Y.XmlText;
+    t.insert(t.length, text);
+  });
+}
