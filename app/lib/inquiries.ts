@@ -28,9 +28,5 @@ export const nextInquiryStatuses: Record<InquiryStatus, readonly InquiryStatus[]
   declined: [],
 };
 
-export function isClosed(status: InquiryStatus): boolean {
-  return nextInquiryStatuses[status].length === 0;
-}
-
 /** Size limits of the public form, shared by its schema and its hints. */
 export const INQUIRY_LIMITS = { name: 200, organization: 200, message: 5000 } as const;

@@ -141,7 +141,3 @@ export async function listAuditEventsWithNames(db: Db, options: { limit: number;
     .limit(options.limit);
 }
 
-export async function getAuditHead(db: Db): Promise<string> {
-  const [head] = await db.select({ hash: auditEvents.hash }).from(auditEvents).orderBy(desc(auditEvents.seq)).limit(1);
-  return head?.hash ?? AUDIT_GENESIS_HASH;
-}

@@ -29,11 +29,6 @@ export async function listOutbox(db: Db, limit = 200) {
   return db.select().from(outbox).orderBy(desc(outbox.createdAt)).limit(limit);
 }
 
-export async function getMail(db: Db, id: string) {
-  const [row] = await db.select().from(outbox).where(eq(outbox.id, id));
-  return row ?? null;
-}
-
 /**
  * Claims mails that are due, moving their next attempt into the future first, so a second
  * delivery loop (another process) skips them instead of sending them twice.

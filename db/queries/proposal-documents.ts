@@ -1,4 +1,4 @@
-import { and, asc, eq, inArray, sql } from "drizzle-orm";
+import { and, asc, eq, inArray } from "drizzle-orm";
 import type { Db } from "../client";
 import { proposalSnapshots, proposalUpdates, proposals } from "../schema";
 
@@ -25,15 +25,6 @@ export async function readProposalDocument(db: Db, proposalId: string): Promise<
 export async function appendProposalUpdates(db: Db, rows: { proposalId: string; update: Uint8Array }[]): Promise<void> {
   if (rows.length === 0) return;
   await db.insert(proposalUpdates).values(rows);
-}
-
-/** How many log rows a proposal has not yet folded into its snapshot. */
-export async function countProposalUpdates(db: Db, proposalId: string): Promise<number> {
-  const [row] = await db
-    .select({ n: sql<number>`count(*)`.mapWith(Number) })
-    .from(proposalUpdates)
-    .where(eq(proposalUpdates.proposalId, proposalId));
-  return row?.n ?? 0;
 }
 
 /**

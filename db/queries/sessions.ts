@@ -1,4 +1,4 @@
-import { and, eq, lt, or } from "drizzle-orm";
+import { eq } from "drizzle-orm";
 import type { Db } from "../client";
 import { organizations, people, sessions } from "../schema";
 import { generateToken, hashToken } from "../tokens";
@@ -92,10 +92,3 @@ export async function invalidatePersonSessions(db: Db, personId: string): Promis
   await db.delete(sessions).where(eq(sessions.personId, personId));
 }
 
-export async function deleteExpiredSessions(db: Db, now = new Date()): Promise<void> {
-  await db.delete(sessions).where(or(lt(sessions.expiresAt, now), lt(sessions.absoluteExpiresAt, now)));
-}
-
-export async function countSessions(db: Db, personId: string): Promise<number> {
-  return (await db.select({ id: sessions.id }).from(sessions).where(and(eq(sessions.personId, personId)))).length;
-}
