@@ -17,7 +17,8 @@ import { nextInquiryStatuses, organizationKindWords } from "../lib/inquiries";
 import type { InquiryInput } from "../schemas/inquiry";
 import { UserFacingError } from "./auth.server";
 import { absoluteUrl, queueMail } from "./mail.server";
-import { isUniqueViolation, isUuid } from "./organizations.server";
+import { isUniqueViolation } from "./organizations.server";
+import { isUuid } from "../lib/uuid";
 import { createInvitation } from "./people.server";
 
 /*

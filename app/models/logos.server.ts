@@ -7,7 +7,7 @@ import { getOrganizationForUpdate } from "../../db/queries/organizations";
 import { imageSize } from "../lib/image-size";
 import { LOGO_MAX_BYTES, LOGO_TYPES, isLogoType, logoPath } from "../lib/logos";
 import { UserFacingError } from "./auth.server";
-import { isUuid } from "./organizations.server";
+import { isUuid } from "../lib/uuid";
 
 export const LOGO_TOO_LARGE = "The logo is larger than 512 KB. Save it smaller (a few hundred pixels wide is plenty) and upload it again.";
 

@@ -12,6 +12,7 @@ import {
 } from "../../db/queries/organizations";
 import { listActivePeopleOfOrganization, listPeople } from "../../db/queries/people";
 import type { OrganizationStatus } from "../../db/schema";
+import { isUuid } from "../lib/uuid";
 import { UserFacingError } from "./auth.server";
 
 export function isUniqueViolation(error: unknown): boolean {
@@ -142,6 +143,3 @@ export async function getOrganizationWithPeople(context: AppLoadContext, id: str
   return { organization, people: await listActivePeopleOfOrganization(db, id) };
 }
 
-export function isUuid(value: string): boolean {
-  return /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i.test(value);
-}

@@ -9,7 +9,8 @@ import { invalidatePersonSessions } from "../../db/queries/sessions";
 import { hashPassword, verifyPassword } from "../lib/password.server";
 import { UserFacingError } from "./auth.server";
 import { absoluteUrl, queueMail } from "./mail.server";
-import { getOrganizationName, isUuid } from "./organizations.server";
+import { getOrganizationName } from "./organizations.server";
+import { isUuid } from "../lib/uuid";
 
 /** Invites a representative: a 7-day link, mailed to them and shown to the convener. */
 export async function inviteRepresentative(

@@ -24,7 +24,7 @@ import { logoPath } from "../lib/logos";
 import { readingGradeTenths } from "../lib/reading-grade";
 import { slugify } from "../lib/slug";
 import { UserFacingError } from "./auth.server";
-import { isUuid } from "./organizations.server";
+import { isUuid } from "../lib/uuid";
 
 type Services = Pick<AppLoadContext, "database" | "pages" | "log">;
 

@@ -24,7 +24,7 @@ import { can } from "../lib/permissions";
 import { formatInstant } from "../lib/time";
 import { UserFacingError } from "./auth.server";
 import { readerTimeZone } from "./dashboard.server";
-import { isUuid } from "./organizations.server";
+import { isUuid } from "../lib/uuid";
 
 /** How long an author may change their comment. */
 export const COMMENT_EDIT_WINDOW_MS = 15 * 60 * 1000;

@@ -39,7 +39,7 @@ import {
 import { formatInstant, instantToZonedLocal } from "../lib/time";
 import { UserFacingError } from "./auth.server";
 import { absoluteUrl, queueMail, queueMails } from "./mail.server";
-import { isUuid } from "./organizations.server";
+import { isUuid } from "../lib/uuid";
 
 /** What the round workflow needs: a request's context, or the scheduler's services. */
 export type RoundServices = Pick<

@@ -1,14 +1,14 @@
 import { z } from "zod";
+import { UUID_PATTERN } from "../lib/uuid";
 import { multiLine, pillarChoice, singleLine } from "../lib/validation";
 
-const uuidPattern = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
 
 /** A set of organization checkboxes (one name, several values), possibly none. */
 function organizationChoice(label: string) {
   return z.preprocess(
     (v) => (v === undefined ? [] : Array.isArray(v) ? v : [v]),
     z
-      .array(z.string().regex(uuidPattern, `${label}: choose organizations from the list.`))
+      .array(z.string().regex(UUID_PATTERN, `${label}: choose organizations from the list.`))
       .max(100, `${label}: choose at most 100.`)
       .transform((list) => [...new Set(list)]),
   );
@@ -21,7 +21,7 @@ export const proposalDetailsSchema = z.object({
   pillars: pillarChoice(1),
   leadOrganizationId: z.preprocess(
     (v) => (v === "" ? undefined : v),
-    z.string().regex(uuidPattern, "Choose the lead organization from the list.").optional(),
+    z.string().regex(UUID_PATTERN, "Choose the lead organization from the list.").optional(),
   ),
   sponsorIds: organizationChoice("Co-sponsoring organizations"),
 });
@@ -40,12 +40,12 @@ export const commentSchema = z.object({
 
 export const editCommentSchema = z.object({
   intent: z.literal("edit-comment"),
-  commentId: z.string().regex(uuidPattern, "Comment is not valid."),
+  commentId: z.string().regex(UUID_PATTERN, "Comment is not valid."),
   body: multiLine("Comment", 5000),
 });
 
 export const hideCommentSchema = z.object({
   intent: z.literal("hide-comment"),
-  commentId: z.string().regex(uuidPattern, "Comment is not valid."),
+  commentId: z.string().regex(UUID_PATTERN, "Comment is not valid."),
   reason: singleLine("Reason for hiding", 500),
 });

@@ -5,6 +5,7 @@ import { getProposalAccess } from "../../db/queries/proposal-documents";
 import { validateSessionToken, type SessionPerson } from "../../db/queries/sessions";
 import type { ProposalStatus } from "../../db/schema";
 import { CLOSE_FORBIDDEN, CLOSE_NOT_FOUND, CLOSE_UNAUTHENTICATED, SAVED_PARAMETER } from "./protocol";
+import { isUuid } from "../../app/lib/uuid";
 
 export interface Access {
   readOnly: boolean;
@@ -46,7 +47,6 @@ export interface Admitted {
 
 export type Refused = { ok: false; code: number; reason: string };
 
-const UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
 const TOKEN = /^[a-z2-7]{32}$/;
 
 /** `/collab/:proposalId`, or null for any other path. */
@@ -54,7 +54,7 @@ export function collabProposalId(url: string | undefined): string | null | undef
   const path = (url ?? "").split("?")[0] ?? "";
   const match = /^\/collab\/([^/]*)$/.exec(path);
   if (!match) return undefined;
-  return UUID.test(match[1]!) ? match[1]!.toLowerCase() : null;
+  return isUuid(match[1]!) ? match[1]!.toLowerCase() : null;
 }
 
 function readCookie(header: string | undefined, name: string): string | null {
