@@ -1,23 +1,30 @@
 /** Times are shown in the reader's zone, always with the zone written out. */
 const formatters = new Map<string, Intl.DateTimeFormat>();
 
-export function formatInstant(value: Date | string, timeZone: string): string {
-  const date = typeof value === "string" ? new Date(value) : value;
-  // Making a formatter costs far more than using one: one per zone, kept.
-  let formatter = formatters.get(timeZone);
-  if (!formatter) {
-    formatter = new Intl.DateTimeFormat("en-US", {
-      year: "numeric",
-      month: "short",
-      day: "numeric",
-      hour: "numeric",
-      minute: "2-digit",
-      timeZone,
-      timeZoneName: "short",
-    });
-    formatters.set(timeZone, formatter);
+/** Making a formatter costs far more than using one: one per style and zone, kept. */
+function formatter(style: "instant" | "date", timeZone: string): Intl.DateTimeFormat {
+  const key = `${style} ${timeZone}`;
+  let f = formatters.get(key);
+  if (!f) {
+    f = new Intl.DateTimeFormat(
+      "en-US",
+      style === "date"
+        ? { dateStyle: "long", timeZone }
+        : { year: "numeric", month: "short", day: "numeric", hour: "numeric", minute: "2-digit", timeZone, timeZoneName: "short" },
+    );
+    formatters.set(key, f);
   }
-  return formatter.format(date);
+  return f;
+}
+
+/** A moment in a zone, with the zone written out ("Mar 2, 2026, 10:30 AM EST"). */
+export function formatInstant(value: Date | string, timeZone: string): string {
+  return formatter("instant", timeZone).format(typeof value === "string" ? new Date(value) : value);
+}
+
+/** A calendar date in a zone ("November 28, 2026"). */
+export function formatDate(value: Date, timeZone: string): string {
+  return formatter("date", timeZone).format(value);
 }
 
 export function timeZoneOptions(): string[] {

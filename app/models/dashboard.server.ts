@@ -1,5 +1,5 @@
 import type { AppLoadContext } from "@remix-run/node";
-import { getCoalition } from "../../db/queries/coalition";
+import { getCoalitionTimeZone } from "../../db/queries/coalition";
 import { countDashboard, listRecentActivity } from "../../db/queries/dashboard";
 import type { SessionPerson } from "../../db/queries/sessions";
 import { listOpenRounds, listOpenRoundsForOrganization } from "../../db/queries/rounds";
@@ -10,7 +10,7 @@ import { formatInstant } from "../lib/time";
 
 export async function readerTimeZone(context: AppLoadContext, person: Pick<SessionPerson, "timeZone">) {
   if (person.timeZone) return person.timeZone;
-  return (await getCoalition(context.database.db))?.timeZone ?? "America/New_York";
+  return getCoalitionTimeZone(context.database.db);
 }
 
 export async function getDashboard(context: AppLoadContext, person: SessionPerson) {

@@ -18,11 +18,13 @@ import {
   type PositionListFilter,
 } from "../../db/queries/positions";
 import type { Db } from "../../db/client";
+import { getCoalitionTimeZone } from "../../db/queries/coalition";
 import type { PillarKey } from "../../db/schema";
 import { deriveBodyFromState } from "../../server/collab/derive";
 import { logoPath } from "../lib/logos";
 import { readingGradeTenths } from "../lib/reading-grade";
 import { slugify } from "../lib/slug";
+import { formatDate } from "../lib/time";
 import { UserFacingError } from "./auth.server";
 import { isUuid } from "../lib/uuid";
 
@@ -203,6 +205,11 @@ export async function releaseDue(context: Services) {
   return released;
 }
 
+/** The zone public dates are written in: the coalition's. */
+export function publicTimeZone(context: Services) {
+  return getCoalitionTimeZone(context.database.db);
+}
+
 /** A released position for the public page: null for unknown, embargoed and anything unpublished. */
 export async function getPublicPosition(context: Services, slug: string) {
   if (!/^[a-z0-9-]{1,120}$/.test(slug)) return null;
@@ -231,17 +238,6 @@ export async function getPositionForConveners(context: Services, id: string) {
   return { position, others };
 }
 
-const dateFormatters = new Map<string, Intl.DateTimeFormat>();
-
-/** A calendar date in the coalition's zone ("November 28, 2026"). */
-export function formatDate(date: Date, timeZone: string): string {
-  let f = dateFormatters.get(timeZone);
-  if (!f) {
-    f = new Intl.DateTimeFormat("en-US", { dateStyle: "long", timeZone });
-    dateFormatters.set(timeZone, f);
-  }
-  return f.format(date);
-}
 
 /** A position as the public and the JSON API see it (nothing the public should not read). */
 export function publicView(position: NonNullable<Awaited<ReturnType<typeof getReleasedPositionBySlug>>>, timeZone: string) {

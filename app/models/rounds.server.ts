@@ -1,6 +1,6 @@
 import type { AppLoadContext } from "@remix-run/node";
 import { recordAudit } from "../../db/queries/audit";
-import { getCoalition } from "../../db/queries/coalition";
+import { DEFAULT_TIME_ZONE, getCoalitionTimeZone } from "../../db/queries/coalition";
 import {
   getProposal,
   getProposalForUpdate,
@@ -24,7 +24,6 @@ import {
   upsertBallot,
   type BallotOptionKey,
 } from "../../db/queries/rounds";
-import type { Db } from "../../db/client";
 import { can, type Actor } from "../lib/permissions";
 import {
   ballotOptionLabels,
@@ -57,10 +56,6 @@ export interface RoundSettings extends RoundRule {
   deadline: Date;
   membersSeeAnswers: boolean;
   instructions: string;
-}
-
-async function coalitionZone(db: Db) {
-  return (await getCoalition(db))?.timeZone ?? "America/New_York";
 }
 
 /** The proposal a round would open on: its id, title and status; null when there is none. */
@@ -156,7 +151,7 @@ export async function openRound(
           roster: roster.map((o) => o.name),
         },
       });
-      const zone = await coalitionZone(tx);
+      const zone = await getCoalitionTimeZone(tx);
       const link = absoluteUrl(context, `/app/rounds/${round.id}`);
       for (const voter of await listVoters(
         tx,
@@ -273,7 +268,7 @@ export async function castBallot(
       note: recorded?.note ?? "",
       castAt: now,
     });
-    const zone = locked.coalitionZone ?? "America/New_York";
+    const zone = locked.coalitionZone ?? DEFAULT_TIME_ZONE;
     const title = locked.proposalTitle;
     const receipts = (await listVoters(tx, [organizationId])).map((voter) => ({
       to: voter.email,
@@ -558,7 +553,7 @@ export async function sendReminder(
   await db.transaction(async (tx) => {
     const silent = await listSilentOrganizations(tx, round.id);
     const proposal = await getProposal(tx, round.proposalId);
-    const zone = await coalitionZone(tx);
+    const zone = await getCoalitionTimeZone(tx);
     for (const voter of await listVoters(tx, silent)) {
       await queueMail(tx, context, {
         to: voter.email,
@@ -598,7 +593,7 @@ export async function getRoundPage(
   const found = await getRound(db, roundId);
   if (!found) return null;
   const { round } = found;
-  const zone = person.timeZone ?? (await coalitionZone(db));
+  const zone = person.timeZone ?? (await getCoalitionTimeZone(db));
   const [roster, ballots, history] = await Promise.all([
     listRoster(db, roundId),
     listBallots(db, roundId),
@@ -772,7 +767,7 @@ const outcomeLabels = { adopted: "adopted", not_adopted: "not adopted", blocked:
 /** A proposal's rounds for its page: the open one, past ones with their outcome, and whether one can open. */
 export async function getProposalRounds(context: RoundServices, person: Person & { timeZone: string | null }, proposalId: string, status: string) {
   const db = context.database.db;
-  const zone = person.timeZone ?? (await coalitionZone(db));
+  const zone = person.timeZone ?? (await getCoalitionTimeZone(db));
   const rounds = await listRoundsOfProposal(db, proposalId);
   return {
     canOpen: can(person, "round:manage") && status === "draft",

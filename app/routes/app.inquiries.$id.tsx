@@ -13,6 +13,7 @@ import { formatInstant } from "../lib/time";
 import { checkbox, optionalMultiLine, singleLine } from "../lib/validation";
 import { readerTimeZone } from "../models/dashboard.server";
 import { acceptInquiry, changeInquiryStatus, getInquiryDetails, saveInquiryNote } from "../models/inquiries.server";
+import { notFound } from "../lib/not-found";
 
 const statusSchema = z.object({
   intent: z.literal("status"),
@@ -25,8 +26,6 @@ const acceptSchema = z.object({
   votingMember: checkbox("Voting member"),
   canVote: checkbox("Can vote for the organization"),
 });
-
-const notFound = () => new Response("Not found", { status: 404 });
 
 export async function loader({ request, params, context }: LoaderFunctionArgs) {
   const person = await requirePermission(request, context, "inquiry:manage");

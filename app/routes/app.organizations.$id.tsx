@@ -22,13 +22,12 @@ import {
 import { getLogoForConveners, LOGO_TOO_LARGE, removeLogo, uploadLogo } from "../models/logos.server";
 import { UserFacingError } from "../models/auth.server";
 import { organizationSchema, toOrganizationFields } from "../schemas/organization";
+import { notFound } from "../lib/not-found";
 
 const statusSchema = z.object({
   intent: z.literal("status"),
   status: z.enum(["active", "suspended", "left"], { error: "Choose a status from the list." }),
 });
-
-const notFound = () => new Response("Not found", { status: 404 });
 
 export async function loader({ request, params, context }: LoaderFunctionArgs) {
   await requirePermission(request, context, "organization:manage");

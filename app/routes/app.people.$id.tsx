@@ -12,6 +12,7 @@ import { uuid } from "../lib/validation";
 import { issuePasswordReset } from "../models/auth.server";
 import { listOrganizationsForConveners } from "../models/organizations.server";
 import { changePerson, getPersonDetails } from "../models/people.server";
+import { notFound } from "../lib/not-found";
 
 const schema = z.discriminatedUnion(
   "intent",
@@ -26,8 +27,6 @@ const schema = z.discriminatedUnion(
   ],
   { error: "Unknown action." },
 );
-
-const notFound = () => new Response("Not found", { status: 404 });
 
 export async function loader({ request, params, context }: LoaderFunctionArgs) {
   const viewer = await requirePermission(request, context, "person:manage");

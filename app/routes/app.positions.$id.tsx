@@ -13,8 +13,7 @@ import { formatInstant } from "../lib/time";
 import { readerTimeZone } from "../models/dashboard.server";
 import { getPositionForConveners, retirePosition, revisePosition } from "../models/positions.server";
 import { reviseSchema, supersedeSchema, withdrawSchema } from "../schemas/position";
-
-const notFound = () => new Response("Not found", { status: 404 });
+import { notFound } from "../lib/not-found";
 
 export async function loader({ request, params, context }: LoaderFunctionArgs) {
   const person = await requirePermission(request, context, "position:publish");

@@ -22,6 +22,7 @@ import {
 } from "../models/proposals.server";
 import { commentSchema, editCommentSchema, hideCommentSchema, proposalDetailsSchema, saveVersionSchema } from "../schemas/proposal";
 import proposalStyles from "../styles/proposals.css";
+import { notFound } from "../lib/not-found";
 
 // Only this page loads the editor's code, after hydration (the server renders the stored HTML).
 const ProposalEditor = lazy(() => import("../components/proposal-editor.client"));
@@ -34,7 +35,7 @@ export const links: LinksFunction = () => [{ rel: "stylesheet", href: proposalSt
 export async function loader({ request, context, params }: LoaderFunctionArgs) {
   const person = await requirePermission(request, context, "proposal:read");
   const page = await getProposalPage(context, person, params.id ?? "");
-  if (!page) throw new Response("Not found", { status: 404 });
+  if (!page) throw notFound();
   const organizations = page.canEdit ? await listOrganizationChoices(context) : [];
   const rounds = await getProposalRounds(context, person, page.proposal.id, page.proposal.status);
   return { ...page, organizations, rounds };
@@ -46,7 +47,7 @@ export async function action({ request, context, params }: ActionFunctionArgs) {
   const formData = await request.formData();
   const intent = formData.get("intent");
   const notFound = () => {
-    throw new Response("Not found", { status: 404 });
+    throw notFound();
   };
   if (intent === "save-version") {
     const submission = parseWithZod(formData, { schema: saveVersionSchema });

@@ -3,6 +3,7 @@ import { Form, Link, useLoaderData } from "@remix-run/react";
 import { requirePermission } from "../lib/session.server";
 import { getProposalHistory } from "../models/proposals.server";
 import proposalStyles from "../styles/proposals.css";
+import { notFound } from "../lib/not-found";
 
 export const links: LinksFunction = () => [{ rel: "stylesheet", href: proposalStyles }];
 
@@ -12,7 +13,7 @@ export async function loader({ request, context, params }: LoaderFunctionArgs) {
   let from = url.searchParams.get("from");
   let to = url.searchParams.get("to");
   const history = await getProposalHistory(context, person, params.id ?? "", { from, to });
-  if (!history) throw new Response("Not found", { status: 404 });
+  if (!history) throw notFound();
   // By default: the latest version against the current text, or the two latest versions.
   if (!from && !to && history.revisions.length > 0) {
     from = history.revisions[0]!.id;

@@ -14,8 +14,7 @@ import { UserFacingError } from "../models/auth.server";
 import { readerTimeZone } from "../models/dashboard.server";
 import { getProposalForRound, openRound, previewRoster } from "../models/rounds.server";
 import { openRoundSchema, parseQuorum } from "../schemas/round";
-
-const notFound = () => new Response("Not found", { status: 404 });
+import { notFound } from "../lib/not-found";
 
 export async function loader({ request, params, context }: LoaderFunctionArgs) {
   const person = await requirePermission(request, context, "round:manage");

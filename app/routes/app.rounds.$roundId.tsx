@@ -33,10 +33,9 @@ import {
   responseSchema,
   statementSchema,
 } from "../schemas/round";
+import { notFound } from "../lib/not-found";
 
 export const links: LinksFunction = () => [{ rel: "stylesheet", href: textStyles }];
-
-const notFound = () => new Response("Not found", { status: 404 });
 
 export async function loader({ request, params, context }: LoaderFunctionArgs) {
   const person = await requirePermission(request, context, "proposal:read");

@@ -3,12 +3,13 @@ import { createEvent } from "ics";
 import { requirePermission } from "../lib/session.server";
 import { absoluteUrl } from "../models/mail.server";
 import { getRoundDeadline } from "../models/rounds.server";
+import { notFound } from "../lib/not-found";
 
 /** The round's deadline as a calendar event (times in UTC, which every calendar converts). */
 export async function loader({ request, params, context }: LoaderFunctionArgs) {
   await requirePermission(request, context, "proposal:read");
   const round = await getRoundDeadline(context, params.roundId ?? "");
-  if (!round) throw new Response("Not found", { status: 404 });
+  if (!round) throw notFound();
   const start = round.deadline.getTime() - 30 * 60 * 1000;
   const url = absoluteUrl(context, `/app/rounds/${round.id}`);
   const { error, value } = createEvent({

@@ -14,8 +14,7 @@ import { UserFacingError } from "../models/auth.server";
 import { readerTimeZone } from "../models/dashboard.server";
 import { getPublishing, publishPosition } from "../models/positions.server";
 import { publishSchema } from "../schemas/position";
-
-const notFound = () => new Response("Not found", { status: 404 });
+import { notFound } from "../lib/not-found";
 
 export async function loader({ request, params, context }: LoaderFunctionArgs) {
   const person = await requirePermission(request, context, "position:publish");

@@ -15,6 +15,7 @@ import type { RouteHandle } from "../lib/route-handle";
 import { listPositionCards } from "../models/positions.server";
 import { getSiteProfile, listPublicMembers } from "../models/site.server";
 import { PositionList } from "../components/position-list";
+import { notFound } from "../lib/not-found";
 
 export const links: LinksFunction = () => [
   { rel: "stylesheet", href: textStyles },
@@ -28,7 +29,7 @@ export async function loader({ params, context }: LoaderFunctionArgs) {
     listPublicMembers(context),
   ]);
   const pillar = pillars.find((p) => p.key === params.pillar);
-  if (!pillar) throw new Response("Not found", { status: 404 });
+  if (!pillar) throw notFound();
   const { positions, total } = await listPositionCards(
     context,
     { pillar: pillar.key, limit: 5, offset: 0 },

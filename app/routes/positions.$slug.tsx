@@ -8,8 +8,8 @@ import { Paragraphs } from "../components/paragraphs";
 import { notFoundMeta, publicMeta } from "../lib/meta";
 import { pillarNames, type PillarKey } from "../lib/pillars";
 import type { RouteHandle } from "../lib/route-handle";
-import { getPublicPosition, publicView } from "../models/positions.server";
-import { getSiteProfile } from "../models/site.server";
+import { getPublicPosition, publicTimeZone, publicView } from "../models/positions.server";
+import { notFound } from "../lib/not-found";
 
 export const links: LinksFunction = () => [{ rel: "stylesheet", href: textStyles }];
 
@@ -18,11 +18,11 @@ export const handle: RouteHandle = { publicCache: true };
 export async function loader({ params, context }: LoaderFunctionArgs) {
   const slug = params.slug ?? "";
   const position = await getPublicPosition(context, slug);
-  if (!position) throw new Response("Not found", { status: 404 });
+  if (!position) throw notFound();
   // An earlier slug (the title changed): the address keeps working.
   if (position.slug !== slug) throw redirect(`/positions/${position.slug}`, 301);
-  const { coalition } = await getSiteProfile(context);
-  return publicView(position, coalition.timeZone);
+  const timeZone = await publicTimeZone(context);
+  return publicView(position, timeZone);
 }
 
 export default function PositionPage() {

@@ -9,8 +9,7 @@ import { PositionList } from "../components/position-list";
 import { publicMeta } from "../lib/meta";
 import { pillarKeys, pillarNames } from "../lib/pillars";
 import type { RouteHandle } from "../lib/route-handle";
-import { isPillar, listPositionCards } from "../models/positions.server";
-import { getSiteProfile } from "../models/site.server";
+import { isPillar, listPositionCards, publicTimeZone } from "../models/positions.server";
 import textStyles from "../styles/text.css";
 
 export const links: LinksFunction = () => [
@@ -33,11 +32,11 @@ export async function loader({ request, context }: LoaderFunctionArgs) {
       Number.parseInt(url.searchParams.get("page") ?? "1", 10) || 1,
     ),
   );
-  const { coalition } = await getSiteProfile(context);
+  const timeZone = await publicTimeZone(context);
   const { positions, total } = await listPositionCards(
     context,
     { pillar, q, limit: PAGE_SIZE, offset: (page - 1) * PAGE_SIZE },
-    coalition.timeZone,
+    timeZone,
   );
   return {
     positions,

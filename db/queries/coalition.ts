@@ -21,6 +21,14 @@ export async function getCoalition(db: Db) {
   return row ?? null;
 }
 
+/** The coalition's time zone: times are shown in it to anyone who has not chosen their own. */
+export const DEFAULT_TIME_ZONE = "America/New_York";
+
+export async function getCoalitionTimeZone(db: Db): Promise<string> {
+  const [row] = await db.select({ timeZone: coalition.timeZone }).from(coalition).where(eq(coalition.id, 1));
+  return row?.timeZone ?? DEFAULT_TIME_ZONE;
+}
+
 export interface SiteText {
   name: string;
   shortName: string;
