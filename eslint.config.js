@@ -13,7 +13,10 @@ export default tseslint.config(
     rules: {
       ...reactHooks.configs.recommended.rules,
       ...jsxA11y.configs.recommended.rules,
-      "@typescript-eslint/no-unused-vars": ["error", { argsIgnorePattern: "^_", varsIgnorePattern: "^_", destructuredArrayIgnorePattern: "^_" }],
+      "@typescript-eslint/no-unused-vars": [
+        "error",
+        { argsIgnorePattern: "^_", varsIgnorePattern: "^_", destructuredArrayIgnorePattern: "^_" },
+      ],
       "@typescript-eslint/consistent-type-imports": ["error", { fixStyle: "inline-type-imports", disallowTypeAnnotations: false }],
     },
   },
@@ -27,7 +30,11 @@ export default tseslint.config(
         "error",
         {
           patterns: [
-            { group: ["**/db/*", "**/db/**", "../db", "../../db"], message: "Only app/**/*.server.ts may import db/.", allowTypeImports: true },
+            {
+              group: ["**/db/*", "**/db/**", "../db", "../../db"],
+              message: "Only app/**/*.server.ts may import db/.",
+              allowTypeImports: true,
+            },
             { group: ["**/server/*", "**/server/**"], message: "Only app/**/*.server.ts may import server/.", allowTypeImports: true },
           ],
         },
@@ -41,7 +48,9 @@ export default tseslint.config(
     rules: {
       "no-restricted-imports": [
         "error",
-        { patterns: [{ group: ["**/app/**", "**/server/**", "@remix-run/*", "express"], message: "db/ imports neither app/ nor server/." }] },
+        {
+          patterns: [{ group: ["**/app/**", "**/server/**", "@remix-run/*", "express"], message: "db/ imports neither app/ nor server/." }],
+        },
       ],
     },
   },

@@ -33,10 +33,7 @@ export default async function handleRequest(
   const body = html.startsWith("<!DOCTYPE") ? html : "<!DOCTYPE html>" + html;
 
   responseHeaders.set("Content-Type", "text/html; charset=utf-8");
-  responseHeaders.set(
-    "Content-Security-Policy",
-    documentCsp({ nonce, inlineStyles: traits.inlineStyles, connectSelf: traits.connect }),
-  );
+  responseHeaders.set("Content-Security-Policy", documentCsp({ nonce, inlineStyles: traits.inlineStyles, connectSelf: traits.connect }));
   if (traits.publicCache && responseStatusCode === 200) {
     const etag = etagOf(body);
     responseHeaders.set("ETag", etag);

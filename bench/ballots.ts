@@ -24,24 +24,55 @@ export interface BallotBenchResult {
   budget: { limitMs: number; ok: boolean };
 }
 
-export async function runBallotBench(options: { databaseUrl?: string; organizations?: number; rounds?: number } = {}): Promise<BallotBenchResult> {
+export async function runBallotBench(
+  options: { databaseUrl?: string; organizations?: number; rounds?: number } = {},
+): Promise<BallotBenchResult> {
   const count = options.organizations ?? 50;
   const roundCount = options.rounds ?? 10;
   const scratch = await scratchDatabase("care_table_bench_ballots", options.databaseUrl);
   // The server in its own process, as in production: the load generator does not share its CPU time.
-  const server = await startServerProcess({ env: { DATABASE_URL: scratch.url, LOG_LEVEL: "warn" },
+  const server = await startServerProcess({
+    env: { DATABASE_URL: scratch.url, LOG_LEVEL: "warn" },
     // BENCH_PROFILE=<dir> writes the server's CPU profile there.
     nodeArgs: process.env.BENCH_PROFILE ? ["--cpu-prof", `--cpu-prof-dir=${process.env.BENCH_PROFILE}`] : [],
   });
   try {
     const db = scratch.database.db;
     await db.update(organizations).set({ votingMember: false });
-    const convener = await createPerson(db, { email: "bench-convener@example.org", name: "Convener", passwordHash: "!", role: "convener", organizationId: null, canVote: false });
-    const lead = await createOrganization(db, { name: "Lead", shortName: "", website: null, description: "", pillars: [], votingMember: false });
+    const convener = await createPerson(db, {
+      email: "bench-convener@example.org",
+      name: "Convener",
+      passwordHash: "!",
+      role: "convener",
+      organizationId: null,
+      canVote: false,
+    });
+    const lead = await createOrganization(db, {
+      name: "Lead",
+      shortName: "",
+      website: null,
+      description: "",
+      pillars: [],
+      votingMember: false,
+    });
     const voters: { cookie: string }[] = [];
     for (let i = 0; i < count; i++) {
-      const o = await createOrganization(db, { name: `Bench organization ${i}`, shortName: "", website: null, description: "", pillars: [], votingMember: true });
-      const p = await createPerson(db, { email: `voter${i}@example.org`, name: `Voter ${i}`, passwordHash: "!", role: "representative", organizationId: o.id, canVote: true });
+      const o = await createOrganization(db, {
+        name: `Bench organization ${i}`,
+        shortName: "",
+        website: null,
+        description: "",
+        pillars: [],
+        votingMember: true,
+      });
+      const p = await createPerson(db, {
+        email: `voter${i}@example.org`,
+        name: `Voter ${i}`,
+        passwordHash: "!",
+        role: "representative",
+        organizationId: o.id,
+        canVote: true,
+      });
       voters.push({ cookie: `care_session=${(await createSession(db, p.id)).token}` });
     }
     const adminCookie = `care_session=${(await createSession(db, convener.id)).token}`;
@@ -55,7 +86,13 @@ export async function runBallotBench(options: { databaseUrl?: string; organizati
     const latencies: number[] = [];
     let stored = 0;
     for (let r = 0; r < roundCount + 1; r++) {
-      const proposal = await createProposal(db, { title: `Bench proposal ${r}`, summary: "", pillars: ["access"], leadOrganizationId: lead.id, createdById: convener.id });
+      const proposal = await createProposal(db, {
+        title: `Bench proposal ${r}`,
+        summary: "",
+        pillars: ["access"],
+        leadOrganizationId: lead.id,
+        createdById: convener.id,
+      });
       const deadline = new Date(Date.now() + 3 * 86_400_000).toISOString().slice(0, 16);
       const opened = await post(adminCookie, `/app/proposals/${proposal.id}/round`, { deadline, quorum: "2/3", thresholdPercent: "80" });
       const roundId = opened.headers.get("location")?.match(/rounds\/([0-9a-f-]{36})/)?.[1];
@@ -63,7 +100,11 @@ export async function runBallotBench(options: { databaseUrl?: string; organizati
       const times = await Promise.all(
         voters.map(async (v, i) => {
           const started = performance.now();
-          const res = await post(v.cookie, `/app/rounds/${roundId}`, { intent: "cast", option: i % 10 === 0 ? "object" : "endorse", reason: "bench" });
+          const res = await post(v.cookie, `/app/rounds/${roundId}`, {
+            intent: "cast",
+            option: i % 10 === 0 ? "object" : "endorse",
+            reason: "bench",
+          });
           await res.arrayBuffer();
           if (res.status !== 302) throw new Error(`ballot refused: ${res.status}`);
           return performance.now() - started;

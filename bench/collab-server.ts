@@ -32,7 +32,11 @@ if (mode === "durable") {
   if (process.env.BENCH_DEBUG) {
     setInterval(() => {
       const loop = performance.now();
-      setImmediate(() => console.error(`pending ${collab.hub.writer.pending} loaded ${collab.hub.loadedProposals.length} lag ${(performance.now() - loop).toFixed(1)}ms`));
+      setImmediate(() =>
+        console.error(
+          `pending ${collab.hub.writer.pending} loaded ${collab.hub.loadedProposals.length} lag ${(performance.now() - loop).toFixed(1)}ms`,
+        ),
+      );
     }, 1000).unref();
   }
   hubLatencies = (values) => {

@@ -42,8 +42,23 @@ export interface CollabBenchOptions {
 
 export interface CollabBenchResult {
   load: { documents: number; editors: number; updatesPerSecond: number; seconds: number };
-  durable: { serverP99Ms: number; serverEventLoopDelayP99Ms: number; endToEndP50Ms: number; endToEndP99Ms: number; savedP99Ms: number; updates: number; idleRssMb: number };
-  relay: { serverP99Ms: number; serverEventLoopDelayP99Ms: number; endToEndP50Ms: number; endToEndP99Ms: number; updates: number; idleRssMb: number };
+  durable: {
+    serverP99Ms: number;
+    serverEventLoopDelayP99Ms: number;
+    endToEndP50Ms: number;
+    endToEndP99Ms: number;
+    savedP99Ms: number;
+    updates: number;
+    idleRssMb: number;
+  };
+  relay: {
+    serverP99Ms: number;
+    serverEventLoopDelayP99Ms: number;
+    endToEndP50Ms: number;
+    endToEndP99Ms: number;
+    updates: number;
+    idleRssMb: number;
+  };
   endToEndRatio: number;
   open60k: { loadP50Ms: number; loadP99Ms: number; webSocketOpenMaxMs: number; updates: number; characters: number };
   budgets: Record<string, { value: number; limit: number; ok: boolean }>;
@@ -158,7 +173,17 @@ class BenchClient {
 async function bundleServer(): Promise<string> {
   const outfile = path.join(projectRoot, "build", `bench-collab-server-${process.pid}.mjs`);
   const entry = path.join(projectRoot, "bench", "collab-server.ts");
-  await build({ entryPoints: [entry], outfile, bundle: true, platform: "node", format: "esm", target: "node20", packages: "external", logLevel: "error", absWorkingDir: projectRoot });
+  await build({
+    entryPoints: [entry],
+    outfile,
+    bundle: true,
+    platform: "node",
+    format: "esm",
+    target: "node20",
+    packages: "external",
+    logLevel: "error",
+    absWorkingDir: projectRoot,
+  });
   return outfile;
 }
 
@@ -215,7 +240,9 @@ async function runLoad(
     for (const target of targets.slice(i, i + 20)) {
       for (let e = 0; e < editors; e++) {
         const client = new BenchClient(`e${e}`, sinks);
-        const url = durable ? `ws://127.0.0.1:${server.port}/collab/${target.proposalId}?saved=1` : `ws://127.0.0.1:${server.port}/${target.proposalId}`;
+        const url = durable
+          ? `ws://127.0.0.1:${server.port}/collab/${target.proposalId}?saved=1`
+          : `ws://127.0.0.1:${server.port}/${target.proposalId}`;
         client.connect(url, { Origin: origin, Cookie: target.cookie });
         batch.push(client);
       }
@@ -281,15 +308,35 @@ export async function runCollabBench(options: CollabBenchOptions = {}): Promise<
     await migrateDatabase(database, migrationsFolder);
     await seedCoalition(database.db, readCoalitionProfile());
     const db = database.db;
-    const organization = await createOrganization(db, { name: "Bench organization", shortName: "", website: null, description: "", pillars: [], votingMember: true });
+    const organization = await createOrganization(db, {
+      name: "Bench organization",
+      shortName: "",
+      website: null,
+      description: "",
+      pillars: [],
+      votingMember: true,
+    });
     const cookies: string[] = [];
     for (let i = 0; i < 10; i++) {
-      const person = await createPerson(db, { email: `bench${i}@example.org`, name: `Bench ${i}`, passwordHash: "x", role: "representative", organizationId: organization.id, canVote: false });
+      const person = await createPerson(db, {
+        email: `bench${i}@example.org`,
+        name: `Bench ${i}`,
+        passwordHash: "x",
+        role: "representative",
+        organizationId: organization.id,
+        canVote: false,
+      });
       cookies.push(`care_session=${(await createSession(db, person.id)).token}`);
     }
     const targets: { proposalId: string; cookie: string }[] = [];
     for (let i = 0; i < documents; i++) {
-      const p = await createProposal(db, { title: `Bench ${i}`, summary: "", pillars: ["access"], leadOrganizationId: organization.id, createdById: null });
+      const p = await createProposal(db, {
+        title: `Bench ${i}`,
+        summary: "",
+        pillars: ["access"],
+        leadOrganizationId: organization.id,
+        createdById: null,
+      });
       targets.push({ proposalId: p.id, cookie: cookies[i % cookies.length]! });
     }
 
@@ -297,7 +344,13 @@ export async function runCollabBench(options: CollabBenchOptions = {}): Promise<
     const bigIds: string[] = [];
     let characters = 0;
     for (let d = 0; d < 5; d++) {
-      const p = await createProposal(db, { title: `Big ${d}`, summary: "", pillars: ["access"], leadOrganizationId: organization.id, createdById: null });
+      const p = await createProposal(db, {
+        title: `Big ${d}`,
+        summary: "",
+        pillars: ["access"],
+        leadOrganizationId: organization.id,
+        createdById: null,
+      });
       const doc = new Y.Doc();
       const updates: Uint8Array[] = [];
       doc.on("update", (u: Uint8Array) => updates.push(u));
@@ -305,10 +358,15 @@ export async function runCollabBench(options: CollabBenchOptions = {}): Promise<
       for (let i = 0; i < 500; i++) {
         const paragraph = new Y.XmlElement("paragraph");
         fragment.push([paragraph]);
-        paragraph.insert(0, [new Y.XmlText(`Paragraph ${String(i).padStart(3, "0")}: ` + "coverage access research equity ".repeat(4).slice(0, 105))]);
+        paragraph.insert(0, [
+          new Y.XmlText(`Paragraph ${String(i).padStart(3, "0")}: ` + "coverage access research equity ".repeat(4).slice(0, 105)),
+        ]);
       }
       characters = fragment.toString().replace(/<[^>]+>/g, "").length;
-      await appendProposalUpdates(db, updates.map((update) => ({ proposalId: p.id, update })));
+      await appendProposalUpdates(
+        db,
+        updates.map((update) => ({ proposalId: p.id, update })),
+      );
       bigIds.push(p.id);
     }
     const loadTimes: number[] = [];
@@ -328,7 +386,10 @@ export async function runCollabBench(options: CollabBenchOptions = {}): Promise<
     for (const id of bigIds) {
       const client = new BenchClient("open", { endToEnd: [], saved: [] });
       const t = performance.now();
-      client.connect(`ws://127.0.0.1:${durableServer.port}/collab/${id}`, { Origin: `http://127.0.0.1:${durableServer.port}`, Cookie: cookies[0]! });
+      client.connect(`ws://127.0.0.1:${durableServer.port}/collab/${id}`, {
+        Origin: `http://127.0.0.1:${durableServer.port}`,
+        Cookie: cookies[0]!,
+      });
       await client.synced;
       openTimes.push(performance.now() - t);
       client.close();
@@ -365,7 +426,8 @@ export async function runCollabBench(options: CollabBenchOptions = {}): Promise<
       "open 60k chars / 500 updates < 50 ms": { value: result.open60k.loadP99Ms, limit: 50, ok: result.open60k.loadP99Ms < 50 },
       "1,000 idle connections < 300 MB": { value: durable.idleRssMb, limit: 300, ok: durable.idleRssMb < 300 },
     };
-    for (const [budget, { value, limit, ok }] of Object.entries(result.budgets)) log(`  ${ok ? "ok  " : "OVER"} ${budget}: ${value} (limit ${limit})`);
+    for (const [budget, { value, limit, ok }] of Object.entries(result.budgets))
+      log(`  ${ok ? "ok  " : "OVER"} ${budget}: ${value} (limit ${limit})`);
     return result;
   } finally {
     for (const c of children) if (c.child.exitCode === null && c.child.signalCode === null) await c.stop();

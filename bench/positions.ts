@@ -34,10 +34,20 @@ export async function runPositionsBench(options: { databaseUrl?: string; seconds
   const server = await startServerProcess({ env: { DATABASE_URL: scratch.url, LOG_LEVEL: "warn" } });
   try {
     const db = scratch.database.db;
-    const convener = await createPerson(db, { email: "bench@example.org", name: "Bench", passwordHash: "!", role: "convener", organizationId: null, canVote: false });
+    const convener = await createPerson(db, {
+      email: "bench@example.org",
+      name: "Bench",
+      passwordHash: "!",
+      role: "convener",
+      organizationId: null,
+      canVote: false,
+    });
     const admin = new TestClient(server.url);
     admin.setCookie("care_session", (await createSession(db, convener.id)).token);
-    const text = Array.from({ length: 40 }, (_, i) => `Section ${i + 1}. Health plans should cover the care that patients need, on time and close to home.`).join(" ");
+    const text = Array.from(
+      { length: 40 },
+      (_, i) => `Section ${i + 1}. Health plans should cover the care that patients need, on time and close to home.`,
+    ).join(" ");
     const { roundId } = await adoptProposal({ database: scratch.database, url: server.url }, admin, { title: "Bench", text });
     const published = await admin.post(`/app/rounds/${roundId}/publish`, {
       title: "Timely care close to home",

@@ -12,7 +12,10 @@ export function benchServerUrl(given?: string): string {
 }
 
 /** A new, migrated and seeded database for one benchmark, dropped by `drop()`. */
-export async function scratchDatabase(prefix: string, serverUrl?: string): Promise<{ database: Database; url: string; drop(): Promise<void> }> {
+export async function scratchDatabase(
+  prefix: string,
+  serverUrl?: string,
+): Promise<{ database: Database; url: string; drop(): Promise<void> }> {
   const base = benchServerUrl(serverUrl);
   const name = `${prefix}_${crypto.randomBytes(5).toString("hex")}`;
   const admin = new pg.Client({ connectionString: base });

@@ -72,7 +72,9 @@ export function acquireDataDirLock(dataDir: string): DataDirLock {
 function readLock(lockPath: string): LockContent | null {
   try {
     const parsed = JSON.parse(fs.readFileSync(lockPath, "utf8")) as Partial<LockContent>;
-    return typeof parsed.pid === "number" ? { pid: parsed.pid, host: String(parsed.host ?? ""), startedAt: String(parsed.startedAt ?? "") } : null;
+    return typeof parsed.pid === "number"
+      ? { pid: parsed.pid, host: String(parsed.host ?? ""), startedAt: String(parsed.startedAt ?? "") }
+      : null;
   } catch {
     return null;
   }

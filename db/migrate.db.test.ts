@@ -19,7 +19,18 @@ function rowsOf<T>(result: unknown): T[] {
   return (result as { rows: T[] }).rows;
 }
 
-const expectedTables = ["audit_events", "coalition", "inquiries", "one_time_tokens", "organization_logos", "organizations", "outbox", "people", "pillars", "sessions"];
+const expectedTables = [
+  "audit_events",
+  "coalition",
+  "inquiries",
+  "one_time_tokens",
+  "organization_logos",
+  "organizations",
+  "outbox",
+  "people",
+  "pillars",
+  "sessions",
+];
 
 describe("migrations", () => {
   it.runIf(testDatabaseKind() === "pglite")("apply from an empty PGlite, and again as a no-op", async () => {

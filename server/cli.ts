@@ -62,9 +62,7 @@ async function main() {
         if (result.ok) {
           console.log(`Audit chain verified: ${result.count} events, head ${result.head}.`);
         } else {
-          console.error(
-            `Audit chain BROKEN at event #${result.brokenSeq}: ${result.reason}. ${result.count} events before it verified.`,
-          );
+          console.error(`Audit chain BROKEN at event #${result.brokenSeq}: ${result.reason}. ${result.count} events before it verified.`);
           process.exitCode = 2;
         }
       } finally {
@@ -127,9 +125,7 @@ async function createConvener(env: Env, args: string[]) {
 
 function requireEmbedded(env: Env, command: string): boolean {
   if (!env.DATABASE_URL) return true;
-  console.error(
-    `${command} is for the embedded database. DATABASE_URL is set: use pg_dump / pg_restore on PostgreSQL (see README).`,
-  );
+  console.error(`${command} is for the embedded database. DATABASE_URL is set: use pg_dump / pg_restore on PostgreSQL (see README).`);
   process.exitCode = 64;
   return false;
 }

@@ -1,10 +1,4 @@
-import {
-  getInputProps,
-  getSelectProps,
-  getTextareaProps,
-  type FieldMetadata,
-  type FormMetadata,
-} from "@conform-to/react";
+import { getInputProps, getSelectProps, getTextareaProps, type FieldMetadata, type FormMetadata } from "@conform-to/react";
 import { useEffect, useRef, type ReactNode } from "react";
 
 /*
@@ -72,17 +66,7 @@ export function TextField({
   );
 }
 
-export function TextAreaField({
-  meta,
-  label,
-  hint,
-  rows = 5,
-}: {
-  meta: Meta;
-  label: string;
-  hint?: ReactNode;
-  rows?: number;
-}) {
+export function TextAreaField({ meta, label, hint, rows = 5 }: { meta: Meta; label: string; hint?: ReactNode; rows?: number }) {
   const hintId = hint ? `${meta.id}-hint` : undefined;
   const props = getTextareaProps(meta, { ariaAttributes: false });
   return (
@@ -120,12 +104,7 @@ export function SelectField({
     <div className="field">
       <label htmlFor={meta.id}>{label}</label>
       {hint ? <Hint id={hintId!}>{hint}</Hint> : null}
-      <select
-        {...props}
-        key={props.key}
-        aria-invalid={meta.errors?.length ? true : undefined}
-        aria-describedby={describedBy(meta, hintId)}
-      >
+      <select {...props} key={props.key} aria-invalid={meta.errors?.length ? true : undefined} aria-describedby={describedBy(meta, hintId)}>
         {placeholder !== undefined ? <option value="">{placeholder}</option> : null}
         {options.map((o) => (
           <option key={o.value} value={o.value}>
@@ -251,11 +230,7 @@ export function ErrorSummary({ form }: { form: AnyForm }) {
       <ul>
         {entries.map(([name, messages]) => (
           <li key={name}>
-            {name === "" ? (
-              messages.join(" ")
-            ) : (
-              <a href={`#${form.id}-${name.replace(/\[.*$/, "")}`}>{messages.join(" ")}</a>
-            )}
+            {name === "" ? messages.join(" ") : <a href={`#${form.id}-${name.replace(/\[.*$/, "")}`}>{messages.join(" ")}</a>}
           </li>
         ))}
       </ul>

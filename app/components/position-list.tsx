@@ -17,11 +17,7 @@ export interface PositionCardView {
 }
 
 function Highlighted({ segments }: { segments: Segment[] }) {
-  return (
-    <>
-      {segments.map((s, i) => (s.match ? <mark key={i}>{s.text}</mark> : <span key={i}>{s.text}</span>))}
-    </>
-  );
+  return <>{segments.map((s, i) => (s.match ? <mark key={i}>{s.text}</mark> : <span key={i}>{s.text}</span>))}</>;
 }
 
 /** Positions as a list of cards: title, status, pillars, adoption date, summary (search words marked). */
@@ -38,8 +34,7 @@ export function PositionList({ positions, headingLevel = 3 }: { positions: Posit
           </Heading>
           <p className="hint">
             {p.status !== "published" ? <strong className="status-badge">{p.status}. </strong> : null}
-            Adopted <time dateTime={p.adoptedAt}>{p.adopted}</time> ·{" "}
-            {p.pillars.map((k) => pillarNames[k as PillarKey] ?? k).join(", ")}
+            Adopted <time dateTime={p.adoptedAt}>{p.adopted}</time> · {p.pillars.map((k) => pillarNames[k as PillarKey] ?? k).join(", ")}
           </p>
           <p>
             <Highlighted segments={p.summary} />

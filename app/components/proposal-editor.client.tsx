@@ -137,7 +137,9 @@ function BoundEditor({
       ) : null}
       {session.refused ? (
         <div className="notice error" role="alert">
-          <p>Your last edit was refused and not saved: {session.refused.replace(/^read-only: this edit was refused and not saved\.\s*/, "")}</p>
+          <p>
+            Your last edit was refused and not saved: {session.refused.replace(/^read-only: this edit was refused and not saved\.\s*/, "")}
+          </p>
         </div>
       ) : null}
       {readOnly && reason ? (
@@ -174,7 +176,13 @@ function BoundEditor({
 
 function presenceOf(session: CollabSession, user: EditorUser) {
   const seen = new Map<string, { key: string; name: string; organization: string | null; color: string; self: boolean }>();
-  seen.set(`${user.name}|${user.organization}`, { key: "self", name: user.name, organization: user.organization, color: user.color, self: true });
+  seen.set(`${user.name}|${user.organization}`, {
+    key: "self",
+    name: user.name,
+    organization: user.organization,
+    color: user.color,
+    self: true,
+  });
   for (const [clientId, state] of session.provider.awareness.getStates()) {
     const u = (state as { user?: { name?: string; organization?: string | null; color?: string } }).user;
     if (!u?.name || clientId === session.doc.clientID) continue;

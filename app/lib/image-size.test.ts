@@ -1,11 +1,5 @@
 import { describe, expect, it } from "vitest";
-import {
-  JPEG_7x5,
-  PNG_7x5,
-  WEBP_7x5_EXTENDED,
-  WEBP_7x5_EXTENDED_LOSSLESS,
-  simpleWebp,
-} from "../../tests/support/images";
+import { JPEG_7x5, PNG_7x5, WEBP_7x5_EXTENDED, WEBP_7x5_EXTENDED_LOSSLESS, simpleWebp } from "../../tests/support/images";
 import { imageSize } from "./image-size";
 
 describe("imageSize", () => {

@@ -8,9 +8,7 @@ describe("toParagraphs", () => {
   });
 
   it("keeps markup as text", () => {
-    expect(toParagraphs("<script>alert(1)</script> & *not* markdown")).toEqual([
-      "<script>alert(1)</script> & *not* markdown",
-    ]);
+    expect(toParagraphs("<script>alert(1)</script> & *not* markdown")).toEqual(["<script>alert(1)</script> & *not* markdown"]);
   });
 
   it("never yields an empty paragraph, nor one with a line break", () => {

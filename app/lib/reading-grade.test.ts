@@ -3,7 +3,9 @@ import { describeGrade, readingGradeTenths } from "./reading-grade";
 
 describe("reading grade", () => {
   it("is low for plain words and short sentences, high for long ones", () => {
-    const plain = readingGradeTenths("We want people to get the care they need. Care should not cost too much. Wait times should be short.")!;
+    const plain = readingGradeTenths(
+      "We want people to get the care they need. Care should not cost too much. Wait times should be short.",
+    )!;
     const dense = readingGradeTenths(
       "Notwithstanding considerable heterogeneity in reimbursement methodologies, comprehensive coverage determinations should incorporate multidisciplinary rehabilitative interventions, prosthetic componentry, and longitudinal psychosocial supports.",
     )!;

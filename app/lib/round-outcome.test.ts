@@ -138,13 +138,15 @@ const ruleArb = fc
   .filter(({ n, d }) => n <= d)
   .map(({ n, d, t }): RoundRule => ({ quorumNumerator: n, quorumDenominator: d, thresholdPercent: t }));
 
-const roundArb = fc.integer({ min: 1, max: 30 }).chain((size) =>
-  fc.tuple(
-    fc.constant(size),
-    fc.array(fc.option(fc.constantFrom(...ballotOptions), { nil: null }), { minLength: size, maxLength: size }),
-    ruleArb,
-  ),
-);
+const roundArb = fc
+  .integer({ min: 1, max: 30 })
+  .chain((size) =>
+    fc.tuple(
+      fc.constant(size),
+      fc.array(fc.option(fc.constantFrom(...ballotOptions), { nil: null }), { minLength: size, maxLength: size }),
+      ruleArb,
+    ),
+  );
 
 function toBallots(answers: (BallotOption | null)[]): BallotEntry[] {
   return answers.flatMap((a, i) => (a ? [{ organizationId: `o${i}`, option: a }] : []));

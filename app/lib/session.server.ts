@@ -1,12 +1,6 @@
 import { redirect } from "@remix-run/node";
 import type { AppLoadContext } from "@remix-run/node";
-import {
-  SESSION_ABSOLUTE_MS,
-  createSession,
-  invalidateSession,
-  validateSessionToken,
-  type ValidSession,
-} from "../../db/queries/sessions";
+import { SESSION_ABSOLUTE_MS, createSession, invalidateSession, validateSessionToken, type ValidSession } from "../../db/queries/sessions";
 import { can, type Action } from "./permissions";
 import { safeRedirectPath } from "./redirect";
 
@@ -77,11 +71,7 @@ export async function requirePermission(request: Request, context: AppLoadContex
 }
 
 /** Starts a new session (never reuses one) and sends the person on. */
-export async function startSession(
-  context: AppLoadContext,
-  personId: string,
-  redirectTo: string | null | undefined,
-): Promise<Response> {
+export async function startSession(context: AppLoadContext, personId: string, redirectTo: string | null | undefined): Promise<Response> {
   const { token } = await createSession(context.database.db, personId);
   return redirect(safeRedirectPath(redirectTo, "/app"), { headers: { "Set-Cookie": sessionCookie(context, token) } });
 }

@@ -43,16 +43,8 @@ function zoneOffsetMs(instant: number, timeZone: string): number {
     minute: "2-digit",
     second: "2-digit",
   }).formatToParts(new Date(instant));
-  const get = (type: string) =>
-    Number(parts.find((p) => p.type === type)?.value);
-  const asUtc = Date.UTC(
-    get("year"),
-    get("month") - 1,
-    get("day"),
-    get("hour"),
-    get("minute"),
-    get("second"),
-  );
+  const get = (type: string) => Number(parts.find((p) => p.type === type)?.value);
+  const asUtc = Date.UTC(get("year"), get("month") - 1, get("day"), get("hour"), get("minute"), get("second"));
   return asUtc - Math.floor(instant / 1000) * 1000;
 }
 
@@ -60,28 +52,12 @@ function zoneOffsetMs(instant: number, timeZone: string): number {
  * A wall-clock time typed in a zone ("2026-12-01T17:00", as a datetime-local field sends it) as an
  * instant; null when it is not such a time. Around a DST change the earlier reading wins.
  */
-export function zonedLocalToInstant(
-  local: string,
-  timeZone: string,
-): Date | null {
+export function zonedLocalToInstant(local: string, timeZone: string): Date | null {
   const m = /^(\d{4})-(\d{2})-(\d{2})T(\d{2}):(\d{2})$/.exec(local);
   if (!m) return null;
-  const [, y, mo, d, h, mi] = m.map(Number) as [
-    number,
-    number,
-    number,
-    number,
-    number,
-    number,
-  ];
+  const [, y, mo, d, h, mi] = m.map(Number) as [number, number, number, number, number, number];
   const wall = Date.UTC(y, mo - 1, d, h, mi);
-  if (
-    new Date(wall).getUTCMonth() !== mo - 1 ||
-    new Date(wall).getUTCDate() !== d ||
-    h > 23 ||
-    mi > 59
-  )
-    return null;
+  if (new Date(wall).getUTCMonth() !== mo - 1 || new Date(wall).getUTCDate() !== d || h > 23 || mi > 59) return null;
   let guess = wall - zoneOffsetMs(wall, timeZone);
   // A second pass corrects a guess that landed on the other side of a DST change.
   guess = wall - zoneOffsetMs(guess, timeZone);
@@ -90,8 +66,6 @@ export function zonedLocalToInstant(
 
 /** An instant as the datetime-local value of a zone ("2026-12-01T17:00"). */
 export function instantToZonedLocal(instant: Date, timeZone: string): string {
-  const local = new Date(
-    instant.getTime() + zoneOffsetMs(instant.getTime(), timeZone),
-  );
+  const local = new Date(instant.getTime() + zoneOffsetMs(instant.getTime(), timeZone));
   return local.toISOString().slice(0, 16);
 }

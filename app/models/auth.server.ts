@@ -86,11 +86,7 @@ export async function setupFirstConvener(
   });
 }
 
-export async function checkToken(
-  context: AppLoadContext,
-  token: string,
-  purpose: "setup" | "invitation" | "password_reset",
-) {
+export async function checkToken(context: AppLoadContext, token: string, purpose: "setup" | "invitation" | "password_reset") {
   const found = await findOneTimeToken(context.database.db, token, purpose);
   if (purpose === "setup" && found.state === "valid" && (await countConveners(context.database.db)) > 0) {
     return { state: "used" as const };
@@ -99,11 +95,7 @@ export async function checkToken(
 }
 
 /** Accepts an invitation: creates the representative and signs them in. */
-export async function acceptInvitation(
-  context: AppLoadContext,
-  token: string,
-  fields: { name: string; password: string },
-) {
+export async function acceptInvitation(context: AppLoadContext, token: string, fields: { name: string; password: string }) {
   const passwordHash = await hashPassword(fields.password);
   return context.database.db.transaction(async (tx) => {
     const found = await findOneTimeToken(tx, token, "invitation", { forUpdate: true });
@@ -159,11 +151,7 @@ export function resetProblem(state: TokenState): string {
  * Makes a password-reset link for a person and mails it to them. Used by /forgot and by
  * conveners; returns the link so a convener can also hand it over directly.
  */
-export async function issuePasswordReset(
-  context: AppLoadContext,
-  personId: string,
-  requestedBy: { id: string; name: string } | null,
-) {
+export async function issuePasswordReset(context: AppLoadContext, personId: string, requestedBy: { id: string; name: string } | null) {
   const db = context.database.db;
   const link = await db.transaction(async (tx) => {
     const person = await getPerson(tx, personId);

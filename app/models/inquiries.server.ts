@@ -89,12 +89,7 @@ export async function getInquiryDetails(context: AppLoadContext, id: string) {
 type Actor = { id: string; name: string };
 
 /** Marks an inquiry as contacted or declined; refused when its status does not allow it. */
-export async function changeInquiryStatus(
-  context: AppLoadContext,
-  actor: Actor,
-  id: string,
-  status: "contacted" | "declined",
-) {
+export async function changeInquiryStatus(context: AppLoadContext, actor: Actor, id: string, status: "contacted" | "declined") {
   if (!isUuid(id)) return null;
   return context.database.db.transaction(async (tx) => {
     const before = await getInquiryForUpdate(tx, id);

@@ -85,12 +85,7 @@ function pickFields(o: OrganizationFields): OrganizationFields {
  * Suspends, reinstates or marks an organization as having left. Its representatives keep reading
  * but no longer write: the permission table checks the organization's status on every request.
  */
-export async function changeOrganizationStatus(
-  context: AppLoadContext,
-  actorId: string,
-  id: string,
-  status: OrganizationStatus,
-) {
+export async function changeOrganizationStatus(context: AppLoadContext, actorId: string, id: string, status: OrganizationStatus) {
   if (!isUuid(id)) return null;
   const changed = await context.database.db.transaction(async (tx) => {
     const before = await getOrganizationForUpdate(tx, id);
@@ -142,4 +137,3 @@ export async function getOrganizationWithPeople(context: AppLoadContext, id: str
   if (!organization) return null;
   return { organization, people: await listActivePeopleOfOrganization(db, id) };
 }
-

@@ -165,11 +165,7 @@ export async function changePerson(context: AppLoadContext, actorId: string, per
   return after;
 }
 
-export async function updateProfile(
-  context: AppLoadContext,
-  personId: string,
-  fields: { name: string; timeZone: string | null },
-) {
+export async function updateProfile(context: AppLoadContext, personId: string, fields: { name: string; timeZone: string | null }) {
   return context.database.db.transaction(async (tx) => {
     const before = await getPersonForUpdate(tx, personId);
     if (!before) return null;
@@ -190,12 +186,7 @@ export async function updateProfile(
  * Changes one's own password (the current one is required). Every session ends, this one too:
  * the caller starts a fresh one, so a stolen session does not survive the change.
  */
-export async function changeOwnPassword(
-  context: AppLoadContext,
-  personId: string,
-  current: string,
-  next: string,
-) {
+export async function changeOwnPassword(context: AppLoadContext, personId: string, current: string, next: string) {
   const db = context.database.db;
   const person = await getPersonForUpdate(db, personId);
   if (!person || !(await verifyPassword(person.passwordHash, current))) {

@@ -238,7 +238,6 @@ export async function getPositionForConveners(context: Services, id: string) {
   return { position, others };
 }
 
-
 /** A position as the public and the JSON API see it (nothing the public should not read). */
 export function publicView(position: NonNullable<Awaited<ReturnType<typeof getReleasedPositionBySlug>>>, timeZone: string) {
   return {
@@ -285,7 +284,11 @@ function segments(headline: string): TextSegment[] {
 }
 
 /** Released positions as the public lists show them (newest first, or by relevance when searching). */
-export async function listPositionCards(context: Services & Pick<AppLoadContext, "database">, filter: PositionListFilter, timeZone: string) {
+export async function listPositionCards(
+  context: Services & Pick<AppLoadContext, "database">,
+  filter: PositionListFilter,
+  timeZone: string,
+) {
   const { rows, total } = await listReleasedPositions(context.database.db, filter);
   return {
     total,

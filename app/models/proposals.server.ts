@@ -58,7 +58,10 @@ export async function listProposalsForReader(context: AppLoadContext, person: Se
   const db = context.database.db;
   const zone = await readerTimeZone(context, person);
   const rows = await listProposals(db, filter);
-  const sponsors = await listSponsorsOf(db, rows.map((r) => r.id));
+  const sponsors = await listSponsorsOf(
+    db,
+    rows.map((r) => r.id),
+  );
   return rows.map((r) => ({
     id: r.id,
     title: r.title,
@@ -219,7 +222,8 @@ export async function getProposalPage(context: AppLoadContext, person: SessionPe
         when: formatInstant(c.createdAt, zone),
         edited: c.editedAt ? formatInstant(c.editedAt, zone) : null,
         hidden: c.hiddenAt ? { reason: c.hideReason ?? "", by: c.hiddenByName ?? "a convener" } : null,
-        canEdit: c.authorId === person.id && !c.hiddenAt && now - c.createdAt.getTime() < COMMENT_EDIT_WINDOW_MS && can(person, "comment:write"),
+        canEdit:
+          c.authorId === person.id && !c.hiddenAt && now - c.createdAt.getTime() < COMMENT_EDIT_WINDOW_MS && can(person, "comment:write"),
         canHide: mayHide && !c.hiddenAt,
       })),
     /** Hidden comments the reader does not see (conveners see them, marked). */
@@ -249,7 +253,13 @@ export async function postComment(context: AppLoadContext, person: SessionPerson
     const proposal = await getProposalForUpdate(tx, id);
     if (!proposal) return null;
     const comment = await addComment(tx, { proposalId: id, authorId: person.id, organizationId: person.organizationId, body });
-    await recordAudit(tx, { actorId: person.id, action: "comment.created", subjectType: "proposal", subjectId: id, after: { commentId: comment.id } });
+    await recordAudit(tx, {
+      actorId: person.id,
+      action: "comment.created",
+      subjectType: "proposal",
+      subjectId: id,
+      after: { commentId: comment.id },
+    });
     return comment;
   });
 }
@@ -322,8 +332,16 @@ export async function getProposalHistory(
     fingerprint: r.fingerprint,
     when: formatInstant(r.createdAt, zone),
   }));
-  let diff: { from: (typeof list)[number] | { id: "current"; number: null; label: string }; to: (typeof list)[number] | { id: "current"; number: null; label: string }; parts: DiffPart[]; inserted: number; deleted: number } | null = null;
-  const textOf = async (which: string): Promise<{ text: string; meta: (typeof list)[number] | { id: "current"; number: null; label: string } } | null> => {
+  let diff: {
+    from: (typeof list)[number] | { id: "current"; number: null; label: string };
+    to: (typeof list)[number] | { id: "current"; number: null; label: string };
+    parts: DiffPart[];
+    inserted: number;
+    deleted: number;
+  } | null = null;
+  const textOf = async (
+    which: string,
+  ): Promise<{ text: string; meta: (typeof list)[number] | { id: "current"; number: null; label: string } } | null> => {
     if (which === "current") return { text: proposal.bodyText, meta: { id: "current", number: null, label: "Current text" } };
     if (!isUuid(which)) return null;
     const revision = await getRevision(db, id, which);

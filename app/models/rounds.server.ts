@@ -1,11 +1,7 @@
 import type { AppLoadContext } from "@remix-run/node";
 import { recordAudit } from "../../db/queries/audit";
 import { DEFAULT_TIME_ZONE, getCoalitionTimeZone } from "../../db/queries/coalition";
-import {
-  getProposal,
-  getProposalForUpdate,
-  setProposalStatus,
-} from "../../db/queries/proposals";
+import { getProposal, getProposalForUpdate, setProposalStatus } from "../../db/queries/proposals";
 import {
   getRound,
   insertRound,
@@ -41,10 +37,7 @@ import { absoluteUrl, queueMail, queueMails } from "./mail.server";
 import { isUuid } from "../lib/uuid";
 
 /** What the round workflow needs: a request's context, or the scheduler's services. */
-export type RoundServices = Pick<
-  AppLoadContext,
-  "database" | "mail" | "env" | "log" | "collab" | "pages"
->;
+export type RoundServices = Pick<AppLoadContext, "database" | "mail" | "env" | "log" | "collab" | "pages">;
 
 type Person = Actor & {
   id: string;
@@ -62,9 +55,7 @@ export interface RoundSettings extends RoundRule {
 export async function getProposalForRound(context: RoundServices, id: string) {
   if (!isUuid(id)) return null;
   const proposal = await getProposal(context.database.db, id);
-  return proposal
-    ? { id: proposal.id, title: proposal.title, status: proposal.status }
-    : null;
+  return proposal ? { id: proposal.id, title: proposal.title, status: proposal.status } : null;
 }
 
 /** Eligible organizations now, and those among them that have nobody who can vote. */
@@ -81,30 +72,17 @@ export async function previewRoster(context: RoundServices) {
  * revision is taken, the roster is frozen, the round is created and the voters are told, or
  * nothing at all happens.
  */
-export async function openRound(
-  context: RoundServices,
-  actor: Person,
-  proposalId: string,
-  settings: RoundSettings,
-) {
-  if (!can(actor, "round:manage"))
-    throw new Response("Forbidden", { status: 403 });
+export async function openRound(context: RoundServices, actor: Person, proposalId: string, settings: RoundSettings) {
+  if (!can(actor, "round:manage")) throw new Response("Forbidden", { status: 403 });
   if (!isUuid(proposalId)) return null;
   const db = context.database.db;
   if (settings.deadline.getTime() <= Date.now()) {
-    throw new UserFacingError(
-      "The deadline must be in the future.",
-      400,
-      "deadline",
-    );
+    throw new UserFacingError("The deadline must be in the future.", 400, "deadline");
   }
   const proposal = await getProposal(db, proposalId);
   if (!proposal) return null;
   if (proposal.status !== "draft") {
-    throw new UserFacingError(
-      "Only a draft can be put to a consensus round: this proposal is not a draft now.",
-      409,
-    );
+    throw new UserFacingError("Only a draft can be put to a consensus round: this proposal is not a draft now.", 409);
   }
   const { revision, result } = await context.collab.lockProposalForRound({
     proposalId,
@@ -164,9 +142,7 @@ export async function openRound(
             `Hello ${voter.name},`,
             "",
             `A consensus round is open on "${proposal.title}". Your organization's ballot is due by ${formatInstant(settings.deadline, voter.timeZone ?? zone)}.`,
-            settings.instructions
-              ? `\nInstructions from the convener:\n${settings.instructions}\n`
-              : "",
+            settings.instructions ? `\nInstructions from the convener:\n${settings.instructions}\n` : "",
             `Read the text and cast your organization's ballot: ${link}`,
           ].join("\n"),
         });
@@ -198,14 +174,8 @@ export async function castBallot(
   recorded?: { organizationId: string; note: string },
 ) {
   if (!isUuid(roundId)) return null;
-  const organizationId = recorded
-    ? recorded.organizationId
-    : actor.organizationId;
-  if (
-    recorded
-      ? !can(actor, "ballot:record")
-      : !can(actor, "ballot:cast", { organizationId })
-  ) {
+  const organizationId = recorded ? recorded.organizationId : actor.organizationId;
+  if (recorded ? !can(actor, "ballot:record") : !can(actor, "ballot:cast", { organizationId })) {
     throw new UserFacingError(
       actor.organizationStatus && actor.organizationStatus !== "active"
         ? "Your organization is suspended: its ballot can no longer be cast or changed."
@@ -213,14 +183,9 @@ export async function castBallot(
       403,
     );
   }
-  if (!organizationId)
-    throw new UserFacingError("Choose an organization.", 400, "organizationId");
+  if (!organizationId) throw new UserFacingError("Choose an organization.", 400, "organizationId");
   if (reasonRequired.has(choice.option) && choice.reason.trim() === "") {
-    throw new UserFacingError(
-      `${ballotOptionLabels[choice.option]} needs a reason.`,
-      400,
-      "reason",
-    );
+    throw new UserFacingError(`${ballotOptionLabels[choice.option]} needs a reason.`, 400, "reason");
   }
   const db = context.database.db;
   const result = await db.transaction(async (tx) => {
@@ -236,17 +201,10 @@ export async function castBallot(
       );
     }
     if (now >= round.deadline) {
-      throw new UserFacingError(
-        "The deadline has passed: ballots are no longer accepted.",
-        409,
-      );
+      throw new UserFacingError("The deadline has passed: ballots are no longer accepted.", 409);
     }
     if (!locked.onRoster) {
-      throw new UserFacingError(
-        "This organization is not on the round's roster.",
-        403,
-        recorded ? "organizationId" : undefined,
-      );
+      throw new UserFacingError("This organization is not on the round's roster.", 403, recorded ? "organizationId" : undefined);
     }
     if (locked.organizationStatus !== "active") {
       throw new UserFacingError(
@@ -254,9 +212,7 @@ export async function castBallot(
         409,
       );
     }
-    const listPublicly = supportOptions.has(choice.option)
-      ? choice.listPublicly
-      : false;
+    const listPublicly = supportOptions.has(choice.option) ? choice.listPublicly : false;
     const { changed } = await upsertBallot(tx, {
       roundId,
       organizationId,
@@ -280,9 +236,7 @@ export async function castBallot(
         "",
         `Answer: ${ballotOptionLabels[choice.option]}`,
         choice.reason.trim() ? `Reason: ${choice.reason.trim()}` : "",
-        supportOptions.has(choice.option)
-          ? `Listed publicly as an endorser: ${listPublicly ? "yes" : "no"}`
-          : "",
+        supportOptions.has(choice.option) ? `Listed publicly as an endorser: ${listPublicly ? "yes" : "no"}` : "",
         "",
         `It can be changed until the round closes: ${absoluteUrl(context, `/app/rounds/${roundId}`)}`,
       ]
@@ -293,11 +247,7 @@ export async function castBallot(
     // Last, so the audit chain's lock (held until commit) covers as little work as possible.
     await recordAudit(tx, {
       actorId: actor.id,
-      action: recorded
-        ? "ballot.recorded"
-        : changed
-          ? "ballot.changed"
-          : "ballot.cast",
+      action: recorded ? "ballot.recorded" : changed ? "ballot.changed" : "ballot.cast",
       subjectType: "round",
       subjectId: roundId,
       after: {
@@ -319,11 +269,7 @@ export async function castBallot(
  * deadline whatever the scheduler's delay). Idempotent: closing a round that is no longer open
  * changes nothing and returns false.
  */
-export async function closeRound(
-  context: RoundServices,
-  roundId: string,
-  closer: { id: string } | null,
-) {
+export async function closeRound(context: RoundServices, roundId: string, closer: { id: string } | null) {
   if (!isUuid(roundId)) return null;
   const db = context.database.db;
   const outcome = await db.transaction(async (tx) => {
@@ -334,9 +280,7 @@ export async function closeRound(
     if (!closer && now < round.deadline) return false;
     const closedAt = closer ? now : round.deadline;
     const roster = await listRoster(tx, roundId);
-    const suspended = roster
-      .filter((r) => r.currentStatus !== "active")
-      .map((r) => r.organizationId);
+    const suspended = roster.filter((r) => r.currentStatus !== "active").map((r) => r.organizationId);
     await markRosterSuspended(tx, roundId, suspended);
     const ballots = await listBallots(tx, roundId);
     const result = computeOutcome(
@@ -380,10 +324,7 @@ export async function closeRound(
     });
     await recordAudit(tx, {
       actorId: closer?.id ?? null,
-      action:
-        nextStatus === "adopted"
-          ? "proposal.status.adopted"
-          : "proposal.unlocked",
+      action: nextStatus === "adopted" ? "proposal.status.adopted" : "proposal.unlocked",
       subjectType: "proposal",
       subjectId: round.proposalId,
       before: { status: proposal?.status },
@@ -396,25 +337,15 @@ export async function closeRound(
 }
 
 /** Moves an open round's deadline later; the 24-hour reminder is armed again. */
-export async function extendRound(
-  context: RoundServices,
-  actor: Person,
-  roundId: string,
-  deadline: Date,
-) {
+export async function extendRound(context: RoundServices, actor: Person, roundId: string, deadline: Date) {
   if (!isUuid(roundId)) return null;
   return context.database.db.transaction(async (tx) => {
     const locked = await lockRound(tx, roundId, "update");
     if (!locked) return null;
     const { round, now } = locked;
-    if (round.status !== "open")
-      throw new UserFacingError("Only an open round's deadline can move.", 409);
+    if (round.status !== "open") throw new UserFacingError("Only an open round's deadline can move.", 409);
     if (deadline <= round.deadline || deadline <= now) {
-      throw new UserFacingError(
-        "The new deadline must be later than the current one.",
-        400,
-        "deadline",
-      );
+      throw new UserFacingError("The new deadline must be later than the current one.", 400, "deadline");
     }
     await updateRound(tx, roundId, { deadline, reminderSentAt: null });
     await recordAudit(tx, {
@@ -430,20 +361,14 @@ export async function extendRound(
 }
 
 /** Cancels an open round: no outcome, ballots kept on record, the proposal a draft again. */
-export async function cancelRound(
-  context: RoundServices,
-  actor: Person,
-  roundId: string,
-  reason: string,
-) {
+export async function cancelRound(context: RoundServices, actor: Person, roundId: string, reason: string) {
   if (!isUuid(roundId)) return null;
   const db = context.database.db;
   const done = await db.transaction(async (tx) => {
     const locked = await lockRound(tx, roundId, "update");
     if (!locked) return null;
     const { round, now } = locked;
-    if (round.status !== "open")
-      throw new UserFacingError("Only an open round can be cancelled.", 409);
+    if (round.status !== "open") throw new UserFacingError("Only an open round can be cancelled.", 409);
     await updateRound(tx, roundId, {
       status: "cancelled",
       cancelledAt: now,
@@ -474,21 +399,12 @@ export async function cancelRound(
 }
 
 /** The convener's outcome statement, after the close. */
-export async function writeOutcomeStatement(
-  context: RoundServices,
-  actor: Person,
-  roundId: string,
-  statement: string,
-) {
+export async function writeOutcomeStatement(context: RoundServices, actor: Person, roundId: string, statement: string) {
   if (!isUuid(roundId)) return null;
   return context.database.db.transaction(async (tx) => {
     const locked = await lockRound(tx, roundId, "update");
     if (!locked) return null;
-    if (locked.round.status !== "closed")
-      throw new UserFacingError(
-        "The outcome statement is written after the close.",
-        409,
-      );
+    if (locked.round.status !== "closed") throw new UserFacingError("The outcome statement is written after the close.", 409);
     await updateRound(tx, roundId, {
       outcomeStatement: statement,
       outcomeStatementAt: locked.now,
@@ -506,32 +422,14 @@ export async function writeOutcomeStatement(
 }
 
 /** The convener's short response to one organization's Object or Block, after the close. */
-export async function respondToObjection(
-  context: RoundServices,
-  actor: Person,
-  roundId: string,
-  organizationId: string,
-  response: string,
-) {
+export async function respondToObjection(context: RoundServices, actor: Person, roundId: string, organizationId: string, response: string) {
   if (!isUuid(roundId) || !isUuid(organizationId)) return null;
   return context.database.db.transaction(async (tx) => {
     const locked = await lockRound(tx, roundId, "update");
     if (!locked) return null;
-    if (locked.round.status !== "closed")
-      throw new UserFacingError("Responses are written after the close.", 409);
-    if (
-      !(await setBallotResponse(
-        tx,
-        roundId,
-        organizationId,
-        response,
-        locked.now,
-      ))
-    ) {
-      throw new UserFacingError(
-        "Only an Object or a Block gets a response.",
-        400,
-      );
+    if (locked.round.status !== "closed") throw new UserFacingError("Responses are written after the close.", 409);
+    if (!(await setBallotResponse(tx, roundId, organizationId, response, locked.now))) {
+      throw new UserFacingError("Only an Object or a Block gets a response.", 400);
     }
     await recordAudit(tx, {
       actorId: actor.id,
@@ -545,10 +443,7 @@ export async function respondToObjection(
 }
 
 /** Reminds the voters of organizations that have not answered, 24 hours before the deadline. */
-export async function sendReminder(
-  context: RoundServices,
-  round: { id: string; proposalId: string; deadline: Date },
-) {
+export async function sendReminder(context: RoundServices, round: { id: string; proposalId: string; deadline: Date }) {
   const db = context.database.db;
   await db.transaction(async (tx) => {
     const silent = await listSilentOrganizations(tx, round.id);
@@ -583,11 +478,7 @@ export async function sendReminder(
  * organizations' answers only when the round allows it; conveners always do; after the close,
  * everyone does.
  */
-export async function getRoundPage(
-  context: RoundServices,
-  person: Person & { timeZone: string | null },
-  roundId: string,
-) {
+export async function getRoundPage(context: RoundServices, person: Person & { timeZone: string | null }, roundId: string) {
   if (!isUuid(roundId)) return null;
   const db = context.database.db;
   const found = await getRound(db, roundId);
@@ -600,17 +491,12 @@ export async function getRoundPage(
     listBallotHistory(
       db,
       roundId,
-      can(person, "round:manage")
-        ? undefined
-        : (person.organizationId ?? "00000000-0000-0000-0000-000000000000"),
+      can(person, "round:manage") ? undefined : (person.organizationId ?? "00000000-0000-0000-0000-000000000000"),
     ),
   ]);
   const isConvener = can(person, "round:manage");
-  const seeAll =
-    isConvener || round.status !== "open" || round.membersSeeAnswers;
-  const byOrganization = new Map(
-    ballots.map((b) => [b.ballot.organizationId, b]),
-  );
+  const seeAll = isConvener || round.status !== "open" || round.membersSeeAnswers;
+  const byOrganization = new Map(ballots.map((b) => [b.ballot.organizationId, b]));
   const rule = {
     quorumNumerator: round.quorumNumerator,
     quorumDenominator: round.quorumDenominator,
@@ -627,11 +513,7 @@ export async function getRoundPage(
     })),
     rule,
   );
-  const mine =
-    person.organizationId &&
-    roster.some((r) => r.organizationId === person.organizationId)
-      ? person.organizationId
-      : null;
+  const mine = person.organizationId && roster.some((r) => r.organizationId === person.organizationId) ? person.organizationId : null;
   const describeBallot = (b: (typeof ballots)[number]) => ({
     option: b.ballot.option,
     reason: b.ballot.reason,
@@ -662,9 +544,7 @@ export async function getRoundPage(
     openedAt: formatInstant(round.openedAt, zone),
     closedAt: round.closedAt ? formatInstant(round.closedAt, zone) : null,
     closedAutomatically: round.status === "closed" && round.closedById === null,
-    cancelledAt: round.cancelledAt
-      ? formatInstant(round.cancelledAt, zone)
-      : null,
+    cancelledAt: round.cancelledAt ? formatInstant(round.cancelledAt, zone) : null,
     cancelReason: round.cancelReason,
     rule,
     ruleText: ruleInWords(rule, roster.length),
@@ -691,12 +571,8 @@ export async function getRoundPage(
       ? {
           id: mine,
           name: person.organizationName,
-          canCast:
-            round.status === "open" &&
-            can(person, "ballot:cast", { organizationId: mine }),
-          ballot: byOrganization.get(mine)
-            ? describeBallot(byOrganization.get(mine)!)
-            : null,
+          canCast: round.status === "open" && can(person, "ballot:cast", { organizationId: mine }),
+          ballot: byOrganization.get(mine) ? describeBallot(byOrganization.get(mine)!) : null,
         }
       : null,
     history: history.map((h) => ({
@@ -718,13 +594,8 @@ export async function getRoundResults(context: RoundServices, roundId: string) {
   const db = context.database.db;
   const found = await getRound(db, roundId);
   if (!found) return null;
-  const [roster, ballots] = await Promise.all([
-    listRoster(db, roundId),
-    listBallots(db, roundId),
-  ]);
-  const byOrganization = new Map(
-    ballots.map((b) => [b.ballot.organizationId, b]),
-  );
+  const [roster, ballots] = await Promise.all([listRoster(db, roundId), listBallots(db, roundId)]);
+  const byOrganization = new Map(ballots.map((b) => [b.ballot.organizationId, b]));
   return {
     title: found.proposalTitle,
     rows: roster.map((r) => {
@@ -734,10 +605,7 @@ export async function getRoundResults(context: RoundServices, roundId: string) {
         option: b ? ballotOptionLabels[b.ballot.option] : "No answer",
         reason: b?.ballot.reason ?? "",
         listedPublicly: b ? (b.ballot.listPublicly ? "yes" : "no") : "",
-        castBy: b
-          ? b.castByName +
-            (b.ballot.recordedByConvener ? " (recorded by convener)" : "")
-          : "",
+        castBy: b ? b.castByName + (b.ballot.recordedByConvener ? " (recorded by convener)" : "") : "",
         time: b ? b.ballot.castAt.toISOString() : "",
         note: b?.ballot.note ?? "",
       };
@@ -746,10 +614,7 @@ export async function getRoundResults(context: RoundServices, roundId: string) {
 }
 
 /** What an .ics file needs: the deadline and the proposal's title. */
-export async function getRoundDeadline(
-  context: RoundServices,
-  roundId: string,
-) {
+export async function getRoundDeadline(context: RoundServices, roundId: string) {
   if (!isUuid(roundId)) return null;
   const found = await getRound(context.database.db, roundId);
   return found
@@ -765,7 +630,12 @@ export async function getRoundDeadline(
 const outcomeLabels = { adopted: "adopted", not_adopted: "not adopted", blocked: "blocked", no_quorum: "no quorum" } as const;
 
 /** A proposal's rounds for its page: the open one, past ones with their outcome, and whether one can open. */
-export async function getProposalRounds(context: RoundServices, person: Person & { timeZone: string | null }, proposalId: string, status: string) {
+export async function getProposalRounds(
+  context: RoundServices,
+  person: Person & { timeZone: string | null },
+  proposalId: string,
+  status: string,
+) {
   const db = context.database.db;
   const zone = person.timeZone ?? (await getCoalitionTimeZone(db));
   const rounds = await listRoundsOfProposal(db, proposalId);

@@ -25,10 +25,7 @@ export async function getSiteFrame(context: AppLoadContext) {
 
 /** Everything the public home page shows about the coalition. */
 export async function getSiteProfile(context: AppLoadContext) {
-  const [coalition, pillars] = await Promise.all([
-    getCoalition(context.database.db),
-    listPillars(context.database.db),
-  ]);
+  const [coalition, pillars] = await Promise.all([getCoalition(context.database.db), listPillars(context.database.db)]);
   if (!coalition) throw new Error("The coalition's profile is missing: the seed did not run.");
   return { coalition, pillars };
 }
@@ -43,10 +40,7 @@ export async function listPublicMembers(context: AppLoadContext) {
     website: o.website && /^https?:\/\//i.test(o.website) ? o.website : null,
     description: o.description,
     pillars: o.pillars,
-    logo:
-      o.logoSha256 && o.logoType
-        ? { src: logoPath(o.id, o.logoSha256, o.logoType), width: o.logoWidth, height: o.logoHeight }
-        : null,
+    logo: o.logoSha256 && o.logoType ? { src: logoPath(o.id, o.logoSha256, o.logoType), width: o.logoWidth, height: o.logoHeight } : null,
   }));
 }
 

@@ -1,8 +1,4 @@
-import type {
-  LinksFunction,
-  LoaderFunctionArgs,
-  MetaFunction,
-} from "@remix-run/node";
+import type { LinksFunction, LoaderFunctionArgs, MetaFunction } from "@remix-run/node";
 import textStyles from "../styles/text.css";
 import { Link, useLoaderData } from "@remix-run/react";
 import { PublicLayout } from "../components/layout";
@@ -15,22 +11,13 @@ import { listPositionCards } from "../models/positions.server";
 import { getSiteProfile, listPublicMembers } from "../models/site.server";
 import { PositionList } from "../components/position-list";
 
-export const links: LinksFunction = () => [
-  { rel: "stylesheet", href: textStyles },
-];
+export const links: LinksFunction = () => [{ rel: "stylesheet", href: textStyles }];
 
 export const handle: RouteHandle = { publicCache: true };
 
 export async function loader({ context }: LoaderFunctionArgs) {
-  const [{ coalition, pillars }, members] = await Promise.all([
-    getSiteProfile(context),
-    listPublicMembers(context),
-  ]);
-  const { positions } = await listPositionCards(
-    context,
-    { limit: 3, offset: 0 },
-    coalition.timeZone,
-  );
+  const [{ coalition, pillars }, members] = await Promise.all([getSiteProfile(context), listPublicMembers(context)]);
+  const { positions } = await listPositionCards(context, { limit: 3, offset: 0 }, coalition.timeZone);
   return {
     name: coalition.name,
     tagline: coalition.tagline,
@@ -53,17 +40,7 @@ export async function loader({ context }: LoaderFunctionArgs) {
 }
 
 export default function Home() {
-  const {
-    name,
-    tagline,
-    about,
-    vision,
-    context,
-    convenerLine,
-    pillars,
-    members,
-    positions,
-  } = useLoaderData<typeof loader>();
+  const { name, tagline, about, vision, context, convenerLine, pillars, members, positions } = useLoaderData<typeof loader>();
   return (
     <PublicLayout>
       <div className="hero">
@@ -100,11 +77,7 @@ export default function Home() {
 
       <section aria-labelledby="members">
         <h2 id="members">Member organizations</h2>
-        {members.length === 0 ? (
-          <p className="empty">The member organizations will be listed here.</p>
-        ) : (
-          <MemberWall members={members} />
-        )}
+        {members.length === 0 ? <p className="empty">The member organizations will be listed here.</p> : <MemberWall members={members} />}
         <p>
           <Link to="/members">All members and their work</Link>
         </p>
@@ -113,10 +86,7 @@ export default function Home() {
       <section aria-labelledby="positions">
         <h2 id="positions">Latest positions</h2>
         {positions.length === 0 ? (
-          <p className="empty">
-            Positions will appear here once the member organizations adopt them
-            by consensus.
-          </p>
+          <p className="empty">Positions will appear here once the member organizations adopt them by consensus.</p>
         ) : (
           <PositionList positions={positions} />
         )}
@@ -135,9 +105,8 @@ export default function Home() {
       <section aria-labelledby="join" className="invitation">
         <h2 id="join">Join us</h2>
         <p>
-          There is strength in numbers. We welcome patient advocacy groups and
-          other health care organizations that share our aim of patient-centered
-          reform in coverage, access, research and equity.
+          There is strength in numbers. We welcome patient advocacy groups and other health care organizations that share our aim of
+          patient-centered reform in coverage, access, research and equity.
         </p>
         <p>
           <Link className="button" to="/join">

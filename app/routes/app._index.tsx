@@ -30,8 +30,8 @@ export default function Dashboard() {
       {person.organizationStatus && person.organizationStatus !== "active" ? (
         <div className="notice warning" role="status">
           <p>
-            {person.organizationName} is {person.organizationStatus === "suspended" ? "suspended" : "no longer a member"}: you
-            can read, but not draft, comment or vote.
+            {person.organizationName} is {person.organizationStatus === "suspended" ? "suspended" : "no longer a member"}: you can read, but
+            not draft, comment or vote.
           </p>
         </div>
       ) : null}
@@ -74,8 +74,8 @@ export default function Dashboard() {
               <li key={p.id}>
                 <Link to={`/app/proposals/${p.id}`} reloadDocument>
                   {p.title}
-                </Link>: {statusLabels[p.status]}, led by{" "}
-                {p.leadOrganizationName}, last change <time dateTime={p.updatedAt}>{p.lastChange}</time>
+                </Link>
+                : {statusLabels[p.status]}, led by {p.leadOrganizationName}, last change <time dateTime={p.updatedAt}>{p.lastChange}</time>
               </li>
             ))}
           </ul>
@@ -105,8 +105,7 @@ export default function Dashboard() {
               <Link to="/app/organizations">{dashboard.counts.organizations} organizations</Link>
             </li>
             <li>
-              <Link to="/app/people">{dashboard.counts.people} people</Link>, {dashboard.counts.pendingInvitations} pending
-              invitations
+              <Link to="/app/people">{dashboard.counts.people} people</Link>, {dashboard.counts.pendingInvitations} pending invitations
             </li>
           </ul>
         </section>

@@ -123,8 +123,8 @@ export default function InquiryDetails() {
       {accepted ? (
         <div className="notice success" role="status">
           <p>
-            The inquiry is accepted: the organization was added and an invitation was sent to{" "}
-            <strong>{accepted.email}</strong>. It is valid for 7 days. You can also give them this link yourself:
+            The inquiry is accepted: the organization was added and an invitation was sent to <strong>{accepted.email}</strong>. It is valid
+            for 7 days. You can also give them this link yourself:
           </p>
           <p className="copyable">{accepted.link}</p>
         </div>
@@ -206,8 +206,8 @@ function AcceptForm({ inquiry, lastResult }: { inquiry: { organizationName: stri
     <>
       <h2 id="accept-heading">Accept</h2>
       <p>
-        Accepting adds the organization to the coalition and invites the person who wrote as its representative. You
-        can complete the organization&apos;s details afterwards.
+        Accepting adds the organization to the coalition and invites the person who wrote as its representative. You can complete the
+        organization&apos;s details afterwards.
       </p>
       <ErrorSummary form={form} />
       <Form method="post" className="stack" {...getFormProps(form)} noValidate aria-labelledby="accept-heading">

@@ -32,9 +32,9 @@ export default function Inquiries() {
     <>
       <h1>Membership inquiries</h1>
       <p>
-        Inquiries sent through the public form. Mark them contacted once you have written back; accepting one adds
-        the organization and invites the person who wrote. Accepted and declined inquiries are deleted{" "}
-        {retentionMonths} months after they were closed (<Link to="/app/site">change the period</Link>).
+        Inquiries sent through the public form. Mark them contacted once you have written back; accepting one adds the organization and
+        invites the person who wrote. Accepted and declined inquiries are deleted {retentionMonths} months after they were closed (
+        <Link to="/app/site">change the period</Link>).
       </p>
       <Form method="get" className="filter" aria-label="Filter inquiries">
         <div className="field">
@@ -54,7 +54,9 @@ export default function Inquiries() {
       </Form>
       {inquiries.length === 0 ? (
         <p className="empty">
-          {status ? `No ${inquiryStatusWords[status].toLowerCase()} inquiries.` : "No inquiries yet. They arrive through the form at /join."}
+          {status
+            ? `No ${inquiryStatusWords[status].toLowerCase()} inquiries.`
+            : "No inquiries yet. They arrive through the form at /join."}
         </p>
       ) : (
         <div className="table-wrap">

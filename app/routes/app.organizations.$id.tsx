@@ -14,11 +14,7 @@ import { OrganizationForm } from "../components/organization-form";
 import { replyInvalid, replyWithError } from "../lib/forms.server";
 import { LOGO_MAX_BYTES } from "../lib/logos";
 import { requirePermission } from "../lib/session.server";
-import {
-  changeOrganizationStatus,
-  editOrganization,
-  getOrganizationWithPeople,
-} from "../models/organizations.server";
+import { changeOrganizationStatus, editOrganization, getOrganizationWithPeople } from "../models/organizations.server";
 import { getLogoForConveners, LOGO_TOO_LARGE, removeLogo, uploadLogo } from "../models/logos.server";
 import { UserFacingError } from "../models/auth.server";
 import { organizationSchema, toOrganizationFields } from "../schemas/organization";
@@ -46,10 +42,7 @@ async function logoAction(request: Request, context: ActionFunctionArgs["context
   let formData: FormData;
   try {
     // Parts over the limit are refused while they stream in, before they are all in memory.
-    formData = await unstable_parseMultipartFormData(
-      request,
-      unstable_createMemoryUploadHandler({ maxPartSize: LOGO_MAX_BYTES }),
-    );
+    formData = await unstable_parseMultipartFormData(request, unstable_createMemoryUploadHandler({ maxPartSize: LOGO_MAX_BYTES }));
   } catch (error) {
     if (error instanceof MaxPartSizeExceededError) return data({ logoError: LOGO_TOO_LARGE }, { status: 413 });
     throw error;
@@ -180,8 +173,7 @@ export default function EditOrganization() {
         <div className="field">
           <label htmlFor="logo">{logo ? "New logo file" : "Logo file"}</label>
           <span className="hint" id="logo-hint">
-            PNG, JPEG or WebP, at most 512 KB. SVG is not accepted. The public site shows it with the
-            organization&apos;s name as its text.
+            PNG, JPEG or WebP, at most 512 KB. SVG is not accepted. The public site shows it with the organization&apos;s name as its text.
           </span>
           <input
             type="file"
@@ -235,9 +227,7 @@ function savedWords(saved: string, status: string): string {
   }
 }
 
-export const meta: MetaFunction<typeof loader> = ({ data }) => [
-  { title: `${data?.organization.name ?? "Organization"} · CARE Table` },
-];
+export const meta: MetaFunction<typeof loader> = ({ data }) => [{ title: `${data?.organization.name ?? "Organization"} · CARE Table` }];
 
 export function ErrorBoundary() {
   return <ErrorPage />;

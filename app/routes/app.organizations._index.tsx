@@ -53,16 +53,10 @@ export default function Organizations() {
                   <td>{statusWords[o.status]}</td>
                   <td>{o.votingMember ? "Yes" : "No"}</td>
                   <td>{o.pillars.length ? o.pillars.map((p) => pillarNames[p as PillarKey]).join(", ") : "None"}</td>
-                  <td>
-                    {o.people.length === 0
-                      ? "No one yet"
-                      : o.people.map((p) => p.name + (p.canVote ? " (voter)" : "")).join(", ")}
-                  </td>
+                  <td>{o.people.length === 0 ? "No one yet" : o.people.map((p) => p.name + (p.canVote ? " (voter)" : "")).join(", ")}</td>
                   <td>
                     {o.voterCount}
-                    {o.voterCount === 0 && o.votingMember && o.status === "active" ? (
-                      <span className="badge"> no voter</span>
-                    ) : null}
+                    {o.voterCount === 0 && o.votingMember && o.status === "active" ? <span className="badge"> no voter</span> : null}
                   </td>
                 </tr>
               ))}

@@ -158,12 +158,7 @@ export default function PersonPage() {
           <h3 id="demote-heading">Make representative</h3>
           <Form method="post" className="stack" {...getFormProps(form)} noValidate aria-labelledby="demote-heading">
             <input type="hidden" name="intent" value="make-representative" />
-            <SelectField
-              meta={fields.organizationId}
-              label="Organization"
-              placeholder="Choose an organization"
-              options={organizations}
-            />
+            <SelectField meta={fields.organizationId} label="Organization" placeholder="Choose an organization" options={organizations} />
             <div className="actions">
               <button type="submit" className="secondary">
                 Make representative

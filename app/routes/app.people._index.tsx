@@ -69,8 +69,7 @@ export default function People() {
       {invited ? (
         <div className="notice success" role="status">
           <p>
-            An invitation was sent to <strong>{invited.email}</strong>. It is valid for 7 days. You can also give them
-            this link yourself:
+            An invitation was sent to <strong>{invited.email}</strong>. It is valid for 7 days. You can also give them this link yourself:
           </p>
           <p className="copyable">{invited.link}</p>
         </div>
@@ -98,12 +97,7 @@ export default function People() {
             <input type="hidden" name="intent" value="invite" />
             <TextField meta={fields.email} label="Email" type="email" required />
             <TextField meta={fields.name} label="Name" hint="Optional: filled in for them on the invitation page." />
-            <SelectField
-              meta={fields.organizationId}
-              label="Organization"
-              placeholder="Choose an organization"
-              options={organizations}
-            />
+            <SelectField meta={fields.organizationId} label="Organization" placeholder="Choose an organization" options={organizations} />
             <CheckboxField
               meta={fields.canVote}
               label="Can vote for the organization"

@@ -97,7 +97,11 @@ export default function PositionAdmin() {
       <dl className="facts">
         <dt>Status</dt>
         <dd>
-          {page.status === "scheduled" ? `Embargoed until ${page.release}` : page.status === "published" ? `Published ${page.release}` : page.status}
+          {page.status === "scheduled"
+            ? `Embargoed until ${page.release}`
+            : page.status === "published"
+              ? `Published ${page.release}`
+              : page.status}
           {page.withdrawReason ? `: ${page.withdrawReason}` : ""}
         </dd>
         <dt>Public page</dt>
@@ -142,7 +146,12 @@ export default function PositionAdmin() {
               <ErrorSummary form={supersedeForm} />
               <Form method="post" className="stack" {...getFormProps(supersedeForm)} noValidate aria-labelledby="supersede-heading">
                 <input type="hidden" name="intent" value="supersede" />
-                <SelectField meta={supersedeFields.successorId} label="The newer position" placeholder="Choose a position" options={page.others} />
+                <SelectField
+                  meta={supersedeFields.successorId}
+                  label="The newer position"
+                  placeholder="Choose a position"
+                  options={page.others}
+                />
                 <div className="actions">
                   <button type="submit" className="secondary">
                     Mark as superseded

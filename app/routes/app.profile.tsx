@@ -17,7 +17,9 @@ const profileSchema = z.object({
   name: singleLine("Name", 200),
   timeZone: z.preprocess(
     (v) => (v === undefined ? "" : v),
-    z.string({ error: "Choose a time zone from the list." }).refine((v) => v === "" || isValidTimeZone(v), "Choose a time zone from the list."),
+    z
+      .string({ error: "Choose a time zone from the list." })
+      .refine((v) => v === "" || isValidTimeZone(v), "Choose a time zone from the list."),
   ),
 });
 const passwordSchema = z.object({
@@ -78,9 +80,7 @@ export default function Profile() {
       <h1>Your profile</h1>
       {saved ? (
         <p className="notice success" role="status">
-          {saved === "password"
-            ? "Your password was changed. Your other sessions were signed out."
-            : "Your profile was saved."}
+          {saved === "password" ? "Your password was changed. Your other sessions were signed out." : "Your profile was saved."}
         </p>
       ) : null}
       <p>Email: {email}. Ask a convener if it needs to change.</p>

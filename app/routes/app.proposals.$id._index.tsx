@@ -168,12 +168,7 @@ export default function ProposalPage() {
         <h2 id="text-heading">Text</h2>
         {hydrated ? (
           <Suspense fallback={staticBody}>
-            <ProposalEditor
-              proposalId={proposal.id}
-              user={page.editorUser}
-              canEdit={page.canEdit}
-              readOnlyReason={page.readOnlyReason}
-            />
+            <ProposalEditor proposalId={proposal.id} user={page.editorUser} canEdit={page.canEdit} readOnlyReason={page.readOnlyReason} />
           </Suspense>
         ) : (
           <>
@@ -310,7 +305,9 @@ function Discussion({ page, result }: { page: ReturnType<typeof useLoaderData<ty
 
 function EditComment({ id, body, result }: { id: string; body: string; result: ActionResult }) {
   const lastResult =
-    result && "status" in result && result.initialValue?.intent === "edit-comment" && result.initialValue?.commentId === id ? result : undefined;
+    result && "status" in result && result.initialValue?.intent === "edit-comment" && result.initialValue?.commentId === id
+      ? result
+      : undefined;
   const [form, fields] = useForm<{ body: string }>({ id: `edit-${id}`, lastResult, defaultValue: { body } });
   return (
     <details>
@@ -330,7 +327,9 @@ function EditComment({ id, body, result }: { id: string; body: string; result: A
 
 function HideComment({ id, authorName, result }: { id: string; authorName: string; result: ActionResult }) {
   const lastResult =
-    result && "status" in result && result.initialValue?.intent === "hide-comment" && result.initialValue?.commentId === id ? result : undefined;
+    result && "status" in result && result.initialValue?.intent === "hide-comment" && result.initialValue?.commentId === id
+      ? result
+      : undefined;
   const [form, fields] = useForm<{ reason: string }>({ id: `hide-${id}`, lastResult });
   return (
     <details>
@@ -350,9 +349,7 @@ function HideComment({ id, authorName, result }: { id: string; authorName: strin
   );
 }
 
-export const meta: MetaFunction<typeof loader> = ({ data: page }) => [
-  { title: `${page?.proposal.title ?? "Proposal"} · CARE Table` },
-];
+export const meta: MetaFunction<typeof loader> = ({ data: page }) => [{ title: `${page?.proposal.title ?? "Proposal"} · CARE Table` }];
 
 export { ErrorPage as ErrorBoundary } from "../components/error-page";
 

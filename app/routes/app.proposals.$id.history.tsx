@@ -25,7 +25,10 @@ export async function loader({ request, context, params }: LoaderFunctionArgs) {
 
 export default function ProposalHistory() {
   const { proposal, revisions, diff, from, to } = useLoaderData<typeof loader>();
-  const choices = [{ id: "current", label: "Current text" }, ...revisions.map((r) => ({ id: r.id, label: `Version ${r.number}: ${r.label}` }))];
+  const choices = [
+    { id: "current", label: "Current text" },
+    ...revisions.map((r) => ({ id: r.id, label: `Version ${r.number}: ${r.label}` })),
+  ];
   return (
     <>
       <p>

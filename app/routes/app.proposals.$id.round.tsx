@@ -80,8 +80,8 @@ export default function OpenRound() {
       </p>
       <h1>Open a consensus round</h1>
       <p>
-        On <strong>{proposal.title}</strong>. Opening saves everyone&apos;s pending edits, takes a version of the text
-        (the text under vote, with its fingerprint) and locks the proposal for everyone until the round ends.
+        On <strong>{proposal.title}</strong>. Opening saves everyone&apos;s pending edits, takes a version of the text (the text under vote,
+        with its fingerprint) and locks the proposal for everyone until the round ends.
       </p>
       {proposal.status !== "draft" ? (
         <div className="notice error" role="alert">
@@ -101,9 +101,9 @@ export default function OpenRound() {
       {withoutVoter.length > 0 ? (
         <div className="notice warning" role="status">
           <p>
-            {withoutVoter.length === 1 ? "This eligible organization has" : "These eligible organizations have"} nobody who
-            can vote for {withoutVoter.length === 1 ? "it" : "them"}: {withoutVoter.join(", ")}. They will be on the roster
-            and count toward the quorum; invite a voter or let a representative vote (People) before or during the round.
+            {withoutVoter.length === 1 ? "This eligible organization has" : "These eligible organizations have"} nobody who can vote for{" "}
+            {withoutVoter.length === 1 ? "it" : "them"}: {withoutVoter.join(", ")}. They will be on the roster and count toward the quorum;
+            invite a voter or let a representative vote (People) before or during the round.
           </p>
         </div>
       ) : null}

@@ -107,9 +107,7 @@ export default function Proposals() {
                     <Link to={`/app/proposals/${p.id}`} reloadDocument>
                       {p.title}
                     </Link>
-                    {p.sponsors.length > 0 ? (
-                      <div className="proposal-meta">With {p.sponsors.join(", ")}</div>
-                    ) : null}
+                    {p.sponsors.length > 0 ? <div className="proposal-meta">With {p.sponsors.join(", ")}</div> : null}
                   </th>
                   <td>{p.pillars.map((k) => pillarNames[k]).join(", ")}</td>
                   <td>{p.leadOrganizationName}</td>

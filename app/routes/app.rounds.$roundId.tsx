@@ -75,7 +75,14 @@ export async function action({ request, params, context }: ActionFunctionArgs) {
   // Everything else is the convener's.
   const convener = await requirePermission(request, context, "round:manage");
   const zone = await readerTimeZone(context, convener);
-  const schemas = { record: recordBallotSchema, close: closeSchema, extend: extendSchema, cancel: cancelSchema, statement: statementSchema, response: responseSchema };
+  const schemas = {
+    record: recordBallotSchema,
+    close: closeSchema,
+    extend: extendSchema,
+    cancel: cancelSchema,
+    statement: statementSchema,
+    response: responseSchema,
+  };
   const schema = schemas[String(intent) as keyof typeof schemas];
   if (!schema) return new Response("Unknown action", { status: 400 });
   const submission = parseWithZod(formData, { schema });
@@ -203,7 +210,9 @@ export default function RoundPage() {
                     ) : null}
                   </td>
                   <td>
-                    {r.ballot ? `${r.ballot.castBy}${r.ballot.recordedByConvener ? " (recorded by a convener)" : ""}, ${r.ballot.castAt}` : ""}
+                    {r.ballot
+                      ? `${r.ballot.castBy}${r.ballot.recordedByConvener ? " (recorded by a convener)" : ""}, ${r.ballot.castAt}`
+                      : ""}
                     {r.ballot?.note ? <span className="hint">Note: {r.ballot.note}</span> : null}
                   </td>
                 </tr>
@@ -349,7 +358,9 @@ function MyBallot({ page, lastResult }: { page: Page; lastResult: Result }) {
             <div className="actions">
               <button type="submit">Cast ballot</button>
             </div>
-            <p className="hint">You can change the ballot until the round closes. Every voter of your organization gets a receipt by mail.</p>
+            <p className="hint">
+              You can change the ballot until the round closes. Every voter of your organization gets a receipt by mail.
+            </p>
           </Form>
         </>
       ) : page.status === "open" ? (
@@ -365,8 +376,16 @@ function MyBallot({ page, lastResult }: { page: Page; lastResult: Result }) {
 
 function ConvenerPanel({ page, lastResult, intent }: { page: Page; lastResult: Result; intent: unknown }) {
   const pick = (name: string) => (intent === name ? lastResult : undefined);
-  const [recordForm, recordFields] = useForm<z.input<typeof recordBallotSchema>>({ id: "record", lastResult: pick("record"), defaultValue: { listPublicly: "on" } });
-  const [extendForm, extendFields] = useForm<z.input<typeof extendSchema>>({ id: "extend", lastResult: pick("extend"), defaultValue: { deadline: page.deadlineLocal } });
+  const [recordForm, recordFields] = useForm<z.input<typeof recordBallotSchema>>({
+    id: "record",
+    lastResult: pick("record"),
+    defaultValue: { listPublicly: "on" },
+  });
+  const [extendForm, extendFields] = useForm<z.input<typeof extendSchema>>({
+    id: "extend",
+    lastResult: pick("extend"),
+    defaultValue: { deadline: page.deadlineLocal },
+  });
   const [cancelForm, cancelFields] = useForm<z.input<typeof cancelSchema>>({ id: "cancel", lastResult: pick("cancel") });
   const [closeForm] = useForm<z.input<typeof closeSchema>>({ id: "close", lastResult: pick("close") });
   const [statementForm, statementFields] = useForm<z.input<typeof statementSchema>>({
@@ -406,7 +425,12 @@ function ConvenerPanel({ page, lastResult, intent }: { page: Page; lastResult: R
             <BallotOptions meta={recordFields.option} legend="Their answer" />
             <TextAreaField meta={recordFields.reason} label="Their reason" />
             <CheckboxField meta={recordFields.listPublicly} label="They may be listed publicly as an endorser" />
-            <TextAreaField meta={recordFields.note} label="Note" hint="How the ballot reached you (mail, phone, who) — required." rows={3} />
+            <TextAreaField
+              meta={recordFields.note}
+              label="Note"
+              hint="How the ballot reached you (mail, phone, who) — required."
+              rows={3}
+            />
             <div className="actions">
               <button type="submit" className="secondary">
                 Record ballot
@@ -452,13 +476,23 @@ function ConvenerPanel({ page, lastResult, intent }: { page: Page; lastResult: R
           <ErrorSummary form={statementForm} />
           <Form method="post" className="stack" {...getFormProps(statementForm)} noValidate aria-labelledby="statement-heading">
             <input type="hidden" name="intent" value="statement" />
-            <TextAreaField meta={statementFields.statement} label="Outcome statement" hint="What the coalition decided, in a few sentences." />
+            <TextAreaField
+              meta={statementFields.statement}
+              label="Outcome statement"
+              hint="What the coalition decided, in a few sentences."
+            />
             <div className="actions">
               <button type="submit">Save outcome statement</button>
             </div>
           </Form>
           {objections.map((r) => (
-            <ResponseForm key={r.organizationId} organizationId={r.organizationId} name={r.name} current={r.ballot?.response ?? ""} lastResult={intent === "response" ? lastResult : undefined} />
+            <ResponseForm
+              key={r.organizationId}
+              organizationId={r.organizationId}
+              name={r.name}
+              current={r.ballot?.response ?? ""}
+              lastResult={intent === "response" ? lastResult : undefined}
+            />
           ))}
         </>
       ) : null}
@@ -496,9 +530,7 @@ function ResponseForm({
   );
 }
 
-export const meta: MetaFunction<typeof loader> = ({ data }) => [
-  { title: `Consensus round: ${data?.proposalTitle ?? ""} · CARE Table` },
-];
+export const meta: MetaFunction<typeof loader> = ({ data }) => [{ title: `Consensus round: ${data?.proposalTitle ?? ""} · CARE Table` }];
 
 export function ErrorBoundary() {
   return <ErrorPage />;

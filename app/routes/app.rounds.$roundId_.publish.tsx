@@ -70,8 +70,8 @@ export default function PublishPosition() {
       ) : (
         <>
           <p>
-            The position shows the adopted text exactly as voted, its pillars, the adoption date, the organizations that
-            endorsed and allowed listing, and the text&apos;s fingerprint.
+            The position shows the adopted text exactly as voted, its pillars, the adoption date, the organizations that endorsed and
+            allowed listing, and the text&apos;s fingerprint.
           </p>
           <ErrorSummary form={form} />
           <Form method="post" className="stack" {...getFormProps(form)} noValidate>

@@ -59,9 +59,7 @@ export default function SiteText() {
           .
         </p>
       ) : null}
-      <p>
-        What the public site says about the coalition. Text is shown exactly as written: no formatting, no links.
-      </p>
+      <p>What the public site says about the coalition. Text is shown exactly as written: no formatting, no links.</p>
       <ErrorSummary form={form} />
       <Form method="post" className="stack" {...getFormProps(form)} noValidate>
         <TextField meta={fields.name} label="Coalition name" required />

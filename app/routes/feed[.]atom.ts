@@ -6,10 +6,7 @@ import { getSiteProfile } from "../models/site.server";
 
 /** The latest released positions as an Atom feed. */
 export async function loader({ context }: LoaderFunctionArgs) {
-  const [{ coalition }, { rows }] = await Promise.all([
-    getSiteProfile(context),
-    listPublicPositions(context, { limit: 50, offset: 0 }),
-  ]);
+  const [{ coalition }, { rows }] = await Promise.all([getSiteProfile(context), listPublicPositions(context, { limit: 50, offset: 0 })]);
   const home = absoluteUrl(context, "/");
   const feed = new Feed({
     title: `${coalition.name}: adopted positions`,

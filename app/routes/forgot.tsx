@@ -34,8 +34,8 @@ export default function Forgot() {
       {sent ? (
         <div className="notice success" role="status">
           <p>
-            If an active account uses that address, we have sent it a link to choose a new password. The link works
-            for 2 hours. Check your spam folder if nothing arrives in a few minutes.
+            If an active account uses that address, we have sent it a link to choose a new password. The link works for 2 hours. Check your
+            spam folder if nothing arrives in a few minutes.
           </p>
         </div>
       ) : (

@@ -59,9 +59,9 @@ export default function Join() {
       <div className="join">
         <div className="join-form">
           <p>
-            We welcome inquiries about membership from patient advocacy groups and other health care organizations
-            that share our aim of patient-centered reform in coverage, access, research and equity. Tell us about your
-            organization and a convener will write back to you.
+            We welcome inquiries about membership from patient advocacy groups and other health care organizations that share our aim of
+            patient-centered reform in coverage, access, research and equity. Tell us about your organization and a convener will write back
+            to you.
           </p>
           <ErrorSummary form={form} />
           <Form method="post" className="stack" {...getFormProps(form)} noValidate aria-describedby="privacy-heading">
@@ -91,13 +91,11 @@ export default function Join() {
         <aside className="privacy" aria-labelledby="privacy-heading">
           <h2 id="privacy-heading">Your inquiry and your privacy</h2>
           <p>
-            <strong>What we keep:</strong> what you write in this form, and when you sent it. Your connection&apos;s
-            address is used only to limit how many inquiries can be sent from it, and is not kept with your inquiry. No
-            tracking, no cookies.
+            <strong>What we keep:</strong> what you write in this form, and when you sent it. Your connection&apos;s address is used only to
+            limit how many inquiries can be sent from it, and is not kept with your inquiry. No tracking, no cookies.
           </p>
           <p>
-            <strong>Who reads it:</strong> only the coalition&apos;s conveners, who run the table. It is never
-            published or shared.
+            <strong>Who reads it:</strong> only the coalition&apos;s conveners, who run the table. It is never published or shared.
           </p>
           <p>
             <strong>How long:</strong>{" "}
@@ -105,8 +103,7 @@ export default function Join() {
           </p>
           {site?.contactEmail ? (
             <p>
-              To see what we keep, or have it deleted sooner, write to{" "}
-              <a href={`mailto:${site.contactEmail}`}>{site.contactEmail}</a>.
+              To see what we keep, or have it deleted sooner, write to <a href={`mailto:${site.contactEmail}`}>{site.contactEmail}</a>.
             </p>
           ) : null}
         </aside>

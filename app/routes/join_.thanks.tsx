@@ -10,9 +10,7 @@ export default function InquirySent() {
   return (
     <PublicLayout>
       <h1>Thank you: your inquiry was sent</h1>
-      <p className="notice success">
-        A convener will read it and write back to you at the email address you gave.
-      </p>
+      <p className="notice success">A convener will read it and write back to you at the email address you gave.</p>
       <p>
         Meanwhile, <Link to="/members">meet the members</Link> or <Link to="/">read about the coalition</Link>.
       </p>

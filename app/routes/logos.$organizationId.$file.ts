@@ -19,7 +19,12 @@ export async function loader({ params, request, context }: LoaderFunctionArgs) {
     ETag: etag,
     "Content-Security-Policy": "default-src 'none'; sandbox",
   };
-  if (request.headers.get("If-None-Match")?.split(",").some((t) => t.trim() === etag)) {
+  if (
+    request.headers
+      .get("If-None-Match")
+      ?.split(",")
+      .some((t) => t.trim() === etag)
+  ) {
     return new Response(null, { status: 304, headers });
   }
   // A copy typed as a plain ArrayBuffer view, which BodyInit requires.

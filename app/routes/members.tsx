@@ -23,9 +23,7 @@ export default function Members() {
         <p className="empty">No member organizations are listed yet.</p>
       ) : (
         <>
-          <p>
-            {members.length === 1 ? "One organization" : `${members.length} organizations`} work together at the table.
-          </p>
+          <p>{members.length === 1 ? "One organization" : `${members.length} organizations`} work together at the table.</p>
           <ul className="member-list">
             {members.map((m) => (
               <li key={m.id} className="member">

@@ -1,8 +1,4 @@
-import type {
-  LinksFunction,
-  LoaderFunctionArgs,
-  MetaFunction,
-} from "@remix-run/node";
+import type { LinksFunction, LoaderFunctionArgs, MetaFunction } from "@remix-run/node";
 import textStyles from "../styles/text.css";
 import { Link, useLoaderData } from "@remix-run/react";
 import { PublicErrorBoundary } from "../components/error-page";
@@ -17,24 +13,15 @@ import { getSiteProfile, listPublicMembers } from "../models/site.server";
 import { PositionList } from "../components/position-list";
 import { notFound } from "../lib/not-found";
 
-export const links: LinksFunction = () => [
-  { rel: "stylesheet", href: textStyles },
-];
+export const links: LinksFunction = () => [{ rel: "stylesheet", href: textStyles }];
 
 export const handle: RouteHandle = { publicCache: true };
 
 export async function loader({ params, context }: LoaderFunctionArgs) {
-  const [{ coalition, pillars }, members] = await Promise.all([
-    getSiteProfile(context),
-    listPublicMembers(context),
-  ]);
+  const [{ coalition, pillars }, members] = await Promise.all([getSiteProfile(context), listPublicMembers(context)]);
   const pillar = pillars.find((p) => p.key === params.pillar);
   if (!pillar) throw notFound();
-  const { positions, total } = await listPositionCards(
-    context,
-    { pillar: pillar.key, limit: 5, offset: 0 },
-    coalition.timeZone,
-  );
+  const { positions, total } = await listPositionCards(context, { pillar: pillar.key, limit: 5, offset: 0 }, coalition.timeZone);
   return {
     positions,
     totalPositions: total,
@@ -43,18 +30,13 @@ export async function loader({ params, context }: LoaderFunctionArgs) {
       name: pillar.name,
       description: pillar.description,
     },
-    others: pillars
-      .filter((p) => p.key !== pillar.key)
-      .map((p) => ({ key: p.key, name: p.name })),
-    members: members
-      .filter((m) => m.pillars.includes(pillar.key))
-      .map((m) => ({ name: m.name, website: m.website, logo: m.logo })),
+    others: pillars.filter((p) => p.key !== pillar.key).map((p) => ({ key: p.key, name: p.name })),
+    members: members.filter((m) => m.pillars.includes(pillar.key)).map((m) => ({ name: m.name, website: m.website, logo: m.logo })),
   };
 }
 
 export default function Pillar() {
-  const { pillar, others, members, positions, totalPositions } =
-    useLoaderData<typeof loader>();
+  const { pillar, others, members, positions, totalPositions } = useLoaderData<typeof loader>();
   return (
     <PublicLayout>
       <p className="eyebrow">A CARE pillar</p>
@@ -63,10 +45,7 @@ export default function Pillar() {
 
       <h2>Positions on {pillar.name.toLowerCase()}</h2>
       {positions.length === 0 ? (
-        <p className="empty">
-          Positions on {pillar.name.toLowerCase()} will appear here once the
-          members adopt them.
-        </p>
+        <p className="empty">Positions on {pillar.name.toLowerCase()} will appear here once the members adopt them.</p>
       ) : (
         <>
           <PositionList positions={positions} />
@@ -82,10 +61,7 @@ export default function Pillar() {
 
       <h2>Members working on {pillar.name.toLowerCase()}</h2>
       {members.length === 0 ? (
-        <p className="empty">
-          No member has named {pillar.name.toLowerCase()} as one of its primary
-          pillars yet.
-        </p>
+        <p className="empty">No member has named {pillar.name.toLowerCase()} as one of its primary pillars yet.</p>
       ) : (
         <MemberWall members={members} />
       )}

@@ -1,8 +1,4 @@
-import type {
-  LinksFunction,
-  LoaderFunctionArgs,
-  MetaFunction,
-} from "@remix-run/node";
+import type { LinksFunction, LoaderFunctionArgs, MetaFunction } from "@remix-run/node";
 import { Form, Link, useLoaderData } from "@remix-run/react";
 import { PublicLayout } from "../components/layout";
 import { PositionList } from "../components/position-list";
@@ -12,9 +8,7 @@ import type { RouteHandle } from "../lib/route-handle";
 import { isPillar, listPositionCards, publicTimeZone } from "../models/positions.server";
 import textStyles from "../styles/text.css";
 
-export const links: LinksFunction = () => [
-  { rel: "stylesheet", href: textStyles },
-];
+export const links: LinksFunction = () => [{ rel: "stylesheet", href: textStyles }];
 
 export const handle: RouteHandle = { publicCache: true };
 
@@ -25,19 +19,9 @@ export async function loader({ request, context }: LoaderFunctionArgs) {
   const pillarParam = url.searchParams.get("pillar");
   const pillar = isPillar(pillarParam) ? pillarParam : undefined;
   const q = (url.searchParams.get("q") ?? "").trim().slice(0, 200);
-  const page = Math.max(
-    1,
-    Math.min(
-      1000,
-      Number.parseInt(url.searchParams.get("page") ?? "1", 10) || 1,
-    ),
-  );
+  const page = Math.max(1, Math.min(1000, Number.parseInt(url.searchParams.get("page") ?? "1", 10) || 1));
   const timeZone = await publicTimeZone(context);
-  const { positions, total } = await listPositionCards(
-    context,
-    { pillar, q, limit: PAGE_SIZE, offset: (page - 1) * PAGE_SIZE },
-    timeZone,
-  );
+  const { positions, total } = await listPositionCards(context, { pillar, q, limit: PAGE_SIZE, offset: (page - 1) * PAGE_SIZE }, timeZone);
   return {
     positions,
     total,
@@ -49,18 +33,15 @@ export async function loader({ request, context }: LoaderFunctionArgs) {
 }
 
 export default function Positions() {
-  const { positions, total, page, pages, pillar, q } =
-    useLoaderData<typeof loader>();
+  const { positions, total, page, pages, pillar, q } = useLoaderData<typeof loader>();
   const filtered = Boolean(pillar || q);
-  const link = (p: number) =>
-    `/positions?${new URLSearchParams({ ...(q ? { q } : {}), ...(pillar ? { pillar } : {}), page: String(p) })}`;
+  const link = (p: number) => `/positions?${new URLSearchParams({ ...(q ? { q } : {}), ...(pillar ? { pillar } : {}), page: String(p) })}`;
   return (
     <PublicLayout>
       <h1>Adopted positions</h1>
       <p>
-        The coalition speaks only where its members agree. A position is a
-        policy proposal that the member organizations drafted together and
-        adopted by consensus, each organization casting one ballot.
+        The coalition speaks only where its members agree. A position is a policy proposal that the member organizations drafted together
+        and adopted by consensus, each organization casting one ballot.
       </p>
       <Form method="get" className="stack" role="search" aria-label="Positions">
         <div className="field">
@@ -117,8 +98,7 @@ export default function Positions() {
         </nav>
       ) : null}
       <p>
-        Follow new positions with the <a href="/feed.atom">Atom feed</a>, or
-        read them as <a href="/api/positions">JSON</a>.
+        Follow new positions with the <a href="/feed.atom">Atom feed</a>, or read them as <a href="/api/positions">JSON</a>.
       </p>
     </PublicLayout>
   );
@@ -127,7 +107,6 @@ export default function Positions() {
 export const meta: MetaFunction = ({ matches }) =>
   publicMeta(matches, {
     title: "Adopted positions",
-    description:
-      "The federal health-policy positions the coalition's member organizations adopted by consensus.",
+    description: "The federal health-policy positions the coalition's member organizations adopted by consensus.",
     path: "/positions",
   });

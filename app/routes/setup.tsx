@@ -46,8 +46,8 @@ export default function Setup() {
         <h1>Set up CARE Table</h1>
         <div className="notice error" role="alert">
           <p>
-            This setup link is not valid. It works only once, only while no convener account exists, and only the
-            link printed at the server&apos;s most recent start.
+            This setup link is not valid. It works only once, only while no convener account exists, and only the link printed at the
+            server&apos;s most recent start.
           </p>
           <p>
             If the platform is already set up, <Link to="/login">log in</Link>.

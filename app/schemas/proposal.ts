@@ -2,7 +2,6 @@ import { z } from "zod";
 import { UUID_PATTERN } from "../lib/uuid";
 import { multiLine, pillarChoice, singleLine } from "../lib/validation";
 
-
 /** A set of organization checkboxes (one name, several values), possibly none. */
 function organizationChoice(label: string) {
   return z.preprocess(

@@ -16,7 +16,15 @@ describe("the audit trail", () => {
     const db = database.db;
     await Promise.all(
       Array.from({ length: 25 }, (_, i) =>
-        db.transaction((tx) => recordAudit(tx, { actorId: null, action: "test.event", subjectType: "test", subjectId: String(i), after: { i, nested: { b: 1, a: [1, 2] } } })),
+        db.transaction((tx) =>
+          recordAudit(tx, {
+            actorId: null,
+            action: "test.event",
+            subjectType: "test",
+            subjectId: String(i),
+            after: { i, nested: { b: 1, a: [1, 2] } },
+          }),
+        ),
       ),
     );
     const result = await verifyAuditChain(db, 7);
@@ -41,7 +49,10 @@ describe("the audit trail", () => {
     await recordAudit(db, { actorId: null, action: "test.before", subjectType: "test" });
     await recordAudit(db, { actorId: null, action: "test.victim", subjectType: "test", after: { amount: 1 } });
     await recordAudit(db, { actorId: null, action: "test.after", subjectType: "test" });
-    const [victim] = await db.select().from(auditEvents).where(sql`${auditEvents.action} = 'test.victim'`);
+    const [victim] = await db
+      .select()
+      .from(auditEvents)
+      .where(sql`${auditEvents.action} = 'test.victim'`);
     // A superuser can switch the triggers off for a session; the hash chain still tells.
     await db.transaction(async (tx) => {
       await tx.execute(sql`set local session_replication_role = replica`);

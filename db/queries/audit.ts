@@ -70,9 +70,7 @@ export async function recordAudit(db: Db, input: AuditInput): Promise<string> {
   return hash;
 }
 
-export type AuditVerification =
-  | { ok: true; count: number; head: string }
-  | { ok: false; count: number; brokenSeq: number; reason: string };
+export type AuditVerification = { ok: true; count: number; head: string } | { ok: false; count: number; brokenSeq: number; reason: string };
 
 /** Recomputes the chain from the first event; names the first event that does not fit. */
 export async function verifyAuditChain(db: Db, batchSize = 1000): Promise<AuditVerification> {
@@ -80,12 +78,7 @@ export async function verifyAuditChain(db: Db, batchSize = 1000): Promise<AuditV
   let lastSeq = 0;
   let count = 0;
   for (;;) {
-    const rows = await db
-      .select()
-      .from(auditEvents)
-      .where(gt(auditEvents.seq, lastSeq))
-      .orderBy(asc(auditEvents.seq))
-      .limit(batchSize);
+    const rows = await db.select().from(auditEvents).where(gt(auditEvents.seq, lastSeq)).orderBy(asc(auditEvents.seq)).limit(batchSize);
     if (rows.length === 0) return { ok: true, count, head: prevHash };
     for (const row of rows) {
       if (row.prevHash !== prevHash) {
@@ -128,16 +121,9 @@ export async function listAuditEventsWithNames(db: Db, options: { limit: number;
     })
     .from(auditEvents)
     .leftJoin(actor, eq(actor.id, auditEvents.actorId))
-    .leftJoin(
-      subjectPerson,
-      and(eq(auditEvents.subjectType, "person"), eq(sql`${subjectPerson.id}::text`, auditEvents.subjectId)),
-    )
-    .leftJoin(
-      organizations,
-      and(eq(auditEvents.subjectType, "organization"), eq(sql`${organizations.id}::text`, auditEvents.subjectId)),
-    )
+    .leftJoin(subjectPerson, and(eq(auditEvents.subjectType, "person"), eq(sql`${subjectPerson.id}::text`, auditEvents.subjectId)))
+    .leftJoin(organizations, and(eq(auditEvents.subjectType, "organization"), eq(sql`${organizations.id}::text`, auditEvents.subjectId)))
     .where(options.before ? lt(auditEvents.seq, options.before) : undefined)
     .orderBy(desc(auditEvents.seq))
     .limit(options.limit);
 }
-

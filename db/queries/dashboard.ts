@@ -3,10 +3,7 @@ import type { Db } from "../client";
 import { auditEvents, oneTimeTokens, organizations, people } from "../schema";
 
 /** Audit events done by the person, or about them or their organization, newest first. */
-export async function listRecentActivity(
-  db: Db,
-  options: { personId: string; organizationId: string | null; limit: number },
-) {
+export async function listRecentActivity(db: Db, options: { personId: string; organizationId: string | null; limit: number }) {
   const aboutOrganization = options.organizationId
     ? and(eq(auditEvents.subjectType, "organization"), eq(auditEvents.subjectId, options.organizationId))
     : undefined;

@@ -43,9 +43,7 @@ export async function createOneTimeToken(db: Db, input: NewToken, now = new Date
   return { token, row: row! };
 }
 
-export type TokenLookup =
-  | { state: "valid"; token: typeof oneTimeTokens.$inferSelect }
-  | { state: "expired" | "used" | "unknown" };
+export type TokenLookup = { state: "valid"; token: typeof oneTimeTokens.$inferSelect } | { state: "expired" | "used" | "unknown" };
 
 /** Finds a token of one purpose; locks it when called in a transaction that will consume it. */
 export async function findOneTimeToken(
@@ -84,11 +82,7 @@ export async function revokeOneTimeTokens(db: Db, purpose: TokenPurpose, personI
     .update(oneTimeTokens)
     .set({ usedAt: now })
     .where(
-      and(
-        eq(oneTimeTokens.purpose, purpose),
-        isNull(oneTimeTokens.usedAt),
-        personId ? eq(oneTimeTokens.personId, personId) : undefined,
-      ),
+      and(eq(oneTimeTokens.purpose, purpose), isNull(oneTimeTokens.usedAt), personId ? eq(oneTimeTokens.personId, personId) : undefined),
     );
 }
 
@@ -105,9 +99,7 @@ export async function listPendingInvitations(db: Db, now = new Date()) {
     })
     .from(oneTimeTokens)
     .leftJoin(organizations, eq(organizations.id, oneTimeTokens.organizationId))
-    .where(
-      and(eq(oneTimeTokens.purpose, "invitation"), isNull(oneTimeTokens.usedAt), gt(oneTimeTokens.expiresAt, now)),
-    )
+    .where(and(eq(oneTimeTokens.purpose, "invitation"), isNull(oneTimeTokens.usedAt), gt(oneTimeTokens.expiresAt, now)))
     .orderBy(desc(oneTimeTokens.createdAt));
 }
 

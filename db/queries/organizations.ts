@@ -23,10 +23,7 @@ export async function listOrganizationsWithPeople(db: Db) {
     .select({
       organization: organizations,
       peopleCount: sql<number>`count(${people.id}) filter (where ${people.status} = 'active')`.mapWith(Number),
-      voterCount:
-        sql<number>`count(${people.id}) filter (where ${people.status} = 'active' and ${people.canVote})`.mapWith(
-          Number,
-        ),
+      voterCount: sql<number>`count(${people.id}) filter (where ${people.status} = 'active' and ${people.canVote})`.mapWith(Number),
     })
     .from(organizations)
     .leftJoin(people, eq(people.organizationId, organizations.id))
@@ -68,11 +65,7 @@ export async function updateOrganization(db: Db, id: string, fields: Partial<Org
 }
 
 export async function setOrganizationStatus(db: Db, id: string, status: OrganizationStatus) {
-  const [row] = await db
-    .update(organizations)
-    .set({ status, updatedAt: new Date() })
-    .where(eq(organizations.id, id))
-    .returning();
+  const [row] = await db.update(organizations).set({ status, updatedAt: new Date() }).where(eq(organizations.id, id)).returning();
   return row ?? null;
 }
 

@@ -10,10 +10,7 @@ export async function enqueueMail(
   mail: { to: string; subject: string; body: string },
   status: Extract<MailStatus, "queued" | "kept">,
 ) {
-  const [row] = await db
-    .insert(outbox)
-    .values({ toAddress: mail.to, subject: mail.subject, body: mail.body, status })
-    .returning();
+  const [row] = await db.insert(outbox).values({ toAddress: mail.to, subject: mail.subject, body: mail.body, status }).returning();
   return row!;
 }
 
@@ -46,7 +43,12 @@ export async function claimDueMails(db: Db, limit: number, leaseMs: number, now 
     return tx
       .update(outbox)
       .set({ nextAttemptAt: new Date(now.getTime() + leaseMs), attempts: sql`${outbox.attempts} + 1` })
-      .where(inArray(outbox.id, due.map((d) => d.id)))
+      .where(
+        inArray(
+          outbox.id,
+          due.map((d) => d.id),
+        ),
+      )
       .returning();
   });
 }

@@ -13,7 +13,10 @@ export async function countConveners(db: Db): Promise<number> {
 }
 
 export async function getPersonByEmail(db: Db, email: string) {
-  const [row] = await db.select().from(people).where(sql`lower(${people.email}) = lower(${email})`);
+  const [row] = await db
+    .select()
+    .from(people)
+    .where(sql`lower(${people.email}) = lower(${email})`);
   return row ?? null;
 }
 

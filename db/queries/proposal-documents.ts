@@ -54,7 +54,10 @@ export async function compactProposalDocument(
     .where(eq(proposalUpdates.proposalId, proposalId))
     .orderBy(asc(proposalUpdates.id));
   if (rows.length === 0) return { folded: 0, bytes: current?.state.byteLength ?? 0 };
-  const state = fold(current?.state ?? null, rows.map((r) => r.update));
+  const state = fold(
+    current?.state ?? null,
+    rows.map((r) => r.update),
+  );
   await tx
     .update(proposalSnapshots)
     .set({ state, foldedUpdates: (current?.folded ?? 0) + rows.length, updatedAt: new Date() })
@@ -62,7 +65,9 @@ export async function compactProposalDocument(
   // Exactly the rows folded in, by id: never a range, which could catch a row committed later.
   const ids = rows.map((r) => r.id);
   for (let i = 0; i < ids.length; i += 5000) {
-    await tx.delete(proposalUpdates).where(and(eq(proposalUpdates.proposalId, proposalId), inArray(proposalUpdates.id, ids.slice(i, i + 5000))));
+    await tx
+      .delete(proposalUpdates)
+      .where(and(eq(proposalUpdates.proposalId, proposalId), inArray(proposalUpdates.id, ids.slice(i, i + 5000))));
   }
   return { folded: rows.length, bytes: state.byteLength };
 }

@@ -1,13 +1,6 @@
 import { and, arrayContains, asc, desc, eq, ilike, inArray, or, sql, type SQL } from "drizzle-orm";
 import type { Db } from "../client";
-import {
-  organizations,
-  proposalRevisions,
-  proposalSponsors,
-  proposals,
-  type PillarKey,
-  type ProposalStatus,
-} from "../schema";
+import { organizations, proposalRevisions, proposalSponsors, proposals, type PillarKey, type ProposalStatus } from "../schema";
 
 export interface ProposalFields {
   title: string;
@@ -119,11 +112,7 @@ export async function listProposals(db: Db, filter: ProposalFilter = {}) {
       ? sql`exists (select 1 from ${proposalSponsors} where ${proposalSponsors.proposalId} = ${proposals.id} and ${proposalSponsors.organizationId} = ${organizationId})`
       : sql`false`;
     conditions.push(
-      or(
-        eq(proposals.createdById, personId),
-        organizationId ? eq(proposals.leadOrganizationId, organizationId) : sql`false`,
-        sponsored,
-      )!,
+      or(eq(proposals.createdById, personId), organizationId ? eq(proposals.leadOrganizationId, organizationId) : sql`false`, sponsored)!,
     );
   }
   return db

@@ -1,15 +1,6 @@
 import { and, asc, desc, eq, inArray, isNull, lte, sql } from "drizzle-orm";
 import type { Db } from "../client";
-import {
-  ballotHistory,
-  ballots,
-  organizations,
-  people,
-  proposalRevisions,
-  proposals,
-  roundRoster,
-  rounds,
-} from "../schema";
+import { ballotHistory, ballots, organizations, people, proposalRevisions, proposals, roundRoster, rounds } from "../schema";
 
 export type Round = typeof rounds.$inferSelect;
 export type BallotRow = typeof ballots.$inferSelect;
@@ -21,9 +12,10 @@ export async function listEligibleOrganizations(db: Db) {
     .select({
       id: organizations.id,
       name: organizations.name,
-      voters: sql<number>`count(${people.id}) filter (where ${people.status} = 'active' and ${people.canVote} and ${people.role} = 'representative')`.mapWith(
-        Number,
-      ),
+      voters:
+        sql<number>`count(${people.id}) filter (where ${people.status} = 'active' and ${people.canVote} and ${people.role} = 'representative')`.mapWith(
+          Number,
+        ),
     })
     .from(organizations)
     .leftJoin(people, eq(people.organizationId, organizations.id))

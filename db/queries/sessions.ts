@@ -91,4 +91,3 @@ export async function invalidateSession(db: Db, sessionId: string): Promise<void
 export async function invalidatePersonSessions(db: Db, personId: string): Promise<void> {
   await db.delete(sessions).where(eq(sessions.personId, personId));
 }
-

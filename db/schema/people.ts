@@ -32,9 +32,6 @@ export const people = pgTable(
   (t) => [
     uniqueIndex("people_email_key").on(sql`lower(${t.email})`),
     index("people_organization_idx").on(t.organizationId),
-    check(
-      "people_representative_has_organization",
-      sql`${t.role} <> 'representative' OR ${t.organizationId} IS NOT NULL`,
-    ),
+    check("people_representative_has_organization", sql`${t.role} <> 'representative' OR ${t.organizationId} IS NOT NULL`),
   ],
 );

@@ -68,10 +68,7 @@ export const positions = pgTable(
         sql`setweight(to_tsvector('english', coalesce(${positions.title}, '')), 'A') || setweight(to_tsvector('english', coalesce(${positions.summary}, '')), 'B') || setweight(to_tsvector('english', coalesce(${positions.text}, '')), 'C')`,
     ),
   },
-  (t) => [
-    index("positions_release_idx").on(t.releaseAt),
-    index("positions_search_idx").using("gin", t.search),
-  ],
+  (t) => [index("positions_release_idx").on(t.releaseAt), index("positions_search_idx").using("gin", t.search)],
 );
 
 /** Every slug a position has had: an old slug keeps working (a redirect to the current one). */

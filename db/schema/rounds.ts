@@ -71,7 +71,9 @@ export const rounds = pgTable(
     index("rounds_proposal_idx").on(t.proposalId),
     index("rounds_open_deadline_idx").on(t.status, t.deadline),
     // A proposal has at most one open round.
-    uniqueIndex("rounds_one_open_per_proposal").on(t.proposalId).where(sql`${t.status} = 'open'`),
+    uniqueIndex("rounds_one_open_per_proposal")
+      .on(t.proposalId)
+      .where(sql`${t.status} = 'open'`),
     check("rounds_quorum_fraction", sql`${t.quorumNumerator} >= 1 AND ${t.quorumNumerator} <= ${t.quorumDenominator}`),
     check("rounds_threshold_percent", sql`${t.thresholdPercent} BETWEEN 1 AND 100`),
   ],

@@ -28,9 +28,7 @@ export interface AwarenessFilterOptions {
   maxClientsPerConnection: number;
 }
 
-export type AwarenessFilterResult =
-  | { ok: true; update: Uint8Array | null; dropped: number }
-  | { ok: false; reason: string };
+export type AwarenessFilterResult = { ok: true; update: Uint8Array | null; dropped: number } | { ok: false; reason: string };
 
 /** Colours with at least 4.5:1 contrast against white (caret labels use white text). */
 const palette = ["#1f5fa8", "#8a3b12", "#116149", "#6b2f8f", "#9b1c31", "#3d5a00", "#005f73", "#7a4100"];

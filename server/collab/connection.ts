@@ -6,14 +6,7 @@ import type { AwarenessIdentity } from "./awareness";
 import type { Access } from "./authenticate";
 import type { CollabLimits } from "./limits";
 import { RateBucket } from "./limits";
-import {
-  ACCESS_EDIT,
-  ACCESS_READ_ONLY,
-  CLOSE_SLOW_CONSUMER,
-  MESSAGE_ACCESS,
-  MESSAGE_AWARENESS,
-  MESSAGE_COMMITTED,
-} from "./protocol";
+import { ACCESS_EDIT, ACCESS_READ_ONLY, CLOSE_SLOW_CONSUMER, MESSAGE_ACCESS, MESSAGE_AWARENESS, MESSAGE_COMMITTED } from "./protocol";
 
 /** A keep-alive: an awareness update with no entries (a no-op for every y-websocket client). */
 const KEEP_ALIVE = new Uint8Array([MESSAGE_AWARENESS, 1, 0]);

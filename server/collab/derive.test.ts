@@ -47,7 +47,9 @@ describe("derived body", () => {
     const body = deriveBody(doc);
     expect(body.html).not.toContain("script");
     expect(body.text).toContain("kept");
-    expect(sanitizeBodyHtml('<p onclick="x()">a<script>b</script><img src=x onerror=y></p><a href="javascript:z">c</a>')).toBe("<p>a</p><a>c</a>");
+    expect(sanitizeBodyHtml('<p onclick="x()">a<script>b</script><img src=x onerror=y></p><a href="javascript:z">c</a>')).toBe(
+      "<p>a</p><a>c</a>",
+    );
     expect(renderBodyHtml({ type: "doc", content: [{ type: "nonsense" }] })).toBe("");
   });
 });

@@ -79,7 +79,11 @@ export class CollabHub {
   /** Takes an admitted socket: limits, registration, then the document (loaded once). */
   async accept(ws: WebSocket, admitted: Admitted, request: IncomingMessage): Promise<void> {
     // Behind a trusted proxy every client shares the proxy's address: count the client's own.
-    const forwarded = this.trustProxy ? String(request.headers["x-forwarded-for"] ?? "").split(",")[0]?.trim() : "";
+    const forwarded = this.trustProxy
+      ? String(request.headers["x-forwarded-for"] ?? "")
+          .split(",")[0]
+          ?.trim()
+      : "";
     const address = forwarded || request.socket.remoteAddress || "unknown";
     const connection = new Connection(
       ws,
@@ -182,14 +186,19 @@ export class CollabHub {
       if (inFlight) return inFlight;
       const load = (async () => {
         const { doc, bytes, logRows } = await loadDocument(this.db, proposalId);
-        const room = new Room(proposalId, doc, { bytes, logRows, status }, {
-          writer: this.writer,
-          log: this.log,
-          limits: this.limits,
-          changed: (r) => this.scheduleDerive(r),
-          broken: (r) => void this.unload(r),
-          recordLatency: (ms) => this.latencies?.push(ms),
-        });
+        const room = new Room(
+          proposalId,
+          doc,
+          { bytes, logRows, status },
+          {
+            writer: this.writer,
+            log: this.log,
+            limits: this.limits,
+            changed: (r) => this.scheduleDerive(r),
+            broken: (r) => void this.unload(r),
+            recordLatency: (ms) => this.latencies?.push(ms),
+          },
+        );
         room.locked = this.locks.has(proposalId);
         this.rooms.set(proposalId, room);
         return room;
@@ -227,7 +236,10 @@ export class CollabHub {
         room.deriveQueued = false;
         if (room.isBroken || room.unloading) continue;
         await storeDerived(this.db, room.proposalId, room.doc).catch((error: unknown) =>
-          this.log.warn({ err: error, proposalId: room.proposalId }, "collab: storing the derived text failed; will retry on the next change"),
+          this.log.warn(
+            { err: error, proposalId: room.proposalId },
+            "collab: storing the derived text failed; will retry on the next change",
+          ),
         );
         await new Promise((resolve) => setImmediate(resolve));
       }

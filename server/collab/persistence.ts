@@ -1,11 +1,6 @@
 import * as Y from "yjs";
 import type { Db } from "../../db/client";
-import {
-  appendProposalUpdates,
-  compactProposalDocument,
-  readProposalDocument,
-  saveDerivedBody,
-} from "../../db/queries/proposal-documents";
+import { appendProposalUpdates, compactProposalDocument, readProposalDocument, saveDerivedBody } from "../../db/queries/proposal-documents";
 import type { Logger } from "../logger";
 import { deriveBody } from "./derive";
 

@@ -32,7 +32,10 @@ export async function takeRevision(
   input: { proposalId: string; label: string; authorId: string | null },
 ): Promise<RevisionSummary> {
   const stored = await readProposalDocument(tx, input.proposalId);
-  const state = foldUpdates(stored.snapshot, stored.updates.map((u) => u.update));
+  const state = foldUpdates(
+    stored.snapshot,
+    stored.updates.map((u) => u.update),
+  );
   const derived = deriveBodyFromState(state);
   const fingerprint = fingerprintOf(derived.json);
   const revision = await insertRevision(tx, {

@@ -106,15 +106,17 @@ export class Room {
   add(connection: Connection) {
     this.connections.add(connection);
     this.refreshAccess(connection, true);
-    connection.send(message(MESSAGE_SYNC, (e) => {
-      encoding.writeVarUint(e, SYNC_STEP1);
-      encoding.writeVarUint8Array(e, Y.encodeStateVector(this.doc));
-    }));
+    connection.send(
+      message(MESSAGE_SYNC, (e) => {
+        encoding.writeVarUint(e, SYNC_STEP1);
+        encoding.writeVarUint8Array(e, Y.encodeStateVector(this.doc));
+      }),
+    );
     const states = [...this.awareness.getStates().keys()];
     if (states.length > 0) {
-      connection.send(message(MESSAGE_AWARENESS, (e) =>
-        encoding.writeVarUint8Array(e, awarenessProtocol.encodeAwarenessUpdate(this.awareness, states)),
-      ));
+      connection.send(
+        message(MESSAGE_AWARENESS, (e) => encoding.writeVarUint8Array(e, awarenessProtocol.encodeAwarenessUpdate(this.awareness, states))),
+      );
     }
   }
 
@@ -164,10 +166,12 @@ export class Room {
         if (sub === SYNC_STEP1) {
           if (!isValidStateVector(payload)) return this.invalid(connection, "malformed state vector");
           // Answer SyncStep1 with SyncStep2, or the client never counts as synced.
-          connection.send(message(MESSAGE_SYNC, (e) => {
-            encoding.writeVarUint(e, SYNC_STEP2);
-            encoding.writeVarUint8Array(e, Y.encodeStateAsUpdate(this.doc, payload));
-          }));
+          connection.send(
+            message(MESSAGE_SYNC, (e) => {
+              encoding.writeVarUint(e, SYNC_STEP2);
+              encoding.writeVarUint8Array(e, Y.encodeStateAsUpdate(this.doc, payload));
+            }),
+          );
           return;
         }
         if (sub === SYNC_STEP2 || sub === SYNC_UPDATE) return this.receiveUpdate(connection, payload, receivedAt);
@@ -186,9 +190,11 @@ export class Room {
       case MESSAGE_QUERY_AWARENESS: {
         if (decoding.hasContent(decoder)) return this.invalid(connection, "query-awareness message with trailing bytes");
         const states = [...this.awareness.getStates().keys()];
-        connection.send(message(MESSAGE_AWARENESS, (e) =>
-          encoding.writeVarUint8Array(e, awarenessProtocol.encodeAwarenessUpdate(this.awareness, states)),
-        ));
+        connection.send(
+          message(MESSAGE_AWARENESS, (e) =>
+            encoding.writeVarUint8Array(e, awarenessProtocol.encodeAwarenessUpdate(this.awareness, states)),
+          ),
+        );
         return;
       }
       default:
@@ -212,10 +218,12 @@ export class Room {
       // The refused message stays "pending" for ever, so the client never shows it as saved.
       connection.pendingSeqs.push(seq);
       this.hooks.log.info({ proposalId: this.proposalId, personId: connection.personId }, "collab: edit refused (read-only)");
-      connection.send(message(MESSAGE_AUTH, (e) => {
-        encoding.writeVarUint(e, 0);
-        encoding.writeVarString(e, `${REFUSED_READ_ONLY}. ${connection.access.reason}`);
-      }));
+      connection.send(
+        message(MESSAGE_AUTH, (e) => {
+          encoding.writeVarUint(e, 0);
+          encoding.writeVarString(e, `${REFUSED_READ_ONLY}. ${connection.access.reason}`);
+        }),
+      );
       return;
     }
     if (this.bytes + update.byteLength > this.hooks.limits.maxDocumentBytes) {
@@ -274,7 +282,9 @@ export class Room {
     if (!result.ok) return this.invalid(connection, result.reason);
     // Over the presence rate the message is dropped, not the connection: presence is lossy.
     if (!result.update || !connection.awarenessBucket.take()) return;
-    for (const id of connection.clientIds) if (!this.awarenessOwners.has(id) || this.awarenessOwners.get(id)!.personId === connection.personId) this.awarenessOwners.set(id, connection);
+    for (const id of connection.clientIds)
+      if (!this.awarenessOwners.has(id) || this.awarenessOwners.get(id)!.personId === connection.personId)
+        this.awarenessOwners.set(id, connection);
     awarenessProtocol.applyAwarenessUpdate(this.awareness, result.update, connection);
   }
 

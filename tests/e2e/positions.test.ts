@@ -45,7 +45,9 @@ describeE2E("publishing a position, and a reader finding it", () => {
     await page.goto(`${server.url}/app/rounds/${roundId}/publish`);
     await page.getByRole("heading", { level: 1, name: "Publish position" }).waitFor();
     await page.getByLabel("Public title").fill("Fast repair of power wheelchairs");
-    await page.getByLabel("Plain-language summary").fill("When a wheelchair breaks, people are stuck at home. Plans should pay for quick repairs.");
+    await page
+      .getByLabel("Plain-language summary")
+      .fill("When a wheelchair breaks, people are stuck at home. Plans should pay for quick repairs.");
     // The reading grade follows the typing.
     await page.getByText(/Reading grade \d+\.\d: at or below grade 8/).waitFor();
     await expectNoAxeViolations(page, "the publish form");

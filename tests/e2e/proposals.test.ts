@@ -154,7 +154,10 @@ describeE2E("writing a proposal together", () => {
   it("a representative of a suspended organization reads but cannot type", async () => {
     const cleo = await signedIn(people.cleo);
     await cleo.page.goto(`${server.url}/app/proposals/${proposalId}`);
-    await cleo.page.getByText(/is suspended: you can read this proposal, but not edit it/).first().waitFor();
+    await cleo.page
+      .getByText(/is suspended: you can read this proposal, but not edit it/)
+      .first()
+      .waitFor();
     await editor(cleo.page).and(cleo.page.locator("[contenteditable=false]")).waitFor();
     await editor(cleo.page).getByText("Alpha words from Ana.").waitFor();
     await editor(cleo.page).click();

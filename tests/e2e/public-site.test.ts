@@ -65,29 +65,33 @@ describeE2E("the public site and membership inquiries", () => {
     if (dataDir) fs.rmSync(dataDir, { recursive: true, force: true });
   });
 
-  it.each(widths)("shows every public page without accessibility violations or sideways scrolling: $name", async ({ name, viewport }) => {
-    {
-      const context = await newPersonContext(browser, { viewport });
-      const page = await context.newPage();
-      for (const { path: address, heading } of publicPages) {
-        await page.goto(server.url + address);
-        await page.getByRole("heading", { level: 1, name: heading }).waitFor();
-        await expectNoAxeViolations(page, `${address} (${name})`);
-        const overflow = await page.evaluate(() => document.documentElement.scrollWidth - document.documentElement.clientWidth);
-        expect(overflow, `horizontal overflow on ${address} (${name})`).toBeLessThanOrEqual(0);
-        expect(await page.locator("script").count(), address).toBe(0);
+  it.each(widths)(
+    "shows every public page without accessibility violations or sideways scrolling: $name",
+    async ({ name, viewport }) => {
+      {
+        const context = await newPersonContext(browser, { viewport });
+        const page = await context.newPage();
+        for (const { path: address, heading } of publicPages) {
+          await page.goto(server.url + address);
+          await page.getByRole("heading", { level: 1, name: heading }).waitFor();
+          await expectNoAxeViolations(page, `${address} (${name})`);
+          const overflow = await page.evaluate(() => document.documentElement.scrollWidth - document.documentElement.clientWidth);
+          expect(overflow, `horizontal overflow on ${address} (${name})`).toBeLessThanOrEqual(0);
+          expect(await page.locator("script").count(), address).toBe(0);
+        }
+        // The page's own font, served from this site.
+        await page.goto(server.url + "/");
+        const fonts = await page.evaluate(async () => {
+          await document.fonts.ready;
+          return [...document.fonts].filter((f) => f.status === "loaded").map((f) => `${f.family.replace(/"/g, "")} ${f.weight}`);
+        });
+        expect(fonts).toContain("Atkinson Hyperlegible 400");
+        expect(unexpectedErrors(page)).toEqual([]);
+        await context.close();
       }
-      // The page's own font, served from this site.
-      await page.goto(server.url + "/");
-      const fonts = await page.evaluate(async () => {
-        await document.fonts.ready;
-        return [...document.fonts].filter((f) => f.status === "loaded").map((f) => `${f.family.replace(/"/g, "")} ${f.weight}`);
-      });
-      expect(fonts).toContain("Atkinson Hyperlegible 400");
-      expect(unexpectedErrors(page)).toEqual([]);
-      await context.close();
-    }
-  }, 240_000);
+    },
+    240_000,
+  );
 
   it("lets a reader find their way by keyboard: skip link first, focus visible", async () => {
     const context = await newPersonContext(browser);

@@ -180,7 +180,10 @@ describe("accounts", () => {
       const person = await makePerson(db);
       const client = new TestClient(server.url);
       await signIn(client, person.email);
-      await db.update(sessions).set({ absoluteExpiresAt: new Date(Date.now() - 1000) }).where(eq(sessions.personId, person.id));
+      await db
+        .update(sessions)
+        .set({ absoluteExpiresAt: new Date(Date.now() - 1000) })
+        .where(eq(sessions.personId, person.id));
       expect((await client.get("/app")).status).toBe(302);
       expect(await db.select().from(sessions).where(eq(sessions.personId, person.id))).toEqual([]);
     });
@@ -190,7 +193,10 @@ describe("accounts", () => {
       const person = await makePerson(db);
       const client = new TestClient(server.url);
       await signIn(client, person.email);
-      await db.update(sessions).set({ expiresAt: new Date(Date.now() - 1000) }).where(eq(sessions.personId, person.id));
+      await db
+        .update(sessions)
+        .set({ expiresAt: new Date(Date.now() - 1000) })
+        .where(eq(sessions.personId, person.id));
       expect((await client.get("/app")).status).toBe(302);
     });
 
@@ -242,9 +248,17 @@ describe("accounts", () => {
 
     it("comes back to the page asked for, never to another site", async () => {
       const person = await makePerson(server.database.db);
-      const ok = await new TestClient(server.url).post("/login", { email: person.email, password: TEST_PASSWORD, redirectTo: "/app/profile" });
+      const ok = await new TestClient(server.url).post("/login", {
+        email: person.email,
+        password: TEST_PASSWORD,
+        redirectTo: "/app/profile",
+      });
       expect(ok.location).toBe("/app/profile");
-      const evil = await new TestClient(server.url).post("/login", { email: person.email, password: TEST_PASSWORD, redirectTo: "//evil.example/x" });
+      const evil = await new TestClient(server.url).post("/login", {
+        email: person.email,
+        password: TEST_PASSWORD,
+        redirectTo: "//evil.example/x",
+      });
       expect(evil.location).toBe("/app");
     });
   });
@@ -300,7 +314,14 @@ describe("accounts", () => {
       const rep = await makePerson(db, { canVote: true });
       const client = new TestClient(server.url);
       await signIn(client, rep.email);
-      for (const path of ["/app/organizations", "/app/organizations/new", "/app/people", "/app/outbox", "/app/audit", `/app/people/${convener.id}`]) {
+      for (const path of [
+        "/app/organizations",
+        "/app/organizations/new",
+        "/app/people",
+        "/app/outbox",
+        "/app/audit",
+        `/app/people/${convener.id}`,
+      ]) {
         expect((await client.get(path)).status, path).toBe(403);
       }
       const name = unique("Sneaky");
@@ -372,7 +393,12 @@ describe("accounts", () => {
       expect((await admin.post(`/app/organizations/${org!.id}`, { intent: "status", status: "suspended" })).status).toBe(302);
       expect((await admin.post(`/app/organizations/${org!.id}`, { intent: "status", status: "left" })).status).toBe(302);
       const actions = (await db.select().from(auditEvents).where(eq(auditEvents.subjectId, org!.id))).map((e) => e.action);
-      expect(actions).toEqual(["organization.created", "organization.updated", "organization.status.suspended", "organization.status.left"]);
+      expect(actions).toEqual([
+        "organization.created",
+        "organization.updated",
+        "organization.status.suspended",
+        "organization.status.left",
+      ]);
 
       const list = await admin.get("/app/organizations");
       expect(list.text).toContain(name);
@@ -413,10 +439,18 @@ describe("accounts", () => {
       expect(row).toMatchObject({ name: "New Name", timeZone: "America/Chicago" });
       const bad = await client.post("/app/profile", { intent: "profile", name: "New Name", timeZone: "Mars/Olympus" });
       expect(bad.status).toBe(400);
-      const wrong = await client.post("/app/profile", { intent: "password", currentPassword: "nope nope nope", newPassword: "another long passphrase" });
+      const wrong = await client.post("/app/profile", {
+        intent: "password",
+        currentPassword: "nope nope nope",
+        newPassword: "another long passphrase",
+      });
       expect(wrong.status).toBe(400);
       expect(wrong.text).toContain("current password is not right");
-      const ok = await client.post("/app/profile", { intent: "password", currentPassword: TEST_PASSWORD, newPassword: "another long passphrase" });
+      const ok = await client.post("/app/profile", {
+        intent: "password",
+        currentPassword: TEST_PASSWORD,
+        newPassword: "another long passphrase",
+      });
       expect(ok.status).toBe(302);
       expect((await client.get("/app")).status).toBe(200);
       await signIn(new TestClient(server.url), person.email, "another long passphrase");

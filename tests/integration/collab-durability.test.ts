@@ -24,7 +24,11 @@ function random(seed: number) {
   };
 }
 
-const tokensOf = (doc: Y.Doc) => doc.getXmlFragment("default").toString().match(/w\d-\d+/g) ?? [];
+const tokensOf = (doc: Y.Doc) =>
+  doc
+    .getXmlFragment("default")
+    .toString()
+    .match(/w\d-\d+/g) ?? [];
 
 describe("durability: the server killed with SIGKILL at a random moment", () => {
   let database: Database | undefined;

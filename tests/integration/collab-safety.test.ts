@@ -32,11 +32,17 @@ function track(client: TestCollabClient) {
 const textOf = (doc: Y.Doc) => doc.getXmlFragment("default").toString();
 
 async function countLogRows(proposalId: string) {
-  return (await server.database.db.select({ id: proposalUpdates.id }).from(proposalUpdates).where(eq(proposalUpdates.proposalId, proposalId))).length;
+  return (
+    await server.database.db.select({ id: proposalUpdates.id }).from(proposalUpdates).where(eq(proposalUpdates.proposalId, proposalId))
+  ).length;
 }
 
 function context(): AppLoadContext {
-  return { database: server.database, collab: server.collab.service, log: { info() {}, warn() {}, error() {} } } as unknown as AppLoadContext;
+  return {
+    database: server.database,
+    collab: server.collab.service,
+    log: { info() {}, warn() {}, error() {} },
+  } as unknown as AppLoadContext;
 }
 
 function frame(type: number, write: (e: encoding.Encoder) => void = () => {}) {
@@ -153,15 +159,23 @@ describe("malformed messages", () => {
     const orphanSv = Y.encodeStateVector(orphan);
     typeInto(orphan, "b");
     const missingDependency = Y.encodeStateAsUpdate(orphan, orphanSv);
-    const syncUpdate = (bytes: Uint8Array) => frame(0, (e) => {
-      encoding.writeVarUint(e, 2);
-      encoding.writeVarUint8Array(e, bytes);
-    });
+    const syncUpdate = (bytes: Uint8Array) =>
+      frame(0, (e) => {
+        encoding.writeVarUint(e, 2);
+        encoding.writeVarUint8Array(e, bytes);
+      });
     const cases: [string, Uint8Array | string, number][] = [
       ["random bytes", new Uint8Array([0xde, 0xad, 0xbe, 0xef, 0x01, 0x02]), CLOSE_INVALID_MESSAGE],
       ["a truncated varint", new Uint8Array([0x80]), CLOSE_INVALID_MESSAGE],
       ["an unknown message type", frame(7, (e) => encoding.writeVarUint(e, 0)), CLOSE_INVALID_MESSAGE],
-      ["an unknown sync type", frame(0, (e) => { encoding.writeVarUint(e, 9); encoding.writeVarUint8Array(e, new Uint8Array()); }), CLOSE_INVALID_MESSAGE],
+      [
+        "an unknown sync type",
+        frame(0, (e) => {
+          encoding.writeVarUint(e, 9);
+          encoding.writeVarUint8Array(e, new Uint8Array());
+        }),
+        CLOSE_INVALID_MESSAGE,
+      ],
       ["a V2 update", syncUpdate(Y.encodeStateAsUpdateV2(valid, sv)), CLOSE_INVALID_MESSAGE],
       ["a truncated update", syncUpdate(update.slice(0, update.length - 5)), CLOSE_INVALID_MESSAGE],
       ["an update with missing dependencies", syncUpdate(missingDependency), CLOSE_INVALID_MESSAGE],
@@ -238,7 +252,10 @@ describe("connections follow the person", () => {
     const c = track(connectCollab(server.url, proposal.id, { cookie: expiring.cookie }));
     await c.synced();
     const closed = new Promise<{ code: number }>((resolve) => c.provider.once("closed", resolve));
-    await db.update(sessions).set({ expiresAt: new Date(Date.now() - 1000) }).where(eq(sessions.personId, expiring.person.id));
+    await db
+      .update(sessions)
+      .set({ expiresAt: new Date(Date.now() - 1000) })
+      .where(eq(sessions.personId, expiring.person.id));
     expect((await closed).code).toBe(CLOSE_UNAUTHENTICATED);
 
     const leaving = await signedInCookie(server.url, db);
@@ -295,7 +312,12 @@ describe("locking a proposal for a round", () => {
     expect(textOf(other.doc)).not.toContain("Too late.");
 
     await expect(
-      server.collab.service.lockProposalForRound({ proposalId: proposal.id, actorId: convener.person.id, label: "again", inTransaction: async () => 1 }),
+      server.collab.service.lockProposalForRound({
+        proposalId: proposal.id,
+        actorId: convener.person.id,
+        label: "again",
+        inTransaction: async () => 1,
+      }),
     ).rejects.toThrow(/Only a draft/);
 
     await server.collab.service.unlockProposal({ proposalId: proposal.id, actorId: convener.person.id, status: "draft" });

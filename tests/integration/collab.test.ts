@@ -2,11 +2,7 @@ import * as Y from "yjs";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { readProposalDocument } from "../../db/queries/proposal-documents";
 import { foldUpdates, loadDocument, compactDocument } from "../../server/collab/persistence";
-import {
-  CLOSE_FORBIDDEN,
-  CLOSE_NOT_FOUND,
-  CLOSE_UNAUTHENTICATED,
-} from "../../server/collab/protocol";
+import { CLOSE_FORBIDDEN, CLOSE_NOT_FOUND, CLOSE_UNAUTHENTICATED } from "../../server/collab/protocol";
 import { startTestServer, type TestServer } from "../support/server";
 import { connectCollab, typeInto, makeProposal, signedInCookie, type TestCollabClient, eventually } from "../support/collab";
 
@@ -40,11 +36,20 @@ describe("collaboration server", () => {
     await Promise.all([one.synced(), two.synced()]);
     typeInto(one.doc, "Hello ");
     typeInto(two.doc, "world");
-    await eventually(() => textOf(one.doc) === textOf(two.doc) && textOf(one.doc).includes("world") && textOf(one.doc).includes("Hello"), "convergence");
+    await eventually(
+      () => textOf(one.doc) === textOf(two.doc) && textOf(one.doc).includes("world") && textOf(one.doc).includes("Hello"),
+      "convergence",
+    );
     await Promise.all([one.saved(), two.saved()]);
     const stored = await readProposalDocument(db, proposal.id);
     const fromDb = new Y.Doc();
-    Y.applyUpdate(fromDb, foldUpdates(stored.snapshot, stored.updates.map((u) => u.update)));
+    Y.applyUpdate(
+      fromDb,
+      foldUpdates(
+        stored.snapshot,
+        stored.updates.map((u) => u.update),
+      ),
+    );
     expect(textOf(fromDb)).toBe(textOf(one.doc));
     expect(one.access).toEqual({ readOnly: false, reason: "" });
   });

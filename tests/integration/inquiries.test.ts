@@ -27,8 +27,7 @@ function visitor() {
   const client = new TestClient(server.url);
   return {
     client,
-    post: (fields: Record<string, string | string[]> | URLSearchParams) =>
-      client.post("/join", fields, { "X-Forwarded-For": address }),
+    post: (fields: Record<string, string | string[]> | URLSearchParams) => client.post("/join", fields, { "X-Forwarded-For": address }),
   };
 }
 
@@ -95,7 +94,10 @@ describe("the membership inquiry form", () => {
       status: "new",
       message: fields.message,
     });
-    const mails = await server.database.db.select().from(outbox).where(eq(outbox.subject, `New membership inquiry: ${fields.organization}`));
+    const mails = await server.database.db
+      .select()
+      .from(outbox)
+      .where(eq(outbox.subject, `New membership inquiry: ${fields.organization}`));
     expect(mails.map((m) => m.toAddress).sort()).toEqual([convener.email, second.email].sort());
     expect(mails[0]!.body).toContain(`${server.url}/app/inquiries/${stored!.id}`);
 

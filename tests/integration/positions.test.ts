@@ -122,13 +122,20 @@ describe("what reaches the public", () => {
 
   it.each(corpus)("keeps out %s", async (_label, build) => {
     const { roundId } = await adopt({ build });
-    const { position } = await publish(roundId, { title: `Safe ${Math.random().toString(36).slice(2, 8)}`, summary: "A summary long enough to publish this position." });
+    const { position } = await publish(roundId, {
+      title: `Safe ${Math.random().toString(36).slice(2, 8)}`,
+      summary: "A summary long enough to publish this position.",
+    });
     // No dangerous element, no event or style attribute, no link with a dangerous scheme: text that
     // merely looks like HTML is escaped, which is fine.
-    const dangerous = [/<(script|iframe|img|object|embed)\b/i, /<[^>]*\s(on\w+|style)\s*=/i, /\shref\s*=\s*"\s*(javascript|vbscript|data):/i];
+    const dangerous = [
+      /<(script|iframe|img|object|embed)\b/i,
+      /<[^>]*\s(on\w+|style)\s*=/i,
+      /\shref\s*=\s*"\s*(javascript|vbscript|data):/i,
+    ];
     for (const pattern of dangerous) expect(position!.html).not.toMatch(pattern);
     const page = await reader().get(`/positions/${position!.slug}`);
-    const article = page.text.slice(page.text.indexOf('<article'), page.text.indexOf("</article>"));
+    const article = page.text.slice(page.text.indexOf("<article"), page.text.indexOf("</article>"));
     for (const pattern of dangerous) expect(article).not.toMatch(pattern);
   });
 });
@@ -137,7 +144,9 @@ describe("embargo and visibility", () => {
   it("keeps an embargoed position out of pages, the feed and the JSON until its time, then shows it by itself", async () => {
     const { roundId } = await adopt({ title: "Embargoed research" });
     const release = new Date(Date.now() + 2 * 3_600_000);
-    const local = new Intl.DateTimeFormat("sv-SE", { timeZone: "America/New_York", dateStyle: "short", timeStyle: "short" }).format(release).replace(" ", "T");
+    const local = new Intl.DateTimeFormat("sv-SE", { timeZone: "America/New_York", dateStyle: "short", timeStyle: "short" })
+      .format(release)
+      .replace(" ", "T");
     const { res, position } = await publish(roundId, {
       title: "Funding for rare disease research",
       summary: "Congress should fund research into rare diseases. Families wait too long for answers.",
@@ -154,7 +163,10 @@ describe("embargo and visibility", () => {
     expect((await reader().get("/feed.atom")).text).not.toContain(position!.slug);
 
     // Time passes: the release time is now behind us, and the scheduler's next pass runs.
-    await server.database.db.update(positions).set({ releaseAt: new Date(Date.now() - 1000) }).where(eq(positions.id, position!.id));
+    await server.database.db
+      .update(positions)
+      .set({ releaseAt: new Date(Date.now() - 1000) })
+      .where(eq(positions.id, position!.id));
     await server.rounds.runOnce();
     const [after] = await server.database.db.select().from(positions).where(eq(positions.id, position!.id));
     expect(after?.status).toBe("published");
@@ -185,8 +197,11 @@ describe("search", () => {
   it("ranks a title match above a body match and highlights the words", async () => {
     const a = await adopt({ text: "This text mentions telehealth once, in passing, among many other things about clinics." });
     const b = await adopt({ text: "Nothing about remote care here." });
-    const inBody = (await publish(a.roundId, { title: "Clinic staffing", summary: "Clinics need enough staff to see patients on time." })).position!;
-    const inTitle = (await publish(b.roundId, { title: "Telehealth for every patient", summary: "Patients should be able to see their doctor by video." })).position!;
+    const inBody = (await publish(a.roundId, { title: "Clinic staffing", summary: "Clinics need enough staff to see patients on time." }))
+      .position!;
+    const inTitle = (
+      await publish(b.roundId, { title: "Telehealth for every patient", summary: "Patients should be able to see their doctor by video." })
+    ).position!;
     const page = await reader().get("/api/positions?q=telehealth");
     const slugs = JSON.parse(page.text).positions.map((p: { slug: string }) => p.slug);
     expect(slugs.indexOf(inTitle.slug)).toBeGreaterThanOrEqual(0);
@@ -198,11 +213,22 @@ describe("withdrawing, superseding and renaming", () => {
   it("keeps the page, marks it, links the successor, and keeps old addresses working", async () => {
     const first = await adopt();
     const second = await adopt();
-    const old = (await publish(first.roundId, { title: "Access to diagnostics", summary: "People should get tests quickly and close to home." })).position!;
-    const next = (await publish(second.roundId, { title: "Access to diagnostics, revised", summary: "People should get tests quickly, close to home, at no cost." })).position!;
+    const old = (
+      await publish(first.roundId, { title: "Access to diagnostics", summary: "People should get tests quickly and close to home." })
+    ).position!;
+    const next = (
+      await publish(second.roundId, {
+        title: "Access to diagnostics, revised",
+        summary: "People should get tests quickly, close to home, at no cost.",
+      })
+    ).position!;
     // Cached once read...
     expect((await reader().get(`/positions/${old.slug}`)).status).toBe(200);
-    const renamed = await admin.post(`/app/positions/${old.id}`, { intent: "revise", title: "Timely access to diagnostics", summary: "People should get tests quickly and close to home." });
+    const renamed = await admin.post(`/app/positions/${old.id}`, {
+      intent: "revise",
+      title: "Timely access to diagnostics",
+      summary: "People should get tests quickly and close to home.",
+    });
     expect(renamed.status).toBe(302);
     const moved = await reader().get(`/positions/${old.slug}`);
     expect(moved.status).toBe(301);
@@ -231,7 +257,10 @@ describe("withdrawing, superseding and renaming", () => {
 describe("public lists", () => {
   it("show the latest positions on /, the pillar's page and /positions, filtered and searched without JavaScript", async () => {
     const { roundId } = await adopt({ text: "Equity in coverage for every community." });
-    const { position } = await publish(roundId, { title: "Language access in clinics", summary: "Clinics should offer interpreters so every patient understands their care." });
+    const { position } = await publish(roundId, {
+      title: "Language access in clinics",
+      summary: "Clinics should offer interpreters so every patient understands their care.",
+    });
     const home = await reader().get("/");
     expect(home.text).toContain("Language access in clinics");
     const pillar = await reader().get("/pillars/coverage");

@@ -83,9 +83,15 @@ describe("proposals", () => {
     const org = await makeOrganization(db, { name: "Searchers United" });
     const { client, person } = await representative(org.id);
     const a = await makeProposal(db, { leadOrganizationId: org.id, title: "Telehealth parity everywhere" });
-    await db.update(proposals).set({ pillars: ["access"], bodyText: "Audio-only visits count as visits." }).where(eq(proposals.id, a.id));
+    await db
+      .update(proposals)
+      .set({ pillars: ["access"], bodyText: "Audio-only visits count as visits." })
+      .where(eq(proposals.id, a.id));
     const b = await makeProposal(db, { leadOrganizationId: org.id, title: "Registry funding" });
-    await db.update(proposals).set({ pillars: ["research"], status: "adopted", summary: "Fund rare disease registries." }).where(eq(proposals.id, b.id));
+    await db
+      .update(proposals)
+      .set({ pillars: ["research"], status: "adopted", summary: "Fund rare disease registries." })
+      .where(eq(proposals.id, b.id));
 
     const all = await client.get("/app/proposals");
     expect(all.text).toContain("Telehealth parity everywhere");
@@ -175,7 +181,9 @@ describe("proposals", () => {
       const ids = [...history.text.matchAll(/<option value="([0-9a-f-]{36})"/g)].map((m) => m[1]!);
       const [v2, v1] = [...new Set(ids)];
       const diff = await client.get(`/app/proposals/${p.id}/history?from=${v1}&to=${v2}`);
-      expect(diff.text).toMatch(/<ins><span class="marker">\[\+<\/span><span class="visually-hidden"> added: <\/span>adult<\/span>|<ins>.*adult.*<\/ins>/s);
+      expect(diff.text).toMatch(
+        /<ins><span class="marker">\[\+<\/span><span class="visually-hidden"> added: <\/span>adult<\/span>|<ins>.*adult.*<\/ins>/s,
+      );
       expect(diff.text).toContain("2 words added, 0 words removed.");
       const back = await client.get(`/app/proposals/${p.id}/history?from=${v2}&to=${v1}`);
       expect(back.text).toMatch(/<del>.*adult.*<\/del>/s);
@@ -193,20 +201,42 @@ describe("proposals", () => {
     expect((await author.client.post(`/app/proposals/${p.id}`, { intent: "comment", body: "" })).status).toBe(400);
     expect((await author.client.post(`/app/proposals/${p.id}`, { intent: "comment", body: "First thoughts." })).status).toBe(200);
     const [comment] = await db.select().from(proposalComments).where(eq(proposalComments.proposalId, p.id));
-    expect((await author.client.post(`/app/proposals/${p.id}`, { intent: "edit-comment", commentId: comment!.id, body: "Second thoughts." })).status).toBe(200);
+    expect(
+      (await author.client.post(`/app/proposals/${p.id}`, { intent: "edit-comment", commentId: comment!.id, body: "Second thoughts." }))
+        .status,
+    ).toBe(200);
 
     const other = await representative(org.id);
-    expect((await other.client.post(`/app/proposals/${p.id}`, { intent: "edit-comment", commentId: comment!.id, body: "Not mine" })).status).toBe(403);
-    expect((await other.client.post(`/app/proposals/${p.id}`, { intent: "hide-comment", commentId: comment!.id, reason: "No" })).status).toBe(403);
+    expect(
+      (await other.client.post(`/app/proposals/${p.id}`, { intent: "edit-comment", commentId: comment!.id, body: "Not mine" })).status,
+    ).toBe(403);
+    expect(
+      (await other.client.post(`/app/proposals/${p.id}`, { intent: "hide-comment", commentId: comment!.id, reason: "No" })).status,
+    ).toBe(403);
 
-    await db.update(proposalComments).set({ createdAt: new Date(Date.now() - 16 * 60 * 1000) }).where(eq(proposalComments.id, comment!.id));
-    expect((await author.client.post(`/app/proposals/${p.id}`, { intent: "edit-comment", commentId: comment!.id, body: "Too late" })).status).toBe(409);
+    await db
+      .update(proposalComments)
+      .set({ createdAt: new Date(Date.now() - 16 * 60 * 1000) })
+      .where(eq(proposalComments.id, comment!.id));
+    expect(
+      (await author.client.post(`/app/proposals/${p.id}`, { intent: "edit-comment", commentId: comment!.id, body: "Too late" })).status,
+    ).toBe(409);
 
     const convener = await makePerson(db, { role: "convener" });
     const convenerClient = new TestClient(server.url);
     await signIn(convenerClient, convener.email);
-    expect((await convenerClient.post(`/app/proposals/${p.id}`, { intent: "hide-comment", commentId: comment!.id, reason: "" })).status).toBe(400);
-    expect((await convenerClient.post(`/app/proposals/${p.id}`, { intent: "hide-comment", commentId: comment!.id, reason: "Personal information" })).status).toBe(200);
+    expect(
+      (await convenerClient.post(`/app/proposals/${p.id}`, { intent: "hide-comment", commentId: comment!.id, reason: "" })).status,
+    ).toBe(400);
+    expect(
+      (
+        await convenerClient.post(`/app/proposals/${p.id}`, {
+          intent: "hide-comment",
+          commentId: comment!.id,
+          reason: "Personal information",
+        })
+      ).status,
+    ).toBe(200);
     const [hidden] = await db.select().from(proposalComments).where(eq(proposalComments.id, comment!.id));
     expect(hidden!.hideReason).toBe("Personal information");
     expect(await auditActions(p.id)).toEqual(expect.arrayContaining(["comment.created", "comment.edited", "comment.hidden"]));

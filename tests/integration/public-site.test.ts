@@ -152,7 +152,10 @@ describe("members and pillars", () => {
   it("lists members with their descriptions, pillars and websites; only http(s) websites are links", async () => {
     const db = server.database.db;
     const member = await makeOrganization(db, { name: unique("Lung Alliance"), pillars: ["research", "equity"] });
-    await updateOrganization(db, member.id, { website: "https://lungs.example.org", description: "We fund research.\n\nAnd we <b>advocate</b>." });
+    await updateOrganization(db, member.id, {
+      website: "https://lungs.example.org",
+      description: "We fund research.\n\nAnd we <b>advocate</b>.",
+    });
     const odd = await makeOrganization(db, { name: unique("Odd Org") });
     await updateOrganization(db, odd.id, { website: "javascript:alert(1)" });
 
@@ -295,10 +298,7 @@ describe("logos", () => {
   }
 
   async function storedLogo(organizationId: string) {
-    const [row] = await server.database.db
-      .select()
-      .from(organizationLogos)
-      .where(eq(organizationLogos.organizationId, organizationId));
+    const [row] = await server.database.db.select().from(organizationLogos).where(eq(organizationLogos.organizationId, organizationId));
     return row ?? null;
   }
 

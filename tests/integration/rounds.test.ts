@@ -57,7 +57,10 @@ function inDays(days: number) {
 async function openRound(fields: Record<string, string> = {}) {
   // The lead organization is a supporting (non-voting) one, so the roster is exactly freshRoster's.
   const lead = await makeOrganization(server.database.db, { votingMember: false });
-  const proposal = await makeProposal(server.database.db, { title: `Proposal ${Math.random().toString(36).slice(2, 8)}`, leadOrganizationId: lead.id });
+  const proposal = await makeProposal(server.database.db, {
+    title: `Proposal ${Math.random().toString(36).slice(2, 8)}`,
+    leadOrganizationId: lead.id,
+  });
   const res = await admin.post(`/app/proposals/${proposal.id}/round`, {
     // The convener's zone is the coalition's (America/New_York); a deadline days away is in the future anyway.
     deadline: inDays(3),
@@ -80,7 +83,13 @@ describe("opening a round", () => {
     const [p] = await db.select().from(proposals).where(eq(proposals.id, proposal.id));
     expect(p?.status).toBe("in_round");
     const [round] = await db.select().from(rounds).where(eq(rounds.id, roundId!));
-    expect(round).toMatchObject({ status: "open", quorumNumerator: 2, quorumDenominator: 3, thresholdPercent: 80, membersSeeAnswers: true });
+    expect(round).toMatchObject({
+      status: "open",
+      quorumNumerator: 2,
+      quorumDenominator: 3,
+      thresholdPercent: 80,
+      membersSeeAnswers: true,
+    });
     for (const v of voters) {
       const mails = await db.select().from(outbox).where(eq(outbox.toAddress, v.person.email));
       expect(mails.map((m) => m.subject)).toContain(`Consensus round open: ${proposal.title}`);
@@ -123,7 +132,10 @@ describe("opening a round", () => {
     const [voter] = await freshRoster(1);
     const proposal = await makeProposal(server.database.db);
     expect((await voter!.client.get(`/app/proposals/${proposal.id}/round`)).status).toBe(403);
-    expect((await voter!.client.post(`/app/proposals/${proposal.id}/round`, { deadline: inDays(2), quorum: "2/3", thresholdPercent: "80" })).status).toBe(403);
+    expect(
+      (await voter!.client.post(`/app/proposals/${proposal.id}/round`, { deadline: inDays(2), quorum: "2/3", thresholdPercent: "80" }))
+        .status,
+    ).toBe(403);
   });
 
   it("waits for pending edits, and an edit sent after the lock is refused and its author told", async () => {
@@ -175,13 +187,27 @@ describe("ballots", () => {
 
     expect((await a!.client.post(`/app/rounds/${roundId}`, { intent: "cast", option: "endorse", listPublicly: "on" })).status).toBe(302);
     expect(
-      (await a!.client.post(`/app/rounds/${roundId}`, { intent: "cast", option: "endorse_with_reservations", reason: "Section 2 needs data." })).status,
+      (
+        await a!.client.post(`/app/rounds/${roundId}`, {
+          intent: "cast",
+          option: "endorse_with_reservations",
+          reason: "Section 2 needs data.",
+        })
+      ).status,
     ).toBe(302);
     const rows = await db.select().from(ballots).where(eq(ballots.roundId, roundId!));
     expect(rows).toHaveLength(1);
-    expect(rows[0]).toMatchObject({ option: "endorse_with_reservations", reason: "Section 2 needs data.", listPublicly: false, changes: 1 });
+    expect(rows[0]).toMatchObject({
+      option: "endorse_with_reservations",
+      reason: "Section 2 needs data.",
+      listPublicly: false,
+      changes: 1,
+    });
     expect(await db.$count(ballotHistory, eq(ballotHistory.roundId, roundId!))).toBe(2);
-    const receipts = await db.select().from(outbox).where(and(eq(outbox.toAddress, a!.person.email), sql`${outbox.subject} like 'Ballot receipt%'`));
+    const receipts = await db
+      .select()
+      .from(outbox)
+      .where(and(eq(outbox.toAddress, a!.person.email), sql`${outbox.subject} like 'Ballot receipt%'`));
     expect(receipts).toHaveLength(2);
     const page = await a!.client.get(`/app/rounds/${roundId}`);
     expect(page.text).toContain("Current answer: <strong>Endorse with reservations</strong>");
@@ -202,9 +228,15 @@ describe("ballots", () => {
     });
     expect(record.status).toBe(403);
     await b!.client.post(`/app/rounds/${roundId}`, { intent: "cast", option: "object", reason: "ours", organizationId: a!.organizationId });
-    const [mine] = await db.select().from(ballots).where(and(eq(ballots.roundId, roundId!), eq(ballots.organizationId, a!.organizationId)));
+    const [mine] = await db
+      .select()
+      .from(ballots)
+      .where(and(eq(ballots.roundId, roundId!), eq(ballots.organizationId, a!.organizationId)));
     expect(mine).toMatchObject({ option: "endorse", changes: 0 });
-    const [theirs] = await db.select().from(ballots).where(and(eq(ballots.roundId, roundId!), eq(ballots.organizationId, b!.organizationId)));
+    const [theirs] = await db
+      .select()
+      .from(ballots)
+      .where(and(eq(ballots.roundId, roundId!), eq(ballots.organizationId, b!.organizationId)));
     expect(theirs?.option).toBe("object");
   });
 
@@ -220,7 +252,12 @@ describe("ballots", () => {
     });
     expect(res.status).toBe(302);
     const [row] = await server.database.db.select().from(ballots).where(eq(ballots.roundId, roundId!));
-    expect(row).toMatchObject({ option: "stand_aside", recordedByConvener: true, castById: convener.id, note: "Phone call with their director, 3 pm." });
+    expect(row).toMatchObject({
+      option: "stand_aside",
+      recordedByConvener: true,
+      castById: convener.id,
+      note: "Phone call with their director, 3 pm.",
+    });
     expect((await admin.get(`/app/rounds/${roundId}`)).text).toContain("(recorded by a convener)");
   });
 
@@ -240,13 +277,20 @@ describe("ballots", () => {
     const options = ["endorse", "stand_aside", "endorse_with_reservations", "object", "block"] as const;
     const statuses = await Promise.all(
       Array.from({ length: 50 }, (_, i) =>
-        clients[i % 5]!.post(`/app/rounds/${roundId}`, { intent: "cast", option: options[i % 5]!, reason: `reason ${i}` }).then((r) => r.status),
+        clients[i % 5]!.post(`/app/rounds/${roundId}`, { intent: "cast", option: options[i % 5]!, reason: `reason ${i}` }).then(
+          (r) => r.status,
+        ),
       ),
     );
     expect(statuses.every((s) => s === 302)).toBe(true);
     expect(await db.$count(ballots, eq(ballots.roundId, roundId!))).toBe(1);
     expect(await db.$count(ballotHistory, eq(ballotHistory.roundId, roundId!))).toBe(50);
-    const [last] = await db.select().from(ballotHistory).where(eq(ballotHistory.roundId, roundId!)).orderBy(sql`${ballotHistory.id} desc`).limit(1);
+    const [last] = await db
+      .select()
+      .from(ballotHistory)
+      .where(eq(ballotHistory.roundId, roundId!))
+      .orderBy(sql`${ballotHistory.id} desc`)
+      .limit(1);
     const [current] = await db.select().from(ballots).where(eq(ballots.roundId, roundId!));
     expect(current).toMatchObject({ option: last!.option, reason: last!.reason, changes: 49 });
   });
@@ -254,7 +298,9 @@ describe("ballots", () => {
   it("50 organizations at once: 50 ballots, tally 50", async () => {
     const voters = await freshRoster(50);
     const { roundId } = await openRound();
-    const statuses = await Promise.all(voters.map((v) => v.client.post(`/app/rounds/${roundId}`, { intent: "cast", option: "endorse" }).then((r) => r.status)));
+    const statuses = await Promise.all(
+      voters.map((v) => v.client.post(`/app/rounds/${roundId}`, { intent: "cast", option: "endorse" }).then((r) => r.status)),
+    );
     expect(statuses.every((s) => s === 302)).toBe(true);
     expect(await server.database.db.$count(ballots, eq(ballots.roundId, roundId!))).toBe(50);
     const closed = await admin.post(`/app/rounds/${roundId}`, { intent: "close" });
@@ -272,7 +318,11 @@ describe("closing", () => {
     const s = services();
     const results = await Promise.all([
       ...voters.map((v, i) =>
-        castBallot(s, { ...v.person, organizationStatus: "active", organizationName: null }, roundId!, { option: i % 7 === 0 ? "object" : "endorse", reason: "r", listPublicly: true }).then(
+        castBallot(s, { ...v.person, organizationStatus: "active", organizationName: null }, roundId!, {
+          option: i % 7 === 0 ? "object" : "endorse",
+          reason: "r",
+          listPublicly: true,
+        }).then(
           () => "counted" as const,
           (error: unknown) => {
             if (error instanceof UserFacingError && /closed/.test(error.message)) return "refused" as const;
@@ -280,7 +330,9 @@ describe("closing", () => {
           },
         ),
       ),
-      new Promise((r) => setTimeout(r, 5 * Math.random())).then(() => closeRound(s, roundId!, { id: convener.id }).then(() => "close" as const)),
+      new Promise((r) => setTimeout(r, 5 * Math.random())).then(() =>
+        closeRound(s, roundId!, { id: convener.id }).then(() => "close" as const),
+      ),
     ]);
     const counted = results.filter((r) => r === "counted").length;
     const refused = results.filter((r) => r === "refused").length;
@@ -290,7 +342,10 @@ describe("closing", () => {
     expect(round?.status).toBe("closed");
     expect((round?.tally as { answered: number }).answered).toBe(counted);
     expect(await db.$count(ballots, eq(ballots.roundId, roundId!))).toBe(counted);
-    const late = await db.select().from(ballots).where(and(eq(ballots.roundId, roundId!), sql`${ballots.castAt} > ${round!.closedAt}`));
+    const late = await db
+      .select()
+      .from(ballots)
+      .where(and(eq(ballots.roundId, roundId!), sql`${ballots.castAt} > ${round!.closedAt}`));
     expect(late).toEqual([]);
     // Closing twice is harmless.
     expect(await closeRound(s, roundId!, { id: convener.id })).toBe(false);
@@ -315,13 +370,18 @@ describe("closing", () => {
     expect(p?.status).toBe("draft");
 
     const overdue = await openRound();
-    await db.update(rounds).set({ deadline: new Date(Date.now() - 1000) }).where(eq(rounds.id, overdue.roundId!));
+    await db
+      .update(rounds)
+      .set({ deadline: new Date(Date.now() - 1000) })
+      .where(eq(rounds.id, overdue.roundId!));
     const r3 = await a!.client.post(`/app/rounds/${overdue.roundId}`, { intent: "cast", option: "endorse" });
     expect(r3.status).toBe(409);
     expect(r3.text).toContain("The deadline has passed");
     expect(await db.$count(ballots, eq(ballots.roundId, overdue.roundId!))).toBe(0);
 
-    expect((await a!.client.post(`/app/rounds/00000000-0000-4000-8000-000000000000`, { intent: "cast", option: "endorse" })).status).toBe(404);
+    expect((await a!.client.post(`/app/rounds/00000000-0000-4000-8000-000000000000`, { intent: "cast", option: "endorse" })).status).toBe(
+      404,
+    );
   });
 
   it("at the deadline happens by itself, also after a restart, recorded at the deadline", async () => {
@@ -336,7 +396,10 @@ describe("closing", () => {
     // A new server process on the same database: its scheduler's first pass closes the round.
     const restarted = await startTestServer({ database: server.database, roundScheduler: 50 });
     try {
-      await eventually(async () => (await db.select().from(rounds).where(eq(rounds.id, roundId!)))[0]?.status === "closed", "closed by the scheduler");
+      await eventually(
+        async () => (await db.select().from(rounds).where(eq(rounds.id, roundId!)))[0]?.status === "closed",
+        "closed by the scheduler",
+      );
     } finally {
       await restarted.close();
     }
@@ -380,7 +443,15 @@ describe("closing", () => {
     expect(page.text).toContain("3 of 3 organizations answered, quorum 2; support 2 of 3 = 66.6 % &lt; 80 %; 1 block");
     expect(page.text).toContain("Harms children with T1D.");
     expect((await admin.post(`/app/rounds/${roundId}`, { intent: "statement", statement: "Back to drafting." })).status).toBe(302);
-    expect((await admin.post(`/app/rounds/${roundId}`, { intent: "response", organizationId: b!.organizationId, response: "We will rework section 3." })).status).toBe(302);
+    expect(
+      (
+        await admin.post(`/app/rounds/${roundId}`, {
+          intent: "response",
+          organizationId: b!.organizationId,
+          response: "We will rework section 3.",
+        })
+      ).status,
+    ).toBe(302);
     const bad = await admin.post(`/app/rounds/${roundId}`, { intent: "response", organizationId: a!.organizationId, response: "x" });
     expect(bad.status).toBe(400);
     const after = await a!.client.get(`/app/rounds/${roundId}`);
@@ -393,7 +464,7 @@ describe("closing", () => {
   it("exports CSV for conveners (formulas kept as text) and the deadline as a calendar file", async () => {
     const [a] = await freshRoster(1);
     const { roundId } = await openRound();
-    await a!.client.post(`/app/rounds/${roundId}`, { intent: "cast", option: "object", reason: "=HYPERLINK(\"http://evil\")" });
+    await a!.client.post(`/app/rounds/${roundId}`, { intent: "cast", option: "object", reason: '=HYPERLINK("http://evil")' });
     const csv = await admin.get(`/app/rounds/${roundId}/results.csv`);
     expect(csv.status).toBe(200);
     expect(csv.headers.get("content-type")).toContain("text/csv");
@@ -416,16 +487,24 @@ describe("reminders", () => {
     const { roundId } = await openRound();
     await a!.client.post(`/app/rounds/${roundId}`, { intent: "cast", option: "endorse" });
     const db = server.database.db;
-    await db.update(rounds).set({ deadline: new Date(Date.now() + 3_600_000) }).where(eq(rounds.id, roundId!));
+    await db
+      .update(rounds)
+      .set({ deadline: new Date(Date.now() + 3_600_000) })
+      .where(eq(rounds.id, roundId!));
     await server.rounds.runOnce();
     await server.rounds.runOnce();
     const reminders = (email: string) =>
-      db.select().from(outbox).where(and(eq(outbox.toAddress, email), sql`${outbox.subject} like 'Reminder:%'`));
+      db
+        .select()
+        .from(outbox)
+        .where(and(eq(outbox.toAddress, email), sql`${outbox.subject} like 'Reminder:%'`));
     expect(await reminders(b!.person.email)).toHaveLength(1);
     expect(await reminders(a!.person.email)).toHaveLength(0);
     // Extending re-arms it.
     const later = new Date(Date.now() + 20 * 3_600_000);
-    const local = new Intl.DateTimeFormat("sv-SE", { timeZone: "America/New_York", dateStyle: "short", timeStyle: "short" }).format(later).replace(" ", "T");
+    const local = new Intl.DateTimeFormat("sv-SE", { timeZone: "America/New_York", dateStyle: "short", timeStyle: "short" })
+      .format(later)
+      .replace(" ", "T");
     expect((await admin.post(`/app/rounds/${roundId}`, { intent: "extend", deadline: local })).status).toBe(302);
     await server.rounds.runOnce();
     expect(await reminders(b!.person.email)).toHaveLength(2);

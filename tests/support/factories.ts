@@ -14,10 +14,7 @@ export function unique(prefix: string): string {
   return `${prefix}-${crypto.randomBytes(4).toString("hex")}`;
 }
 
-export async function makeOrganization(
-  db: Db,
-  fields: { name?: string; votingMember?: boolean; pillars?: PillarKey[] } = {},
-) {
+export async function makeOrganization(db: Db, fields: { name?: string; votingMember?: boolean; pillars?: PillarKey[] } = {}) {
   return createOrganization(db, {
     name: fields.name ?? unique("Organization"),
     shortName: "",

@@ -15,7 +15,11 @@ export function paragraph(text: string, marks?: Record<string, unknown>) {
 }
 
 /** Writes a document into a proposal's update log, as the collaboration server stores it. */
-export async function writeProposalText(server: Pick<TestServer, "database">, proposalId: string, build: (fragment: Y.XmlFragment) => void) {
+export async function writeProposalText(
+  server: Pick<TestServer, "database">,
+  proposalId: string,
+  build: (fragment: Y.XmlFragment) => void,
+) {
   const doc = new Y.Doc();
   build(doc.getXmlFragment("default"));
   await server.database.db.insert(proposalUpdates).values({ proposalId, update: Y.encodeStateAsUpdate(doc) });
@@ -46,7 +50,11 @@ export async function adoptProposal(
   if (!roundId) throw new Error(`the round did not open: ${open.status}`);
   const client = new TestClient(server.url);
   await signInAs(db, client, voter.id);
-  await client.post(`/app/rounds/${roundId}`, { intent: "cast", option: "endorse", ...(options.listPublicly === false ? {} : { listPublicly: "on" }) });
+  await client.post(`/app/rounds/${roundId}`, {
+    intent: "cast",
+    option: "endorse",
+    ...(options.listPublicly === false ? {} : { listPublicly: "on" }),
+  });
   const closed = await admin.post(`/app/rounds/${roundId}`, { intent: "close" });
   if (closed.status !== 302) throw new Error(`the round did not close: ${closed.status}`);
   return { roundId, endorser, proposal };
