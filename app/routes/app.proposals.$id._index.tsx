@@ -1,12 +1,11 @@
 import { getFormProps, useForm } from "@conform-to/react";
-import { parseWithZod } from "@conform-to/zod/v4";
 import type { ActionFunctionArgs, LinksFunction, LoaderFunctionArgs, MetaFunction } from "@remix-run/node";
 import { data } from "@remix-run/node";
 import { Form, Link, useActionData, useLoaderData, useSearchParams } from "@remix-run/react";
 import { lazy, Suspense, useSyncExternalStore } from "react";
 import { ErrorSummary, TextAreaField, TextField } from "../components/fields";
 import { ProposalDetailsForm } from "../components/proposal-details-form";
-import { replyInvalid, replyWithError } from "../lib/forms.server";
+import { dispatchIntent, intentForm } from "../lib/intents.server";
 import { pillarNames } from "../lib/pillars";
 import type { RouteHandle } from "../lib/route-handle";
 import { getProposalRounds } from "../models/rounds.server";
@@ -44,61 +43,25 @@ export async function loader({ request, context, params }: LoaderFunctionArgs) {
 export async function action({ request, context, params }: ActionFunctionArgs) {
   const person = await requirePermission(request, context, "proposal:read");
   const id = params.id ?? "";
-  const formData = await request.formData();
-  const intent = formData.get("intent");
-  const notFound = () => {
-    throw notFound();
-  };
-  if (intent === "save-version") {
-    const submission = parseWithZod(formData, { schema: saveVersionSchema });
-    if (submission.status !== "success") return replyInvalid(submission);
-    try {
-      const revision = await saveVersion(context, person, id, submission.value.label);
-      if (!revision) return notFound();
-      return data({ saved: { number: revision.number, label: revision.label } });
-    } catch (error) {
-      return replyWithError(submission, error);
-    }
-  }
-  if (intent === "comment") {
-    const submission = parseWithZod(formData, { schema: commentSchema });
-    if (submission.status !== "success") return replyInvalid(submission);
-    try {
-      if (!(await postComment(context, person, id, submission.value.body))) return notFound();
-      return data({ commented: true as const });
-    } catch (error) {
-      return replyWithError(submission, error);
-    }
-  }
-  if (intent === "edit-comment") {
-    const submission = parseWithZod(formData, { schema: editCommentSchema });
-    if (submission.status !== "success") return replyInvalid(submission);
-    try {
-      if (!(await reviseComment(context, person, id, submission.value.commentId, submission.value.body))) return notFound();
-      return data({ commentEdited: true as const });
-    } catch (error) {
-      return replyWithError(submission, error);
-    }
-  }
-  if (intent === "hide-comment") {
-    const submission = parseWithZod(formData, { schema: hideCommentSchema });
-    if (submission.status !== "success") return replyInvalid(submission);
-    try {
-      if (!(await hideProposalComment(context, person, id, submission.value.commentId, submission.value.reason))) return notFound();
-      return data({ commentHidden: true as const });
-    } catch (error) {
-      return replyWithError(submission, error);
-    }
-  }
-  const submission = parseWithZod(formData, { schema: proposalDetailsSchema });
-  if (submission.status !== "success") return replyInvalid(submission);
-  try {
-    const result = await changeProposalDetails(context, person, id, submission.value);
-    if (!result) return notFound();
-    return data({ detailsSaved: result.changed });
-  } catch (error) {
-    return replyWithError(submission, error);
-  }
+  return dispatchIntent(await request.formData(), {
+    details: intentForm(proposalDetailsSchema, async (value) => {
+      const result = await changeProposalDetails(context, person, id, value);
+      return result && data({ detailsSaved: result.changed });
+    }),
+    "save-version": intentForm(saveVersionSchema, async (value) => {
+      const revision = await saveVersion(context, person, id, value.label);
+      return revision && data({ saved: { number: revision.number, label: revision.label } });
+    }),
+    comment: intentForm(commentSchema, async (value) =>
+      (await postComment(context, person, id, value.body)) ? data({ commented: true as const }) : null,
+    ),
+    "edit-comment": intentForm(editCommentSchema, async (value) =>
+      (await reviseComment(context, person, id, value.commentId, value.body)) ? data({ commentEdited: true as const }) : null,
+    ),
+    "hide-comment": intentForm(hideCommentSchema, async (value) =>
+      (await hideProposalComment(context, person, id, value.commentId, value.reason)) ? data({ commentHidden: true as const }) : null,
+    ),
+  });
 }
 
 const noSubscription = () => () => {};
@@ -195,7 +158,7 @@ export default function ProposalPage() {
             <summary>Change title, summary, pillars or sponsors</summary>
             <ProposalDetailsForm
               id="details"
-              lastResult={formResult && !("intent" in (formResult.initialValue ?? {})) ? formResult : undefined}
+              lastResult={formResult?.initialValue?.intent === "details" ? formResult : undefined}
               defaultValue={{
                 title: proposal.title,
                 summary: proposal.summary,
@@ -207,6 +170,7 @@ export default function ProposalPage() {
               leadChoice={page.canChangeLead}
               leadName={proposal.leadOrganizationName}
               submitLabel="Save details"
+              intent="details"
             />
           </details>
         </section>

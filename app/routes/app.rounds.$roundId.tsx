@@ -1,5 +1,4 @@
 import { getFormProps, useForm } from "@conform-to/react";
-import { parseWithZod } from "@conform-to/zod/v4";
 import type { LinksFunction, ActionFunctionArgs, LoaderFunctionArgs, MetaFunction } from "@remix-run/node";
 import textStyles from "../styles/text.css";
 import { redirect } from "@remix-run/node";
@@ -9,7 +8,7 @@ import type { z } from "zod";
 import { BallotOptions } from "../components/ballot-options";
 import { ErrorPage } from "../components/error-page";
 import { CheckboxField, ErrorSummary, SelectField, TextAreaField, TextField } from "../components/fields";
-import { replyInvalid, replyWithError } from "../lib/forms.server";
+import { dispatchIntent, intentForm } from "../lib/intents.server";
 import { ballotOptionLabels, formatTenths, type BallotOption } from "../lib/round-outcome";
 import { requirePermission, requirePerson } from "../lib/session.server";
 import { zonedLocalToInstant } from "../lib/time";
@@ -56,70 +55,42 @@ const done: Record<string, string> = {
 
 export async function action({ request, params, context }: ActionFunctionArgs) {
   const roundId = params.roundId ?? "";
-  const formData = await request.formData();
-  const intent = formData.get("intent");
   const person = await requirePerson(request, context);
   const back = (what: string) => redirect(`/app/rounds/${roundId}?done=${what}`);
-  if (intent === "cast") {
-    const submission = parseWithZod(formData, { schema: ballotSchema });
-    if (submission.status !== "success") return replyInvalid(submission);
-    try {
-      const result = await castBallot(context, person, roundId, submission.value);
-      if (!result) throw notFound();
-      return back("cast");
-    } catch (error) {
-      if (error instanceof Response) throw error;
-      return replyWithError(submission, error);
-    }
-  }
-  // Everything else is the convener's.
-  const convener = await requirePermission(request, context, "round:manage");
-  const zone = await readerTimeZone(context, convener);
-  const schemas = {
-    record: recordBallotSchema,
-    close: closeSchema,
-    extend: extendSchema,
-    cancel: cancelSchema,
-    statement: statementSchema,
-    response: responseSchema,
-  };
-  const schema = schemas[String(intent) as keyof typeof schemas];
-  if (!schema) return new Response("Unknown action", { status: 400 });
-  const submission = parseWithZod(formData, { schema });
-  if (submission.status !== "success") return replyInvalid(submission);
-  const value = submission.value;
-  try {
-    let result: unknown;
-    switch (value.intent) {
-      case "record":
-        result = await castBallot(context, convener, roundId, value, { organizationId: value.organizationId, note: value.note });
-        break;
-      case "close":
-        result = await closeRound(context, roundId, convener);
-        if (result === false) return back("already-closed");
-        break;
-      case "extend": {
-        const at = zonedLocalToInstant(value.deadline, zone);
-        if (!at) throw new UserFacingError("Enter the new deadline as a date and time.", 400, "deadline");
-        result = await extendRound(context, convener, roundId, at);
-        break;
-      }
-      case "cancel":
-        result = await cancelRound(context, convener, roundId, value.cancelReason);
-        break;
-      case "statement":
-        result = await writeOutcomeStatement(context, convener, roundId, value.statement);
-        break;
-      case "response":
-        result = await respondToObjection(context, convener, roundId, value.organizationId, value.response);
-        break;
-    }
-    if (result === null) throw notFound();
-    return back(value.intent);
-  } catch (error) {
-    if (error instanceof Response) throw error;
-    return replyWithError(submission, error);
-  }
+  // Everything but casting the organization's own ballot is the convener's.
+  const requireConvener = () => requirePermission(request, context, "round:manage");
+  return dispatchIntent(await request.formData(), {
+    cast: intentForm(ballotSchema, async (value) => (await castBallot(context, person, roundId, value)) && back("cast")),
+    record: intentForm(recordBallotSchema, async (value) => {
+      const convener = await requireConvener();
+      return (
+        (await castBallot(context, convener, roundId, value, { organizationId: value.organizationId, note: value.note })) && back("record")
+      );
+    }),
+    close: intentForm(closeSchema, async () => {
+      const result = await closeRound(context, roundId, await requireConvener());
+      return result === null ? null : back(result === false ? "already-closed" : "close");
+    }),
+    extend: intentForm(extendSchema, async (value) => {
+      const convener = await requireConvener();
+      const at = zonedLocalToInstant(value.deadline, await readerTimeZone(context, convener));
+      if (!at) throw new UserFacingError("Enter the new deadline as a date and time.", 400, "deadline");
+      return (await extendRound(context, convener, roundId, at)) && back("extend");
+    }),
+    cancel: intentForm(
+      cancelSchema,
+      async (value) => (await cancelRound(context, await requireConvener(), roundId, value.cancelReason)) && back("cancel"),
+    ),
+    statement: intentForm(
+      statementSchema,
+      async (value) => (await writeOutcomeStatement(context, await requireConvener(), roundId, value.statement)) && back("statement"),
+    ),
+    response: intentForm(
+      responseSchema,
+      async (value) =>
+        (await respondToObjection(context, await requireConvener(), roundId, value.organizationId, value.response)) && back("response"),
+    ),
+  });
 }
 
 const outcomeWords = {

@@ -116,7 +116,12 @@ describe("proposals", () => {
     const org = await makeOrganization(db);
     const { client } = await representative(org.id);
     const p = await makeProposal(db, { leadOrganizationId: org.id, title: "Old title" });
-    const change = { title: "New title", summary: "Now with a summary.", pillars: ["equity"] };
+    const change = { intent: "details", title: "New title", summary: "Now with a summary.", pillars: ["equity"] };
+    const { intent: _, ...withoutIntent } = change;
+    expect((await client.post(`/app/proposals/${p.id}`, withoutIntent)).status).toBe(400);
+    expect((await client.post(`/app/proposals/${p.id}`, { ...change, intent: "nonsense" })).status).toBe(400);
+    const [unchanged] = await db.select().from(proposals).where(eq(proposals.id, p.id));
+    expect(unchanged!.title).toBe("Old title");
     const ok = await client.post(`/app/proposals/${p.id}`, change);
     expect(ok.status).toBe(200);
     const [row] = await db.select().from(proposals).where(eq(proposals.id, p.id));
