@@ -4,7 +4,7 @@ import { getCoalition } from "../../db/queries/coalition";
 import { consumeOneTimeToken, createOneTimeToken, findOneTimeToken } from "../../db/queries/one-time-tokens";
 import { countConveners, createPerson, getPerson, getPersonByEmail, updatePerson } from "../../db/queries/people";
 import { createSession, invalidatePersonSessions } from "../../db/queries/sessions";
-import { consumePoint } from "../../server/rate-limit";
+import { consumePoint, isOverLimit, LOGIN_LIMITS, recordFailure, secondsBlocked } from "../../server/rate-limit";
 import { hashPassword, verifyPassword } from "../lib/password.server";
 import { absoluteUrl, queueMail } from "./mail.server";
 
@@ -22,25 +22,41 @@ export class UserFacingError extends Error {
 export const LOGIN_FAILED = "That email and password do not match an active account. Check both and try again.";
 
 /**
- * Checks a login: the same message for "no such person", "wrong password" and "deactivated",
- * limited per client address and per account. Returns a new session's token.
+ * Checks a login: the same message for "no such person", "wrong password" and "deactivated".
+ * Only failures count: per (account, address) pair and per address, each refused once over its
+ * limit; a success clears its pair. Failures for an account from anywhere only slow its sign-ins
+ * down (a short delay), so nobody can lock a member out. Returns a new session's token.
  */
 export async function login(context: AppLoadContext, email: string, password: string) {
-  const waitByAddress = await consumePoint(context.limits.loginByAddress, context.clientAddress);
-  const waitByAccount = await consumePoint(context.limits.loginByAccount, email.toLowerCase());
-  const wait = Math.max(waitByAddress, waitByAccount);
+  const { limits } = context;
+  const account = email.toLowerCase();
+  const pair = `${account} ${context.clientAddress}`;
+  const wait = Math.max(
+    await secondsBlocked(limits.loginFailuresByAccountAndAddress, pair),
+    await secondsBlocked(limits.loginFailuresByAddress, context.clientAddress),
+  );
   if (wait > 0) {
     throw new UserFacingError(
       `Too many sign-in attempts. Please wait ${Math.ceil(wait / 60)} minute${wait > 60 ? "s" : ""} and try again.`,
       429,
     );
   }
+  if (await isOverLimit(limits.loginFailuresByAccount, account)) {
+    // Slows guessing spread over many addresses; a delay, not a refusal, so the member still gets in.
+    await new Promise((resolve) => setTimeout(resolve, LOGIN_LIMITS.accountDelayMs));
+  }
   const person = await getPersonByEmail(context.database.db, email);
   const ok = await verifyPassword(person?.status === "active" ? person.passwordHash : null, password);
   if (!person || !ok) {
+    await Promise.all([
+      recordFailure(limits.loginFailuresByAccountAndAddress, pair),
+      recordFailure(limits.loginFailuresByAddress, context.clientAddress),
+      recordFailure(limits.loginFailuresByAccount, account),
+    ]);
     context.log.info({ requestId: context.requestId }, "login refused");
     throw new UserFacingError(LOGIN_FAILED, 400);
   }
+  await limits.loginFailuresByAccountAndAddress.delete(pair);
   const { token } = await createSession(context.database.db, person.id);
   return token;
 }
@@ -53,15 +69,16 @@ export async function setupFirstConvener(
   token: string,
   fields: { name: string; email: string; password: string },
 ) {
+  await requireUsableToken(context, token, "setup");
   const passwordHash = await hashPassword(fields.password);
   const db = context.database.db;
   return db.transaction(async (tx) => {
     const found = await findOneTimeToken(tx, token, "setup", { forUpdate: true });
     if (found.state !== "valid" || (await countConveners(tx)) > 0) {
-      throw new UserFacingError("This setup link is no longer valid. A convener account already exists: sign in instead.", 410);
+      throw new UserFacingError(setupProblem("used"), 410);
     }
     if (!(await consumeOneTimeToken(tx, found.token.id))) {
-      throw new UserFacingError("This setup link has just been used.", 410);
+      throw new UserFacingError(setupProblem("used"), 410);
     }
     if (await getPersonByEmail(tx, fields.email)) {
       throw new UserFacingError("An account with this email already exists.", 400, "email");
@@ -86,7 +103,10 @@ export async function setupFirstConvener(
   });
 }
 
-export async function checkToken(context: AppLoadContext, token: string, purpose: "setup" | "invitation" | "password_reset") {
+type TokenPurposeName = "setup" | "invitation" | "password_reset";
+
+/** Where a setup, invitation or reset link stands; a setup link is used once any convener exists. */
+export async function checkToken(context: AppLoadContext, token: string, purpose: TokenPurposeName) {
   const found = await findOneTimeToken(context.database.db, token, purpose);
   if (purpose === "setup" && found.state === "valid" && (await countConveners(context.database.db)) > 0) {
     return { state: "used" as const };
@@ -94,12 +114,46 @@ export async function checkToken(context: AppLoadContext, token: string, purpose
   return found;
 }
 
+/** The status of a link that is not valid: 404 for one never issued, 410 for one used or expired. */
+export function tokenProblemStatus(state: Exclude<TokenState, "valid">): 404 | 410 {
+  return state === "unknown" ? 404 : 410;
+}
+
+/** The words for a link that is not valid, per purpose. */
+export function tokenProblem(purpose: TokenPurposeName, state: Exclude<TokenState, "valid">): string {
+  if (purpose === "setup") return setupProblem(state);
+  if (purpose === "invitation") return invitationProblem(state);
+  return resetProblem(state);
+}
+
+/**
+ * The first step of every post to a setup, invitation or reset link, before any password work:
+ * one point from the address's limit, then the token's state (404 unknown, 410 used or expired).
+ */
+export async function openTokenPost(context: AppLoadContext, token: string, purpose: TokenPurposeName) {
+  const wait = await consumePoint(context.limits.tokenPostsByAddress, context.clientAddress);
+  if (wait > 0) {
+    throw new UserFacingError(
+      `Too many attempts from your connection. Please wait ${Math.ceil(wait / 60)} minute${wait > 60 ? "s" : ""} and try again.`,
+      429,
+    );
+  }
+  await requireUsableToken(context, token, purpose);
+}
+
+/** Refuses a token that is not valid, so no password is hashed for it (the transaction checks again under lock). */
+async function requireUsableToken(context: AppLoadContext, token: string, purpose: TokenPurposeName) {
+  const found = await checkToken(context, token, purpose);
+  if (found.state !== "valid") throw new UserFacingError(tokenProblem(purpose, found.state), tokenProblemStatus(found.state));
+}
+
 /** Accepts an invitation: creates the representative and signs them in. */
 export async function acceptInvitation(context: AppLoadContext, token: string, fields: { name: string; password: string }) {
+  await requireUsableToken(context, token, "invitation");
   const passwordHash = await hashPassword(fields.password);
   return context.database.db.transaction(async (tx) => {
     const found = await findOneTimeToken(tx, token, "invitation", { forUpdate: true });
-    if (found.state !== "valid") throw new UserFacingError(invitationProblem(found.state), 410);
+    if (found.state !== "valid") throw new UserFacingError(invitationProblem(found.state), tokenProblemStatus(found.state));
     const invitation = found.token;
     if (!(await consumeOneTimeToken(tx, invitation.id))) throw new UserFacingError(invitationProblem("used"), 410);
     if (await getPersonByEmail(tx, invitation.email!)) {
@@ -123,6 +177,11 @@ export async function acceptInvitation(context: AppLoadContext, token: string, f
     const { token: sessionToken } = await createSession(tx, person.id);
     return sessionToken;
   });
+}
+
+/** One message for every state: the page says when a setup link works, and links to the login. */
+export function setupProblem(_state: TokenState): string {
+  return "This setup link is not valid. It works only once, only while no convener account exists, and only the link printed at the server's most recent start.";
 }
 
 export function invitationProblem(state: TokenState): string {
@@ -203,11 +262,12 @@ export async function requestPasswordReset(context: AppLoadContext, email: strin
 
 /** Uses a reset link: sets the password, ends every session, audits the use, tells the person. */
 export async function resetPassword(context: AppLoadContext, token: string, password: string) {
+  await requireUsableToken(context, token, "password_reset");
   const passwordHash = await hashPassword(password);
   const db = context.database.db;
   const personId = await db.transaction(async (tx) => {
     const found = await findOneTimeToken(tx, token, "password_reset", { forUpdate: true });
-    if (found.state !== "valid") throw new UserFacingError(resetProblem(found.state), 410);
+    if (found.state !== "valid") throw new UserFacingError(resetProblem(found.state), tokenProblemStatus(found.state));
     if (!(await consumeOneTimeToken(tx, found.token.id))) throw new UserFacingError(resetProblem("used"), 410);
     const person = await getPerson(tx, found.token.personId!);
     if (!person || person.status !== "active") throw new UserFacingError(resetProblem("unknown"), 410);

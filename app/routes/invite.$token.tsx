@@ -1,7 +1,7 @@
 import { getFormProps, useForm } from "@conform-to/react";
 import { parseWithZod } from "@conform-to/zod/v4";
 import type { ActionFunctionArgs, LoaderFunctionArgs, MetaFunction } from "@remix-run/node";
-import { redirect } from "@remix-run/node";
+import { data, redirect } from "@remix-run/node";
 import { Form, useActionData, useLoaderData } from "@remix-run/react";
 import { z } from "zod";
 import { ErrorSummary, TextField } from "../components/fields";
@@ -9,14 +9,16 @@ import { PublicLayout } from "../components/layout";
 import { replyInvalid, replyWithError } from "../lib/forms.server";
 import { sessionCookie } from "../lib/session.server";
 import { password, singleLine } from "../lib/validation";
-import { acceptInvitation, checkToken, invitationProblem } from "../models/auth.server";
+import { acceptInvitation, checkToken, invitationProblem, openTokenPost, tokenProblemStatus } from "../models/auth.server";
 import { getOrganizationName } from "../models/organizations.server";
 
 const schema = z.object({ name: singleLine("Name", 200), password: password() });
 
 export async function loader({ params, context }: LoaderFunctionArgs) {
   const found = await checkToken(context, params.token ?? "", "invitation");
-  if (found.state !== "valid") return { problem: invitationProblem(found.state), invitation: null };
+  if (found.state !== "valid") {
+    return data({ problem: invitationProblem(found.state), invitation: null }, { status: tokenProblemStatus(found.state) });
+  }
   const { email, name, organizationId, canVote } = found.token;
   return {
     problem: null,
@@ -26,8 +28,9 @@ export async function loader({ params, context }: LoaderFunctionArgs) {
 
 export async function action({ request, params, context }: ActionFunctionArgs) {
   const submission = parseWithZod(await request.formData(), { schema });
-  if (submission.status !== "success") return replyInvalid(submission, ["password"]);
   try {
+    await openTokenPost(context, params.token ?? "", "invitation");
+    if (submission.status !== "success") return replyInvalid(submission, ["password"]);
     const token = await acceptInvitation(context, params.token ?? "", submission.value);
     return redirect("/app?welcome=1", { headers: { "Set-Cookie": sessionCookie(context, token) } });
   } catch (error) {

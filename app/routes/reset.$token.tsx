@@ -1,7 +1,7 @@
 import { getFormProps, useForm } from "@conform-to/react";
 import { parseWithZod } from "@conform-to/zod/v4";
 import type { ActionFunctionArgs, LoaderFunctionArgs, MetaFunction } from "@remix-run/node";
-import { redirect } from "@remix-run/node";
+import { data, redirect } from "@remix-run/node";
 import { Form, Link, useActionData, useLoaderData } from "@remix-run/react";
 import { z } from "zod";
 import { ErrorSummary, TextField } from "../components/fields";
@@ -9,19 +9,21 @@ import { PublicLayout } from "../components/layout";
 import { replyInvalid, replyWithError } from "../lib/forms.server";
 import { sessionCookie } from "../lib/session.server";
 import { password } from "../lib/validation";
-import { checkToken, resetPassword, resetProblem } from "../models/auth.server";
+import { checkToken, openTokenPost, resetPassword, resetProblem, tokenProblemStatus } from "../models/auth.server";
 
 const schema = z.object({ password: password("New password") });
 
 export async function loader({ params, context }: LoaderFunctionArgs) {
   const found = await checkToken(context, params.token ?? "", "password_reset");
-  return { problem: found.state === "valid" ? null : resetProblem(found.state) };
+  if (found.state !== "valid") return data({ problem: resetProblem(found.state) }, { status: tokenProblemStatus(found.state) });
+  return { problem: null };
 }
 
 export async function action({ request, params, context }: ActionFunctionArgs) {
   const submission = parseWithZod(await request.formData(), { schema });
-  if (submission.status !== "success") return replyInvalid(submission, ["password"]);
   try {
+    await openTokenPost(context, params.token ?? "", "password_reset");
+    if (submission.status !== "success") return replyInvalid(submission, ["password"]);
     const token = await resetPassword(context, params.token ?? "", submission.value.password);
     return redirect("/app?passwordChanged=1", { headers: { "Set-Cookie": sessionCookie(context, token) } });
   } catch (error) {

@@ -1,7 +1,7 @@
 import { getFormProps, useForm } from "@conform-to/react";
 import { parseWithZod } from "@conform-to/zod/v4";
 import type { ActionFunctionArgs, LoaderFunctionArgs, MetaFunction } from "@remix-run/node";
-import { redirect } from "@remix-run/node";
+import { data, redirect } from "@remix-run/node";
 import { Form, Link, useActionData, useLoaderData } from "@remix-run/react";
 import { z } from "zod";
 import { ErrorSummary, TextField } from "../components/fields";
@@ -9,7 +9,7 @@ import { PublicLayout } from "../components/layout";
 import { replyInvalid, replyWithError } from "../lib/forms.server";
 import { sessionCookie } from "../lib/session.server";
 import { email, password, singleLine } from "../lib/validation";
-import { checkToken, setupFirstConvener } from "../models/auth.server";
+import { checkToken, openTokenPost, setupFirstConvener, setupProblem, tokenProblemStatus } from "../models/auth.server";
 
 const schema = z.object({
   token: z.string().max(100),
@@ -21,14 +21,19 @@ const schema = z.object({
 export async function loader({ request, context }: LoaderFunctionArgs) {
   const token = new URL(request.url).searchParams.get("token") ?? "";
   const found = token ? await checkToken(context, token, "setup") : { state: "unknown" as const };
-  return { token: found.state === "valid" ? token : null };
+  if (found.state !== "valid")
+    return data({ token: null, problem: setupProblem(found.state) }, { status: tokenProblemStatus(found.state) });
+  return { token, problem: null };
 }
 
 export async function action({ request, context }: ActionFunctionArgs) {
-  const submission = parseWithZod(await request.formData(), { schema });
-  if (submission.status !== "success") return replyInvalid(submission, ["password"]);
-  const { token, ...fields } = submission.value;
+  const formData = await request.formData();
+  const submission = parseWithZod(formData, { schema });
   try {
+    const posted = formData.get("token");
+    await openTokenPost(context, typeof posted === "string" ? posted : "", "setup");
+    if (submission.status !== "success") return replyInvalid(submission, ["password"]);
+    const { token, ...fields } = submission.value;
     const sessionToken = await setupFirstConvener(context, token, fields);
     return redirect("/app", { headers: { "Set-Cookie": sessionCookie(context, sessionToken) } });
   } catch (error) {
@@ -37,7 +42,7 @@ export async function action({ request, context }: ActionFunctionArgs) {
 }
 
 export default function Setup() {
-  const { token } = useLoaderData<typeof loader>();
+  const { token, problem } = useLoaderData<typeof loader>();
   const lastResult = useActionData<typeof action>();
   const [form, fields] = useForm<z.input<typeof schema>>({ id: "setup", lastResult });
   if (!token) {
@@ -45,10 +50,7 @@ export default function Setup() {
       <PublicLayout>
         <h1>Set up CARE Table</h1>
         <div className="notice error" role="alert">
-          <p>
-            This setup link is not valid. It works only once, only while no convener account exists, and only the link printed at the
-            server&apos;s most recent start.
-          </p>
+          <p>{problem}</p>
           <p>
             If the platform is already set up, <Link to="/login">log in</Link>.
           </p>

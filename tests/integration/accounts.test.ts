@@ -28,6 +28,7 @@ describe("the first convener's setup link", () => {
 
     // An earlier link stopped working when a new one was made.
     const old = await client.get(`/setup?token=${stale}`);
+    expect(old.status).toBe(410);
     expect(old.text).toContain("This setup link is not valid");
 
     const created = await client.post("/setup", { token: token!, name: "Ada Convener", email: "ada@example.org", password: TEST_PASSWORD });
@@ -48,7 +49,9 @@ describe("the first convener's setup link", () => {
     expect(await db.select().from(people).where(eq(people.email, "mallory@example.org"))).toEqual([]);
 
     expect(await issueSetupToken(db)).toBeNull();
-    expect((await new TestClient(server.url).get(`/setup?token=${token}`)).text).toContain("This setup link is not valid");
+    const used = await new TestClient(server.url).get(`/setup?token=${token}`);
+    expect(used.status).toBe(410);
+    expect(used.text).toContain("This setup link is not valid");
   });
 });
 
@@ -116,7 +119,9 @@ describe("accounts", () => {
         .set({ expiresAt: new Date(Date.now() - 1000) })
         .where(eq(oneTimeTokens.tokenHash, hashToken(token)));
       const client = new TestClient(server.url);
-      expect((await client.get(`/invite/${token}`)).text).toContain("has expired");
+      const page = await client.get(`/invite/${token}`);
+      expect(page.status).toBe(410);
+      expect(page.text).toContain("has expired");
       const res = await client.post(`/invite/${token}`, { name: "Late", password: TEST_PASSWORD });
       expect(res.status).toBe(410);
       expect(await db.select().from(people).where(eq(people.email, email))).toEqual([]);
@@ -124,9 +129,11 @@ describe("accounts", () => {
 
     it("refuse a wrong token", async () => {
       const client = new TestClient(server.url);
-      expect((await client.get("/invite/aaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaa")).text).toContain("not valid");
+      const page = await client.get("/invite/aaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaa");
+      expect(page.status).toBe(404);
+      expect(page.text).toContain("not valid");
       const res = await client.post("/invite/aaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaa", { name: "X", password: TEST_PASSWORD });
-      expect(res.status).toBe(410);
+      expect(res.status).toBe(404);
     });
 
     it("are refused for an address that already has an account", async () => {
@@ -234,7 +241,7 @@ describe("accounts", () => {
       expect(wrong.text).not.toContain("wrong password!");
     });
 
-    it("is limited per account", async () => {
+    it("is limited per account and address, failures only", async () => {
       const person = await makePerson(server.database.db);
       const statuses: number[] = [];
       for (let i = 0; i < 11; i++) {
@@ -242,8 +249,10 @@ describe("accounts", () => {
       }
       expect(statuses.slice(0, 10).every((s) => s === 400)).toBe(true);
       expect(statuses[10]).toBe(429);
-      // Even the right password is refused while the limit lasts.
-      expect((await new TestClient(server.url).post("/login", { email: person.email, password: TEST_PASSWORD })).status).toBe(429);
+      // From this address even the right password is refused while the limit lasts (other addresses: sign-in-limits.test.ts).
+      const refused = await new TestClient(server.url).post("/login", { email: person.email, password: TEST_PASSWORD });
+      expect(refused.status).toBe(429);
+      expect(refused.text).toContain("Too many sign-in attempts");
     });
 
     it("comes back to the page asked for, never to another site", async () => {
