@@ -1,11 +1,10 @@
 import { getFormProps, useForm } from "@conform-to/react";
-import { parseWithZod } from "@conform-to/zod/v4";
 import type { ActionFunctionArgs, LoaderFunctionArgs, MetaFunction } from "@remix-run/node";
 import { redirect } from "@remix-run/node";
 import { Form, useActionData, useLoaderData, useSearchParams } from "@remix-run/react";
 import { z } from "zod";
 import { ErrorSummary, SelectField, TextField } from "../components/fields";
-import { replyInvalid, replyWithError } from "../lib/forms.server";
+import { dispatchIntent, intentForm } from "../lib/intents.server";
 import { requirePermission, startSession } from "../lib/session.server";
 import { timeZoneOptions } from "../lib/time";
 import { currentPassword, isValidTimeZone, password, singleLine } from "../lib/validation";
@@ -15,20 +14,14 @@ import { changeOwnPassword, updateProfile } from "../models/people.server";
 const profileSchema = z.object({
   intent: z.literal("profile"),
   name: singleLine("Name", 200),
-  timeZone: z.preprocess(
-    (v) => (v === undefined ? "" : v),
-    z
-      .string({ error: "Choose a time zone from the list." })
-      .refine((v) => v === "" || isValidTimeZone(v), "Choose a time zone from the list."),
-  ),
+  // The first option, "The coalition's zone", posts an empty value (which the form parser turns
+  // into "absent"): that means no zone of one's own.
+  timeZone: z.string().max(100).refine(isValidTimeZone, "Choose a time zone from the list.").optional(),
 });
 const passwordSchema = z.object({
   intent: z.literal("password"),
   currentPassword: currentPassword("Current password"),
   newPassword: password("New password"),
-});
-const schema = z.discriminatedUnion("intent", [profileSchema, passwordSchema], {
-  error: "Unknown form.",
 });
 
 export async function loader({ request, context }: LoaderFunctionArgs) {
@@ -44,20 +37,20 @@ export async function loader({ request, context }: LoaderFunctionArgs) {
 
 export async function action({ request, context }: ActionFunctionArgs) {
   const person = await requirePermission(request, context, "profile:edit");
-  const submission = parseWithZod(await request.formData(), { schema });
-  const secret = ["currentPassword", "newPassword"];
-  if (submission.status !== "success") return replyInvalid(submission, secret);
-  const value = submission.value;
-  try {
-    if (value.intent === "profile") {
-      await updateProfile(context, person.id, { name: value.name, timeZone: value.timeZone || null });
+  return dispatchIntent(await request.formData(), {
+    profile: intentForm(profileSchema, async (value) => {
+      await updateProfile(context, person.id, { name: value.name, timeZone: value.timeZone ?? null });
       return redirect("/app/profile?saved=profile");
-    }
-    await changeOwnPassword(context, person.id, value.currentPassword, value.newPassword);
-    return startSession(context, person.id, "/app/profile?saved=password");
-  } catch (error) {
-    return replyWithError(submission, error, secret);
-  }
+    }),
+    password: intentForm(
+      passwordSchema,
+      async (value) => {
+        await changeOwnPassword(context, person.id, value.currentPassword, value.newPassword);
+        return startSession(context, person.id, "/app/profile?saved=password");
+      },
+      ["currentPassword", "newPassword"],
+    ),
+  });
 }
 
 export default function Profile() {
