@@ -103,6 +103,8 @@ export function checkUpdate(update: Uint8Array, doc: Y.Doc): UpdateCheck {
     }
   }
 
+  if (hasCircularReference(ranges, store)) return bad("update whose items reference themselves or later items (a cycle)");
+
   let changes = false;
   for (const [client, range] of ranges) if (range.end > Y.getState(store, client)) changes = true;
 
@@ -115,6 +117,62 @@ export function checkUpdate(update: Uint8Array, doc: Y.Doc): UpdateCheck {
     }
   }
   return { ok: true, changes };
+}
+
+/**
+ * Whether the update's new items cannot be put in order: Yjs integrates each client's items in
+ * clock order, and an item only after the items it names (origin, right origin, parent). An item
+ * naming itself, or an item that must come after it, is a cycle: Yjs then throws half-way through
+ * applying ("Unexpected case") or keeps the items pending for ever. Found by the property test.
+ */
+function hasCircularReference(ranges: Map<number, ClientRange>, store: Y.Doc["store"]): boolean {
+  const key = (s: Y.Item | Y.GC) => `${s.id.client}:${s.id.clock}`;
+  /** The struct of this update holding `id`, when the document does not have it yet. */
+  const inUpdate = (id: Y.ID) => {
+    if (id.clock < Y.getState(store, id.client)) return undefined;
+    return ranges.get(id.client)?.structs.find((s) => s.id.clock <= id.clock && id.clock < s.id.clock + s.length);
+  };
+  const dependencies = (struct: Y.Item | Y.GC, index: number, range: ClientRange) => {
+    const found: (Y.Item | Y.GC)[] = [];
+    if (index > 0) found.push(range.structs[index - 1]!);
+    if (struct instanceof Y.Item) {
+      const parent = struct.parent as unknown;
+      for (const id of [struct.origin, struct.rightOrigin, parent instanceof Y.ID ? parent : null]) {
+        const target = id ? inUpdate(id) : undefined;
+        if (target) found.push(target);
+      }
+    }
+    return found;
+  };
+  const position = new Map<string, { index: number; range: ClientRange }>();
+  for (const range of ranges.values()) range.structs.forEach((s, index) => position.set(key(s), { index, range }));
+  // Iterative depth-first search (an update may hold many thousands of items): 1 = on the path, 2 = done.
+  const state = new Map<string, 1 | 2>();
+  for (const range of ranges.values()) {
+    for (const start of range.structs) {
+      if (state.has(key(start))) continue;
+      const stack: { struct: Y.Item | Y.GC; next: (Y.Item | Y.GC)[] }[] = [];
+      const enter = (struct: Y.Item | Y.GC) => {
+        const at = position.get(key(struct))!;
+        state.set(key(struct), 1);
+        stack.push({ struct, next: dependencies(struct, at.index, at.range) });
+      };
+      enter(start);
+      while (stack.length) {
+        const top = stack.at(-1)!;
+        const dependency = top.next.pop();
+        if (!dependency) {
+          state.set(key(top.struct), 2);
+          stack.pop();
+          continue;
+        }
+        const seen = state.get(key(dependency));
+        if (seen === 1) return true;
+        if (seen === undefined) enter(dependency);
+      }
+    }
+  }
+  return false;
 }
 
 /** Whether every item of client in [clock, clock+len) is already deleted in the document. */
