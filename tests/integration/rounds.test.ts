@@ -1,7 +1,7 @@
 import { and, eq, sql } from "drizzle-orm";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { verifyAuditChain } from "../../db/queries/audit";
-import { ballotHistory, ballots, organizations, outbox, proposals, proposalUpdates, rounds } from "../../db/schema";
+import { auditEvents, ballotHistory, ballots, organizations, outbox, proposals, proposalUpdates, rounds } from "../../db/schema";
 import { castBallot, closeRound, type RoundServices } from "../../app/models/rounds.server";
 import { UserFacingError } from "../../app/models/auth.server";
 import { connectCollab, eventually, makeProposal } from "../support/collab";
@@ -174,12 +174,28 @@ describe("opening a round", () => {
 describe("ballots", () => {
   it("are cast, changed with a history, need a reason for reservations, Object and Block, and send receipts", async () => {
     const [a] = await freshRoster(2);
-    const { roundId } = await openRound();
     const db = server.database.db;
-    const missing = await a!.client.post(`/app/rounds/${roundId}`, { intent: "cast", option: "object", reason: "" });
-    expect(missing.status).toBe(400);
-    expect(missing.text).toContain("Object needs a reason.");
+    // A second voter in A's organization: each of them gets every receipt.
+    const second = await makePerson(db, { organizationId: a!.organizationId, canVote: true });
+    const { roundId } = await openRound();
+    for (const [option, label] of [
+      ["object", "Object"],
+      ["block", "Block"],
+      ["endorse_with_reservations", "Endorse with reservations"],
+    ] as const) {
+      for (const reason of ["", "   "]) {
+        const missing = await a!.client.post(`/app/rounds/${roundId}`, { intent: "cast", option, reason });
+        expect(missing.status, `${option} with reason ${JSON.stringify(reason)}`).toBe(400);
+        expect(missing.text).toContain(`${label} needs a reason.`);
+      }
+    }
     expect(await db.$count(ballots, eq(ballots.roundId, roundId!))).toBe(0);
+    expect(
+      await db.$count(
+        auditEvents,
+        and(eq(auditEvents.subjectType, "round"), eq(auditEvents.subjectId, roundId!), sql`${auditEvents.action} like 'ballot.%'`),
+      ),
+    ).toBe(0);
 
     const bad = await a!.client.post(`/app/rounds/${roundId}`, { intent: "cast", option: "maybe" });
     expect(bad.status).toBe(400);
@@ -204,11 +220,36 @@ describe("ballots", () => {
       changes: 1,
     });
     expect(await db.$count(ballotHistory, eq(ballotHistory.roundId, roundId!))).toBe(2);
-    const receipts = await db
+    for (const voter of [a!.person, second]) {
+      const receipts = await db
+        .select()
+        .from(outbox)
+        .where(and(eq(outbox.toAddress, voter.email), sql`${outbox.subject} like 'Ballot receipt%'`))
+        .orderBy(outbox.createdAt);
+      expect(receipts, voter.email).toHaveLength(2);
+      expect(receipts[0]!.body).toContain("Answer: Endorse\n");
+      expect(receipts[1]!.body).toContain("Answer: Endorse with reservations");
+      expect(receipts[1]!.body).toContain("Reason: Section 2 needs data.");
+    }
+    // Each ballot is in the audit chain: what happened, in which round, for which organization, which answer, by whom.
+    const events = await db
       .select()
-      .from(outbox)
-      .where(and(eq(outbox.toAddress, a!.person.email), sql`${outbox.subject} like 'Ballot receipt%'`));
-    expect(receipts).toHaveLength(2);
+      .from(auditEvents)
+      .where(and(eq(auditEvents.subjectType, "round"), eq(auditEvents.subjectId, roundId!), sql`${auditEvents.action} like 'ballot.%'`))
+      .orderBy(auditEvents.seq);
+    expect(events.map((e) => [e.action, e.actorId, e.after])).toEqual([
+      ["ballot.cast", a!.person.id, expect.objectContaining({ organizationId: a!.organizationId, option: "endorse", listPublicly: true })],
+      [
+        "ballot.changed",
+        a!.person.id,
+        expect.objectContaining({
+          organizationId: a!.organizationId,
+          option: "endorse_with_reservations",
+          reason: "Section 2 needs data.",
+        }),
+      ],
+    ]);
+    expect(await verifyAuditChain(db)).toMatchObject({ ok: true });
     const page = await a!.client.get(`/app/rounds/${roundId}`);
     expect(page.text).toContain("Current answer: <strong>Endorse with reservations</strong>");
   });
