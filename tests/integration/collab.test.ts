@@ -1,6 +1,7 @@
 import * as Y from "yjs";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { readProposalDocument } from "../../db/queries/proposal-documents";
+import { appendProposalUpdates, compactProposalDocument, readProposalDocument } from "../../db/queries/proposal-documents";
+import { proposalUpdates } from "../../db/schema";
 import { foldUpdates, loadDocument, compactDocument } from "../../server/collab/persistence";
 import { CLOSE_FORBIDDEN, CLOSE_NOT_FOUND, CLOSE_UNAUTHENTICATED } from "../../server/collab/protocol";
 import { startTestServer, type TestServer } from "../support/server";
@@ -94,5 +95,41 @@ describe("collaboration server", () => {
     expect(Y.encodeStateVector(loaded.doc)).toEqual(Y.encodeStateVector(replay));
     expect(textOf(loaded.doc)).toBe(textOf(c.doc));
     c.destroy();
+  });
+
+  it("compaction keeps a row written while it runs (after it read the log, before it deleted)", async () => {
+    const db = server.database.db;
+    const proposal = await makeProposal(db);
+    const doc = new Y.Doc();
+    const rows: Uint8Array[] = [];
+    doc.on("update", (update: Uint8Array) => rows.push(update));
+    for (let i = 0; i < 5; i++) typeInto(doc, `folded${i} `);
+    await appendProposalUpdates(
+      db,
+      rows.splice(0).map((update) => ({ proposalId: proposal.id, update })),
+    );
+    typeInto(doc, "written-meanwhile");
+    const late = rows.splice(0);
+    expect(late).toHaveLength(1);
+
+    let written: Promise<unknown> | undefined;
+    const result = await db.transaction((tx) =>
+      compactProposalDocument(tx, proposal.id, (snapshot, updates) => {
+        // The fold runs between reading the log and deleting from it: a row arrives now. Sent on
+        // the compaction's own connection, it is queued before the compaction's delete.
+        written = tx
+          .insert(proposalUpdates)
+          .values({ proposalId: proposal.id, update: late[0]! })
+          .then(() => undefined);
+        return foldUpdates(snapshot, updates);
+      }),
+    );
+    await written;
+    expect(result.folded).toBe(5);
+    const after = await readProposalDocument(db, proposal.id);
+    expect(after.updates.map((r) => r.update)).toEqual([late[0]]);
+    const loaded = await loadDocument(db, proposal.id);
+    expect(textOf(loaded.doc)).toBe(textOf(doc));
+    expect(textOf(loaded.doc)).toContain("written-meanwhile");
   });
 });
