@@ -5,6 +5,7 @@ import { requirePermission } from "../lib/session.server";
 import { formatInstant } from "../lib/time";
 import { listAuditPage } from "../models/audit.server";
 import { readerTimeZone } from "../models/dashboard.server";
+import { TableScroll } from "../components/table-scroll";
 
 const PAGE = 100;
 
@@ -42,7 +43,7 @@ export default function Audit() {
       {events.length === 0 ? (
         <p className="empty">No events yet.</p>
       ) : (
-        <div className="table-wrap">
+        <TableScroll label="Audit log">
           <table>
             <thead>
               <tr>
@@ -92,7 +93,7 @@ export default function Audit() {
               ))}
             </tbody>
           </table>
-        </div>
+        </TableScroll>
       )}
       {next ? (
         <p>

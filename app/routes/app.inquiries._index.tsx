@@ -6,6 +6,7 @@ import { requirePermission } from "../lib/session.server";
 import { formatInstant } from "../lib/time";
 import { readerTimeZone } from "../models/dashboard.server";
 import { getInquiryRetentionMonths, listInquiriesForConveners } from "../models/inquiries.server";
+import { TableScroll } from "../components/table-scroll";
 
 const filterSchema = z.enum(inquiryStatuses).optional().catch(undefined);
 
@@ -59,7 +60,7 @@ export default function Inquiries() {
             : "No inquiries yet. They arrive through the form at /join."}
         </p>
       ) : (
-        <div className="table-wrap">
+        <TableScroll label="Inquiries">
           <table>
             <caption>
               {inquiries.length === 1 ? "One inquiry" : `${inquiries.length} inquiries`}
@@ -90,7 +91,7 @@ export default function Inquiries() {
               ))}
             </tbody>
           </table>
-        </div>
+        </TableScroll>
       )}
     </>
   );

@@ -3,6 +3,7 @@ import { Link, useLoaderData, useSearchParams } from "@remix-run/react";
 import { pillarNames, type PillarKey } from "../lib/pillars";
 import { requirePermission } from "../lib/session.server";
 import { listOrganizationsForConveners } from "../models/organizations.server";
+import { TableScroll } from "../components/table-scroll";
 
 export async function loader({ request, context }: LoaderFunctionArgs) {
   await requirePermission(request, context, "organization:manage");
@@ -30,7 +31,7 @@ export default function Organizations() {
       {organizations.length === 0 ? (
         <p className="empty">No organizations yet. Add the coalition&apos;s members here.</p>
       ) : (
-        <div className="table-wrap">
+        <TableScroll label="Organizations">
           <table>
             <caption>{organizations.length} organizations</caption>
             <thead>
@@ -62,7 +63,7 @@ export default function Organizations() {
               ))}
             </tbody>
           </table>
-        </div>
+        </TableScroll>
       )}
     </>
   );

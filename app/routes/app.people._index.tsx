@@ -12,6 +12,7 @@ import { checkbox, email, optionalSingleLine, uuid } from "../lib/validation";
 import { readerTimeZone } from "../models/dashboard.server";
 import { listOrganizationsForConveners } from "../models/organizations.server";
 import { cancelInvitation, inviteRepresentative, listPeopleAndInvitations } from "../models/people.server";
+import { TableScroll } from "../components/table-scroll";
 
 const inviteSchema = z.object({
   intent: z.literal("invite"),
@@ -114,7 +115,7 @@ export default function People() {
       {invitations.length === 0 ? (
         <p className="empty">No invitation is waiting to be accepted.</p>
       ) : (
-        <div className="table-wrap">
+        <TableScroll label="Pending invitations">
           <table>
             <thead>
               <tr>
@@ -147,11 +148,11 @@ export default function People() {
               ))}
             </tbody>
           </table>
-        </div>
+        </TableScroll>
       )}
 
       <h2>Everyone</h2>
-      <div className="table-wrap">
+      <TableScroll label="Everyone">
         <table>
           <thead>
             <tr>
@@ -176,7 +177,7 @@ export default function People() {
             ))}
           </tbody>
         </table>
-      </div>
+      </TableScroll>
     </>
   );
 }

@@ -4,6 +4,7 @@ import { requirePermission } from "../lib/session.server";
 import { formatInstant } from "../lib/time";
 import { readerTimeZone } from "../models/dashboard.server";
 import { listPositionsForConveners } from "../models/positions.server";
+import { TableScroll } from "../components/table-scroll";
 
 export async function loader({ request, context }: LoaderFunctionArgs) {
   const person = await requirePermission(request, context, "position:publish");
@@ -23,7 +24,7 @@ export default function Positions() {
       {positions.length === 0 ? (
         <p className="empty">No position is published yet.</p>
       ) : (
-        <div className="table-wrap">
+        <TableScroll label="Positions">
           <table>
             <thead>
               <tr>
@@ -48,7 +49,7 @@ export default function Positions() {
               ))}
             </tbody>
           </table>
-        </div>
+        </TableScroll>
       )}
     </>
   );

@@ -4,6 +4,7 @@ import { requirePermission } from "../lib/session.server";
 import { getProposalHistory } from "../models/proposals.server";
 import proposalStyles from "../styles/proposals.css";
 import { notFound } from "../lib/not-found";
+import { TableScroll } from "../components/table-scroll";
 
 export const links: LinksFunction = () => [{ rel: "stylesheet", href: proposalStyles }];
 
@@ -41,7 +42,7 @@ export default function ProposalHistory() {
       {revisions.length === 0 ? (
         <p className="empty">No version has been saved yet. Use “Save version” on the proposal page.</p>
       ) : (
-        <div className="table-wrap">
+        <TableScroll label="Versions">
           <table>
             <thead>
               <tr>
@@ -64,7 +65,7 @@ export default function ProposalHistory() {
               ))}
             </tbody>
           </table>
-        </div>
+        </TableScroll>
       )}
 
       <h2 id="compare-heading">Compare</h2>

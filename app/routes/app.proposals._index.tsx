@@ -5,6 +5,7 @@ import { can } from "../lib/permissions";
 import { requirePermission } from "../lib/session.server";
 import { listProposalsForReader, statusLabels } from "../models/proposals.server";
 import proposalStyles from "../styles/proposals.css";
+import { TableScroll } from "../components/table-scroll";
 
 const statuses = ["draft", "in_round", "adopted", "archived"] as const;
 type Status = (typeof statuses)[number];
@@ -88,7 +89,7 @@ export default function Proposals() {
           : `${proposals.length} ${proposals.length === 1 ? "proposal" : "proposals"}${filtered ? " match" + (proposals.length === 1 ? "es" : "") : ""}.`}
       </p>
       {proposals.length > 0 ? (
-        <div className="table-wrap">
+        <TableScroll label="Proposals">
           <table>
             <thead>
               <tr>
@@ -119,7 +120,7 @@ export default function Proposals() {
               ))}
             </tbody>
           </table>
-        </div>
+        </TableScroll>
       ) : null}
     </>
   );

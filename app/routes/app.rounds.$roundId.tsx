@@ -33,6 +33,7 @@ import {
   statementSchema,
 } from "../schemas/round";
 import { notFound } from "../lib/not-found";
+import { TableScroll } from "../components/table-scroll";
 
 export const links: LinksFunction = () => [{ rel: "stylesheet", href: textStyles }];
 
@@ -153,7 +154,7 @@ export default function RoundPage() {
         {!page.seeAll ? (
           <p>While the round is open, each organization sees only its own answer. Everyone sees all answers after the close.</p>
         ) : null}
-        <div className="table-wrap">
+        <TableScroll label="Roster and answers">
           <table>
             <thead>
               <tr>
@@ -190,7 +191,7 @@ export default function RoundPage() {
               ))}
             </tbody>
           </table>
-        </div>
+        </TableScroll>
       </section>
 
       {page.history.length > 0 ? (

@@ -1,0 +1,134 @@
+import type { Browser, Page } from "playwright-core";
+import { eq } from "drizzle-orm";
+import { afterAll, beforeAll, expect, it } from "vitest";
+import { createInquiry } from "../../db/queries/inquiries";
+import { createOneTimeToken } from "../../db/queries/one-time-tokens";
+import { positions } from "../../db/schema";
+import { consoleErrors, describeE2E, expectNoAxeViolations, launchChromium, newPersonContext } from "../support/browser";
+import { createSession } from "../../db/queries/sessions";
+import { makePerson, signInAs } from "../support/factories";
+import { TestClient } from "../support/http";
+import { adoptProposal } from "../support/rounds";
+import { startTestServer, type TestServer } from "../support/server";
+
+const DESKTOP = { width: 1280, height: 900 };
+const PHONE = { width: 390, height: 844 };
+
+describeE2E("workspace and account pages: axe, and phone width", () => {
+  let browser: Browser;
+  let server: TestServer;
+  let convenerId: string;
+  let representativeId: string;
+  const paths: Record<string, string> = {};
+
+  beforeAll(async () => {
+    server = await startTestServer({ roundScheduler: false });
+    browser = await launchChromium();
+    const db = server.database.db;
+    const convener = await makePerson(db, { role: "convener", name: "Ada Convener" });
+    convenerId = convener.id;
+    const admin = new TestClient(server.url);
+    await signInAs(db, admin, convener.id);
+    const { roundId, proposal, endorser } = await adoptProposal(server, admin, {
+      title: "Timely wheelchair repair",
+      text: "Insurers should cover timely repair of power wheelchairs.",
+    });
+    const published = await admin.post(`/app/rounds/${roundId}/publish`, {
+      releaseAt: "",
+      title: "Fast repair of power wheelchairs",
+      summary: "When a wheelchair breaks, people are stuck at home. Plans should pay for quick repairs.",
+    });
+    expect(published.status).toBe(302);
+    const [position] = await db.select().from(positions).where(eq(positions.roundId, roundId));
+    const representative = await makePerson(db, { organizationId: endorser.id, canVote: true, name: "Rita Representative" });
+    representativeId = representative.id;
+    const inquiry = await createInquiry(db, {
+      name: "Sam Inquirer",
+      email: "sam@example.org",
+      organizationName: "Spina Bifida Friends",
+      organizationKind: "patient_advocacy",
+      message: "We would like to join the working table.",
+    });
+    const { token } = await createOneTimeToken(db, { purpose: "password_reset", personId: representative.id, email: representative.email });
+    Object.assign(paths, {
+      proposal: `/app/proposals/${proposal.id}`,
+      history: `/app/proposals/${proposal.id}/history`,
+      round: `/app/rounds/${roundId}`,
+      organization: `/app/organizations/${endorser.id}`,
+      person: `/app/people/${representative.id}`,
+      position: `/app/positions/${position!.id}`,
+      inquiry: `/app/inquiries/${inquiry.id}`,
+      reset: `/reset/${token}`,
+    });
+  });
+  afterAll(async () => {
+    await browser?.close();
+    await server?.close();
+  });
+
+  async function pageFor(personId: string | null, viewport: { width: number; height: number }): Promise<Page> {
+    const context = await newPersonContext(browser, { viewport });
+    if (personId) {
+      const { token } = await createSession(server.database.db, personId);
+      await context.addCookies([{ name: "care_session", value: token, url: server.url }]);
+    }
+    const page = await context.newPage();
+    page.setDefaultTimeout(30_000);
+    return page;
+  }
+
+  /** Opens each page, waits for its heading, runs axe, and (at phone width) checks for sideways scrolling. */
+  async function check(page: Page, addresses: string[], where: string, expectedStatus = 200) {
+    for (const address of addresses) {
+      const response = await page.goto(server.url + address);
+      expect(response?.status(), `${address} (${where})`).toBe(expectedStatus);
+      await page.getByRole("heading", { level: 1 }).first().waitFor();
+      await expectNoAxeViolations(page, `${address} (${where})`);
+      const overflow = await page.evaluate(() => document.documentElement.scrollWidth - document.documentElement.clientWidth);
+      expect(overflow, `sideways scrolling on ${address} (${where})`).toBeLessThanOrEqual(0);
+    }
+    expect(
+      consoleErrors(page).filter((e) => !/the server responded with a status of (404|410)/.test(e)),
+      where,
+    ).toEqual([]);
+  }
+
+  const workspace = () => [
+    "/app",
+    "/app/proposals",
+    "/app/proposals/new",
+    paths.proposal!,
+    paths.history!,
+    paths.round!,
+    "/app/organizations",
+    "/app/organizations/new",
+    paths.organization!,
+    "/app/people",
+    paths.person!,
+    "/app/positions",
+    paths.position!,
+    "/app/inquiries",
+    paths.inquiry!,
+    "/app/audit",
+    "/app/outbox",
+    "/app/site",
+    "/app/profile",
+  ];
+
+  it("has no violations on the pages axe did not see before (desktop)", async () => {
+    const convener = await pageFor(convenerId, DESKTOP);
+    await check(convener, ["/app/audit", paths.person!, "/app/positions", "/app/proposals/new"], "convener, desktop");
+    const anonymous = await pageFor(null, DESKTOP);
+    await check(anonymous, ["/forgot", paths.reset!], "anonymous, desktop");
+    await check(anonymous, ["/reset/aaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaa", "/setup?token=wrong"], "anonymous, desktop, unknown link", 404);
+  }, 300_000);
+
+  it("has no violations and no sideways scrolling on every workspace page at 390 px", async () => {
+    const convener = await pageFor(convenerId, PHONE);
+    await check(convener, workspace(), "convener, 390 px");
+    const representative = await pageFor(representativeId, PHONE);
+    await check(representative, ["/app", "/app/proposals", paths.proposal!, paths.round!, "/app/profile"], "representative, 390 px");
+    const anonymous = await pageFor(null, PHONE);
+    await check(anonymous, ["/login", "/forgot", paths.reset!], "anonymous, 390 px");
+  }, 600_000);
+});
