@@ -10,6 +10,7 @@ import { startInquiryRetention } from "./jobs/inquiry-retention";
 import { createLogger } from "./logger";
 import { startRoundScheduler } from "./jobs/round-scheduler";
 import { startMailDelivery } from "./mail";
+import { createRoundEvents } from "./round-events";
 import { PageCache } from "./page-cache";
 import { remixBuildPath } from "./paths";
 import { createRateLimiters } from "./rate-limit";
@@ -34,11 +35,12 @@ async function main() {
   const build = (await import(pathToFileURL(remixBuildPath).href)) as ServerBuild;
   const collab = createCollaboration({ db: database.db, log, publicUrl: env.PUBLIC_URL, secure: env.secure, trustProxy: env.TRUST_PROXY });
   const pages = new PageCache();
-  const app = createApp({ database, env, log, mail, limits: createRateLimiters(), collab: collab.service, pages }, build);
+  const roundEvents = createRoundEvents();
+  const app = createApp({ database, env, log, mail, limits: createRateLimiters(), collab: collab.service, pages, roundEvents }, build);
   const server = http.createServer(app);
   collab.attach(server);
   // Rounds close at their deadline and reminders go out with no request needed.
-  const rounds = startRoundScheduler({ database, env, log, mail, collab: collab.service, pages });
+  const rounds = startRoundScheduler({ database, env, log, mail, collab: collab.service, pages, roundEvents });
 
   await new Promise<void>((resolve, reject) => {
     server.once("error", reject);

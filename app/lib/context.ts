@@ -5,6 +5,7 @@ import type { Logger } from "../../server/logger";
 import type { MailDelivery } from "../../server/mail";
 import type { PageCache } from "../../server/page-cache";
 import type { RateLimiters } from "../../server/rate-limit";
+import type { RoundEvents } from "../../server/round-events";
 
 /** What the server hands every loader and action (never put in loader data). */
 export interface AppServices {
@@ -17,6 +18,8 @@ export interface AppServices {
   collab: CollabService;
   /** Rendered public position pages; cleared when a position is published, withdrawn or changed. */
   pages: PageCache;
+  /** "Round X changed", for the round pages that are open now. */
+  roundEvents: RoundEvents;
 }
 
 export interface RequestContext extends AppServices {
