@@ -9,7 +9,9 @@ export function RosterTable({ page }: { page: RoundPageData }) {
       {!page.seeAll ? (
         <p>While the round is open, each organization sees only its own answer. Everyone sees all answers after the close.</p>
       ) : null}
-      <div className="table-wrap">
+      {/* A region that scrolls sideways on a narrow screen can be scrolled with the keyboard (axe: scrollable-region-focusable). */}
+      {/* eslint-disable-next-line jsx-a11y/no-noninteractive-tabindex -- see above */}
+      <div className="table-wrap" tabIndex={0} role="region" aria-labelledby="roster">
         <table>
           <thead>
             <tr>
