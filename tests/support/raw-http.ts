@@ -60,6 +60,7 @@ export function rawRequest(
     });
     // Writing after the server has answered and closed may fail; the answer is what counts.
     req.on("error", (error) => (answered ? undefined : reject(error)));
+    req.on("socket", (socket) => socket.on("error", () => {}));
     const body = options.body;
     if (typeof body === "function") {
       const pump = () => {
