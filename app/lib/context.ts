@@ -5,6 +5,7 @@ import type { Logger } from "../../server/logger";
 import type { MailDelivery } from "../../server/mail";
 import type { PageCache } from "../../server/page-cache";
 import type { RateLimiters } from "../../server/rate-limit";
+import type { Refusal } from "../../server/request-body";
 import type { RoundEvents } from "../../server/round-events";
 
 /** What the server hands every loader and action (never put in loader data). */
@@ -28,6 +29,8 @@ export interface RequestContext extends AppServices {
   clientAddress: string;
   /** The per-request nonce for scripts on signed-in pages. */
   nonce: string;
+  /** Set only when the server answers a request it refused before any route (server/request-body.ts). */
+  refusal?: Refusal;
 }
 
 declare module "@remix-run/node" {

@@ -1,4 +1,3 @@
-import { parseWithZod } from "@conform-to/zod/v4";
 import type { ActionFunctionArgs, LoaderFunctionArgs, MetaFunction } from "@remix-run/node";
 import {
   data,
@@ -11,7 +10,7 @@ import { Form, Link, useActionData, useLoaderData, useSearchParams } from "@remi
 import { z } from "zod";
 import { ErrorPage } from "../components/error-page";
 import { OrganizationForm } from "../components/organization-form";
-import { replyInvalid, replyWithError } from "../lib/forms.server";
+import { dispatchIntent, intentForm } from "../lib/intents.server";
 import { LOGO_MAX_BYTES } from "../lib/logos";
 import { requirePermission } from "../lib/session.server";
 import { changeOrganizationStatus, editOrganization, getOrganizationWithPeople } from "../models/organizations.server";
@@ -24,6 +23,7 @@ const statusSchema = z.object({
   intent: z.literal("status"),
   status: z.enum(["active", "suspended", "left"], { error: "Choose a status from the list." }),
 });
+const removeLogoSchema = z.object({ intent: z.literal("remove-logo") });
 
 export async function loader({ request, params, context }: LoaderFunctionArgs) {
   await requirePermission(request, context, "organization:manage");
@@ -64,28 +64,21 @@ export async function action({ request, params, context }: ActionFunctionArgs) {
   if (request.headers.get("Content-Type")?.startsWith("multipart/form-data")) {
     return logoAction(request, context, person.id, id);
   }
-  const formData = await request.formData();
-  if (formData.get("intent") === "remove-logo") {
-    await removeLogo(context, person.id, id);
-    return redirect(`/app/organizations/${id}?saved=logo-removed`);
-  }
-  if (formData.get("intent") === "status") {
-    const submission = parseWithZod(formData, { schema: statusSchema });
-    if (submission.status !== "success") return replyInvalid(submission);
-    const changed = await changeOrganizationStatus(context, person.id, id, submission.value.status);
-    if (!changed) throw notFound();
-    return redirect(`/app/organizations/${id}?saved=status`);
-  }
-  const submission = parseWithZod(formData, { schema: organizationSchema });
-  if (submission.status !== "success") return replyInvalid(submission);
-  try {
-    const saved = await editOrganization(context, person.id, id, toOrganizationFields(submission.value));
-    if (!saved) throw notFound();
-  } catch (error) {
-    if (error instanceof Response) throw error;
-    return replyWithError(submission, error);
-  }
-  return redirect(`/app/organizations/${id}?saved=details`);
+  const back = (what: string) => redirect(`/app/organizations/${id}?saved=${what}`);
+  return dispatchIntent(await request.formData(), {
+    save: intentForm(
+      organizationSchema,
+      async (value) => (await editOrganization(context, person.id, id, toOrganizationFields(value))) && back("details"),
+    ),
+    status: intentForm(
+      statusSchema,
+      async (value) => (await changeOrganizationStatus(context, person.id, id, value.status)) && back("status"),
+    ),
+    "remove-logo": intentForm(removeLogoSchema, async () => {
+      await removeLogo(context, person.id, id);
+      return back("logo-removed");
+    }),
+  });
 }
 
 const statusActions = {

@@ -1,5 +1,4 @@
 import { getFormProps, useForm, type SubmissionResult } from "@conform-to/react";
-import { parseWithZod } from "@conform-to/zod/v4";
 import type { ActionFunctionArgs, LoaderFunctionArgs, MetaFunction } from "@remix-run/node";
 import { redirect } from "@remix-run/node";
 import { Form, Link, useActionData, useLoaderData, useSearchParams } from "@remix-run/react";
@@ -7,7 +6,7 @@ import type { z } from "zod";
 import { ErrorPage } from "../components/error-page";
 import { ErrorSummary, SelectField, TextAreaField, TextField } from "../components/fields";
 import { ReadingGrade } from "../components/reading-grade";
-import { replyInvalid, replyWithError } from "../lib/forms.server";
+import { dispatchIntent, intentForm } from "../lib/intents.server";
 import { requirePermission } from "../lib/session.server";
 import { formatInstant } from "../lib/time";
 import { readerTimeZone } from "../models/dashboard.server";
@@ -45,25 +44,19 @@ const done: Record<string, string> = {
 export async function action({ request, params, context }: ActionFunctionArgs) {
   const person = await requirePermission(request, context, "position:publish");
   const id = params.id ?? "";
-  const formData = await request.formData();
-  const schema = { revise: reviseSchema, withdraw: withdrawSchema, supersede: supersedeSchema }[String(formData.get("intent"))];
-  if (!schema) return new Response("Unknown action", { status: 400 });
-  const submission = parseWithZod(formData, { schema });
-  if (submission.status !== "success") return replyInvalid(submission);
-  const value = submission.value;
-  try {
-    const result =
-      value.intent === "revise"
-        ? await revisePosition(context, person.id, id, value)
-        : value.intent === "withdraw"
-          ? await retirePosition(context, person.id, id, { kind: "withdraw", reason: value.reason })
-          : await retirePosition(context, person.id, id, { kind: "supersede", successorId: value.successorId });
-    if (!result) throw notFound();
-  } catch (error) {
-    if (error instanceof Response) throw error;
-    return replyWithError(submission, error);
-  }
-  return redirect(`/app/positions/${id}?done=${value.intent}`);
+  const done = (what: string) => redirect(`/app/positions/${id}?done=${what}`);
+  return dispatchIntent(await request.formData(), {
+    revise: intentForm(reviseSchema, async (value) => (await revisePosition(context, person.id, id, value)) && done("revise")),
+    withdraw: intentForm(
+      withdrawSchema,
+      async (value) => (await retirePosition(context, person.id, id, { kind: "withdraw", reason: value.reason })) && done("withdraw"),
+    ),
+    supersede: intentForm(
+      supersedeSchema,
+      async (value) =>
+        (await retirePosition(context, person.id, id, { kind: "supersede", successorId: value.successorId })) && done("supersede"),
+    ),
+  });
 }
 
 type Result = SubmissionResult<string[]> | undefined;
