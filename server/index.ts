@@ -11,6 +11,7 @@ import { createLogger } from "./logger";
 import { startRoundScheduler } from "./jobs/round-scheduler";
 import { startMailDelivery } from "./mail";
 import { createRoundEvents } from "./round-events";
+import { startMailDigest } from "./jobs/mail-digest";
 import { PageCache } from "./page-cache";
 import { remixBuildPath } from "./paths";
 import { createRateLimiters } from "./rate-limit";
@@ -32,6 +33,7 @@ async function main() {
 
   const mail = startMailDelivery({ db: database.db, smtpUrl: env.SMTP_URL, from: env.MAIL_FROM, log });
   const inquiryRetention = startInquiryRetention({ db: database.db, log });
+  const mailDigest = startMailDigest({ db: database.db, mail, log });
   const build = (await import(pathToFileURL(remixBuildPath).href)) as ServerBuild;
   const collab = createCollaboration({ db: database.db, log, publicUrl: env.PUBLIC_URL, secure: env.secure, trustProxy: env.TRUST_PROXY });
   const pages = new PageCache();
@@ -75,6 +77,7 @@ async function main() {
     await new Promise<void>((resolve) => server.close(() => resolve()));
     await mail.stop();
     await inquiryRetention.stop();
+    await mailDigest.stop();
     await database.close();
     log.info("stopped");
     process.exit(0);

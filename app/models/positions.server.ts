@@ -26,9 +26,10 @@ import { readingGradeTenths } from "../lib/reading-grade";
 import { slugify } from "../lib/slug";
 import { formatDate } from "../lib/time";
 import { UserFacingError } from "./auth.server";
+import { mailPositionPublished } from "./round-mail.server";
 import { isUuid } from "../lib/uuid";
 
-type Services = Pick<AppLoadContext, "database" | "pages" | "log">;
+type Services = Pick<AppLoadContext, "database" | "pages" | "log" | "mail" | "env">;
 
 async function uniqueSlug(db: Db, title: string): Promise<string> {
   const base = slugify(title);
@@ -114,8 +115,10 @@ export async function publishPosition(context: Services, actorId: string, roundI
       subjectId: row.id,
       after: { slug, title: input.title, roundId, fingerprint: found.fingerprint, releaseAt },
     });
+    if (!input.releaseAt) await mailPositionPublished(tx, context, { roundId, title: input.title, slug });
     return updatePosition(tx, row.id, { auditHead: head });
   });
+  context.mail.nudge();
   context.pages.invalidate();
   return position;
 }
@@ -197,8 +200,17 @@ export async function retirePosition(
 
 /** Embargoed positions whose time has come: published now, and the cached pages refreshed. */
 export async function releaseDue(context: Services) {
-  const released = await releaseDuePositions(context.database.db);
+  // The release and its mail in one transaction: the mail exists iff the position is public.
+  const released = await context.database.db.transaction(async (tx) => {
+    const ids = await releaseDuePositions(tx);
+    for (const id of ids) {
+      const position = await getPosition(tx, id);
+      if (position) await mailPositionPublished(tx, context, { roundId: position.roundId, title: position.title, slug: position.slug });
+    }
+    return ids;
+  });
   if (released.length > 0) {
+    context.mail.nudge();
     context.pages.invalidate();
     context.log.info({ positions: released }, "embargoed positions released");
   }

@@ -1,6 +1,5 @@
 import type { AppLoadContext } from "@remix-run/node";
 import { recordAudit } from "../../db/queries/audit";
-import { getCoalitionTimeZone } from "../../db/queries/coalition";
 import { getProposal, getProposalForUpdate, setProposalStatus } from "../../db/queries/proposals";
 import {
   insertRound,
@@ -8,7 +7,6 @@ import {
   listEligibleOrganizations,
   listRoster,
   listSilentOrganizations,
-  listVoters,
   lockRound,
   markRosterSuspended,
   setBallotResponse,
@@ -16,9 +14,8 @@ import {
 } from "../../db/queries/rounds";
 import { can, type Actor } from "../lib/permissions";
 import { computeOutcome, type RoundRule } from "../lib/round-outcome";
-import { formatInstant } from "../lib/time";
 import { UserFacingError } from "./auth.server";
-import { absoluteUrl, queueMail } from "./mail.server";
+import { mailReminder, mailRoundCancelled, mailRoundOpened, mailRoundOutcome } from "./round-mail.server";
 import { isUuid } from "../lib/uuid";
 
 /** What the round workflow needs: a request's context, or the scheduler's services. */
@@ -115,24 +112,13 @@ export async function openRound(context: RoundServices, actor: Person, proposalI
           roster: roster.map((o) => o.name),
         },
       });
-      const zone = await getCoalitionTimeZone(tx);
-      const link = absoluteUrl(context, `/app/rounds/${round.id}`);
-      for (const voter of await listVoters(
-        tx,
-        roster.map((o) => o.id),
-      )) {
-        await queueMail(tx, context, {
-          to: voter.email,
-          subject: `Consensus round open: ${proposal.title}`,
-          body: [
-            `Hello ${voter.name},`,
-            "",
-            `A consensus round is open on "${proposal.title}". Your organization's ballot is due by ${formatInstant(settings.deadline, voter.timeZone ?? zone)}.`,
-            settings.instructions ? `\nInstructions from the convener:\n${settings.instructions}\n` : "",
-            `Read the text and cast your organization's ballot: ${link}`,
-          ].join("\n"),
-        });
-      }
+      await mailRoundOpened(tx, context, {
+        id: round.id,
+        title: proposal.title,
+        deadline: settings.deadline,
+        instructions: settings.instructions,
+        organizationIds: roster.map((o) => o.id),
+      });
       return round;
     },
   });
@@ -206,8 +192,15 @@ export async function closeRound(context: RoundServices, roundId: string, closer
       before: { status: proposal?.status },
       after: { status: nextStatus, round: roundId },
     });
+    await mailRoundOutcome(tx, context, {
+      id: roundId,
+      title: proposal?.title ?? "",
+      outcome: result.outcome,
+      explanation: result.explanation,
+    });
     return { proposalId: round.proposalId, outcome: result.outcome };
   });
+  context.mail.nudge();
   if (outcome) {
     context.roundEvents.announce(roundId);
     await context.collab.recheckProposal(outcome.proposalId);
@@ -256,8 +249,16 @@ export async function cancelRound(context: RoundServices, actor: Person, roundId
       cancelledById: actor.id,
       cancelReason: reason,
     });
-    await getProposalForUpdate(tx, round.proposalId);
+    const proposal = await getProposalForUpdate(tx, round.proposalId);
     await setProposalStatus(tx, round.proposalId, "draft");
+    const [roster, cast] = await Promise.all([listRoster(tx, roundId), listBallots(tx, roundId)]);
+    await mailRoundCancelled(tx, context, {
+      id: roundId,
+      title: proposal?.title ?? "",
+      reason,
+      answered: cast.length,
+      rosterSize: roster.length,
+    });
     await recordAudit(tx, {
       actorId: actor.id,
       action: "round.cancelled",
@@ -275,6 +276,7 @@ export async function cancelRound(context: RoundServices, actor: Person, roundId
     });
     return round.proposalId;
   });
+  context.mail.nudge();
   if (done) {
     context.roundEvents.announce(roundId);
     await context.collab.recheckProposal(done);
@@ -332,20 +334,12 @@ export async function sendReminder(context: RoundServices, round: { id: string; 
   await db.transaction(async (tx) => {
     const silent = await listSilentOrganizations(tx, round.id);
     const proposal = await getProposal(tx, round.proposalId);
-    const zone = await getCoalitionTimeZone(tx);
-    for (const voter of await listVoters(tx, silent)) {
-      await queueMail(tx, context, {
-        to: voter.email,
-        subject: `Reminder: your organization's ballot on ${proposal?.title ?? "a proposal"} is due`,
-        body: [
-          `Hello ${voter.name},`,
-          "",
-          `Your organization has not answered the consensus round on "${proposal?.title}". It closes on ${formatInstant(round.deadline, voter.timeZone ?? zone)}.`,
-          "",
-          absoluteUrl(context, `/app/rounds/${round.id}`),
-        ].join("\n"),
-      });
-    }
+    await mailReminder(tx, context, {
+      id: round.id,
+      title: proposal?.title ?? "a proposal",
+      deadline: round.deadline,
+      organizationIds: silent,
+    });
     await recordAudit(tx, {
       actorId: null,
       action: "round.reminded",

@@ -1,4 +1,4 @@
-import { getFormProps, useForm } from "@conform-to/react";
+import { getFormProps, useForm, type SubmissionResult } from "@conform-to/react";
 import { parseWithZod } from "@conform-to/zod/v4";
 import type { ActionFunctionArgs, LoaderFunctionArgs, MetaFunction } from "@remix-run/node";
 import { redirect } from "@remix-run/node";
@@ -11,6 +11,9 @@ import { timeZoneOptions } from "../lib/time";
 import { currentPassword, isValidTimeZone, password, singleLine } from "../lib/validation";
 import { readerTimeZone } from "../models/dashboard.server";
 import { changeOwnPassword, updateProfile } from "../models/people.server";
+import { MailPreferencesForm } from "../components/mail-preferences-form";
+import { getMailPreferences, saveMailPreferences } from "../models/mail-preferences.server";
+import { mailPreferencesSchema } from "../schemas/mail-preferences";
 
 const profileSchema = z.object({
   intent: z.literal("profile"),
@@ -39,12 +42,15 @@ export async function loader({ request, context }: LoaderFunctionArgs) {
     timeZone: person.timeZone ?? "",
     coalitionZone: await readerTimeZone(context, { timeZone: null }),
     zones: timeZoneOptions(),
+    mail: await getMailPreferences(context, person.id),
   };
 }
 
 export async function action({ request, context }: ActionFunctionArgs) {
   const person = await requirePermission(request, context, "profile:edit");
-  const submission = parseWithZod(await request.formData(), { schema });
+  const formData = await request.formData();
+  if (formData.get("intent") === "mail") return saveMailChoices(context, person.id, formData);
+  const submission = parseWithZod(formData, { schema });
   const secret = ["currentPassword", "newPassword"];
   if (submission.status !== "success") return replyInvalid(submission, secret);
   const value = submission.value;
@@ -60,8 +66,17 @@ export async function action({ request, context }: ActionFunctionArgs) {
   }
 }
 
+/** The mail choices' form (its own block, beside the profile's and the password's forms). */
+async function saveMailChoices(context: ActionFunctionArgs["context"], personId: string, formData: FormData) {
+  const submission = parseWithZod(formData, { schema: mailPreferencesSchema });
+  if (submission.status !== "success") return replyInvalid(submission);
+  const { intent: _intent, ...choices } = submission.value;
+  await saveMailPreferences(context, personId, choices);
+  return redirect("/app/profile?saved=mail");
+}
+
 export default function Profile() {
-  const { name, email, timeZone, coalitionZone, zones } = useLoaderData<typeof loader>();
+  const { name, email, timeZone, coalitionZone, zones, mail } = useLoaderData<typeof loader>();
   const lastResult = useActionData<typeof action>();
   const [params] = useSearchParams();
   const intent = lastResult && "initialValue" in lastResult ? lastResult.initialValue?.intent : undefined;
@@ -80,7 +95,11 @@ export default function Profile() {
       <h1>Your profile</h1>
       {saved ? (
         <p className="notice success" role="status">
-          {saved === "password" ? "Your password was changed. Your other sessions were signed out." : "Your profile was saved."}
+          {saved === "password"
+            ? "Your password was changed. Your other sessions were signed out."
+            : saved === "mail"
+              ? "Your mail choices were saved."
+              : "Your profile was saved."}
         </p>
       ) : null}
       <p>Email: {email}. Ask a convener if it needs to change.</p>
@@ -125,6 +144,8 @@ export default function Profile() {
           <button type="submit">Change password</button>
         </div>
       </Form>
+
+      <MailPreferencesForm current={mail} lastResult={intent === "mail" ? (lastResult as SubmissionResult<string[]>) : undefined} />
     </>
   );
 }
