@@ -11,9 +11,11 @@ import { z } from "zod";
 import { ErrorPage } from "../components/error-page";
 import { OrganizationForm } from "../components/organization-form";
 import { dispatchIntent, intentForm } from "../lib/intents.server";
+import { askFirst, isConfirmed } from "../lib/confirm";
+import { ConfirmStep, confirmationOf } from "../components/confirm-step";
 import { LOGO_MAX_BYTES } from "../lib/logos";
 import { requirePermission } from "../lib/session.server";
-import { changeOrganizationStatus, editOrganization, getOrganizationWithPeople } from "../models/organizations.server";
+import { changeOrganizationStatus, editOrganization, getOrganizationWithPeople, describeSuspension } from "../models/organizations.server";
 import { getLogoForConveners, LOGO_TOO_LARGE, removeLogo, uploadLogo } from "../models/logos.server";
 import { UserFacingError } from "../models/auth.server";
 import { organizationSchema, toOrganizationFields } from "../schemas/organization";
@@ -65,15 +67,26 @@ export async function action({ request, params, context }: ActionFunctionArgs) {
     return logoAction(request, context, person.id, id);
   }
   const back = (what: string) => redirect(`/app/organizations/${id}?saved=${what}`);
-  return dispatchIntent(await request.formData(), {
+  const formData = await request.formData();
+  return dispatchIntent(formData, {
     save: intentForm(
       organizationSchema,
       async (value) => (await editOrganization(context, person.id, id, toOrganizationFields(value))) && back("details"),
     ),
-    status: intentForm(
-      statusSchema,
-      async (value) => (await changeOrganizationStatus(context, person.id, id, value.status)) && back("status"),
-    ),
+    status: intentForm(statusSchema, async (value) => {
+      if (value.status === "suspended" && !isConfirmed(formData)) {
+        const about = await describeSuspension(context, id);
+        if (!about) return null;
+        if (about.status !== "suspended") {
+          return askFirst(formData, {
+            question: `Suspend ${about.name}?`,
+            consequence: about.consequence,
+            yes: `Yes, suspend ${about.name}`,
+          });
+        }
+      }
+      return (await changeOrganizationStatus(context, person.id, id, value.status)) && back("status");
+    }),
     "remove-logo": intentForm(removeLogoSchema, async () => {
       await removeLogo(context, person.id, id);
       return back("logo-removed");
@@ -106,6 +119,9 @@ export default function EditOrganization() {
         <Link to="/app/organizations">← Organizations</Link>
       </p>
       <h1>{organization.name}</h1>
+      {confirmationOf(actionData) ? (
+        <ConfirmStep confirmation={confirmationOf(actionData)!} back={`/app/organizations/${organization.id}`} />
+      ) : null}
       {saved ? (
         <p className="notice success" role="status">
           {savedWords(saved, organization.status)}

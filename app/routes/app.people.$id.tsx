@@ -6,6 +6,8 @@ import { z } from "zod";
 import { ErrorPage } from "../components/error-page";
 import { ErrorSummary, SelectField } from "../components/fields";
 import { dispatchIntent, intentForm } from "../lib/intents.server";
+import { askFirst, isConfirmed } from "../lib/confirm";
+import { ConfirmStep, confirmationOf } from "../components/confirm-step";
 import { requirePermission } from "../lib/session.server";
 import { uuid } from "../lib/validation";
 import { issuePasswordReset } from "../models/auth.server";
@@ -41,10 +43,25 @@ export async function action({ request, params, context }: ActionFunctionArgs) {
   const id = params.id ?? "";
   const change = async (intent: string, change: PersonChange) =>
     (await changePerson(context, actor.id, id, change)) && redirect(`/app/people/${id}?done=${intent}`);
-  return dispatchIntent(await request.formData(), {
+  const formData = await request.formData();
+  return dispatchIntent(formData, {
     "grant-vote": intentForm(noFields, () => change("grant-vote", { kind: "can-vote", canVote: true })),
     "revoke-vote": intentForm(noFields, () => change("revoke-vote", { kind: "can-vote", canVote: false })),
-    deactivate: intentForm(noFields, () => change("deactivate", { kind: "deactivate" })),
+    deactivate: intentForm(noFields, async () => {
+      if (!isConfirmed(formData)) {
+        const person = await getPersonDetails(context, id);
+        if (!person) return null;
+        if (person.status === "active") {
+          return askFirst(formData, {
+            question: `Deactivate ${person.name}?`,
+            consequence:
+              "They are signed out everywhere at once and can no longer sign in; open editors close within seconds. Their name stays on what they wrote and on ballots they cast. A convener can reactivate them later.",
+            yes: `Yes, deactivate ${person.name}`,
+          });
+        }
+      }
+      return change("deactivate", { kind: "deactivate" });
+    }),
     reactivate: intentForm(noFields, () => change("reactivate", { kind: "reactivate" })),
     "make-convener": intentForm(noFields, () => change("make-convener", { kind: "make-convener" })),
     "make-representative": intentForm(makeRepresentativeSchema, (value) =>
@@ -82,6 +99,7 @@ export default function PersonPage() {
         <Link to="/app/people">← People</Link>
       </p>
       <h1>{person.name}</h1>
+      {confirmationOf(lastResult) ? <ConfirmStep confirmation={confirmationOf(lastResult)!} back={`/app/people/${person.id}`} /> : null}
       {done && messages[done] ? (
         <p className="notice success" role="status">
           {messages[done]}

@@ -45,7 +45,7 @@ describe("a post whose intent is missing or unknown", () => {
     // The real forms still work.
     const saved = await admin.post(`/app/organizations/${org.id}`, { intent: "save", name: "Voting Alliance", votingMember: "on" });
     expect(saved.location).toBe(`/app/organizations/${org.id}?saved=details`);
-    const status = await admin.post(`/app/organizations/${org.id}`, { intent: "status", status: "suspended" });
+    const status = await admin.post(`/app/organizations/${org.id}`, { intent: "status", status: "suspended", confirm: "yes" });
     expect(status.location).toBe(`/app/organizations/${org.id}?saved=status`);
   });
 

@@ -428,7 +428,9 @@ describe("closing", () => {
     const { roundId } = await openRound({ quorum: "1/1" });
     await a!.client.post(`/app/rounds/${roundId}`, { intent: "cast", option: "endorse" });
     await b!.client.post(`/app/rounds/${roundId}`, { intent: "cast", option: "endorse" });
-    expect((await admin.post(`/app/organizations/${a!.organizationId}`, { intent: "status", status: "suspended" })).status).toBe(302);
+    expect(
+      (await admin.post(`/app/organizations/${a!.organizationId}`, { intent: "status", status: "suspended", confirm: "yes" })).status,
+    ).toBe(302);
     const change = await a!.client.post(`/app/rounds/${roundId}`, { intent: "cast", option: "block", reason: "changed our mind" });
     expect(change.status).toBe(403);
     await admin.post(`/app/rounds/${roundId}`, { intent: "close", confirm: "yes" });
