@@ -10,7 +10,6 @@ import {
   listAllPositions,
   listPublicEndorsers,
   listReleasedPositions,
-  releaseDuePositions,
   slugTaken,
   MATCH_END,
   MATCH_START,
@@ -26,7 +25,7 @@ import { readingGradeTenths } from "../lib/reading-grade";
 import { slugify } from "../lib/slug";
 import { formatDate } from "../lib/time";
 import { UserFacingError } from "./auth.server";
-import { mailPositionPublished } from "./round-mail.server";
+import { mailPositionPublished } from "../../server/domain/round-mail";
 import { isUuid } from "../lib/uuid";
 
 type Services = Pick<AppLoadContext, "database" | "pages" | "log" | "mail" | "env">;
@@ -196,25 +195,6 @@ export async function retirePosition(
   });
   context.pages.invalidate();
   return result;
-}
-
-/** Embargoed positions whose time has come: published now, and the cached pages refreshed. */
-export async function releaseDue(context: Services) {
-  // The release and its mail in one transaction: the mail exists iff the position is public.
-  const released = await context.database.db.transaction(async (tx) => {
-    const ids = await releaseDuePositions(tx);
-    for (const id of ids) {
-      const position = await getPosition(tx, id);
-      if (position) await mailPositionPublished(tx, context, { roundId: position.roundId, title: position.title, slug: position.slug });
-    }
-    return ids;
-  });
-  if (released.length > 0) {
-    context.mail.nudge();
-    context.pages.invalidate();
-    context.log.info({ positions: released }, "embargoed positions released");
-  }
-  return released;
 }
 
 /** The zone public dates are written in: the coalition's. */

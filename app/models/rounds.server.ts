@@ -6,16 +6,15 @@ import {
   listBallots,
   listEligibleOrganizations,
   listRoster,
-  listSilentOrganizations,
   lockRound,
-  markRosterSuspended,
   setBallotResponse,
   updateRound,
 } from "../../db/queries/rounds";
 import { can, type Actor } from "../lib/permissions";
-import { computeOutcome, type RoundRule } from "../lib/round-outcome";
+import { type RoundRule } from "../lib/round-outcome";
 import { UserFacingError } from "./auth.server";
-import { mailReminder, mailRoundCancelled, mailRoundOpened, mailRoundOutcome } from "./round-mail.server";
+import { mailRoundCancelled, mailRoundOpened } from "../../server/domain/round-mail";
+import { closeRound as closeRoundCommand } from "../../server/domain/rounds";
 import { isUuid } from "../lib/uuid";
 
 /** What the round workflow needs: a request's context, or the scheduler's services. */
@@ -124,88 +123,6 @@ export async function openRound(context: RoundServices, actor: Person, proposalI
   });
   context.mail.nudge();
   return { round: result, revision };
-}
-
-/**
- * Closes an open round: by a convener now, or by the scheduler at its deadline (recorded at the
- * deadline whatever the scheduler's delay). Idempotent: closing a round that is no longer open
- * changes nothing and returns false.
- */
-export async function closeRound(context: RoundServices, roundId: string, closer: { id: string } | null) {
-  if (!isUuid(roundId)) return null;
-  const db = context.database.db;
-  const outcome = await db.transaction(async (tx) => {
-    const locked = await lockRound(tx, roundId, "update");
-    if (!locked) return null;
-    const { round, now } = locked;
-    if (round.status !== "open") return false;
-    if (!closer && now < round.deadline) return false;
-    const closedAt = closer ? now : round.deadline;
-    const roster = await listRoster(tx, roundId);
-    const suspended = roster.filter((r) => r.currentStatus !== "active").map((r) => r.organizationId);
-    await markRosterSuspended(tx, roundId, suspended);
-    const ballots = await listBallots(tx, roundId);
-    const result = computeOutcome(
-      roster.map((r) => ({
-        organizationId: r.organizationId,
-        name: r.organizationName,
-        suspended: suspended.includes(r.organizationId),
-      })),
-      ballots.map((b) => ({
-        organizationId: b.ballot.organizationId,
-        option: b.ballot.option,
-      })),
-      {
-        quorumNumerator: round.quorumNumerator,
-        quorumDenominator: round.quorumDenominator,
-        thresholdPercent: round.thresholdPercent,
-      },
-    );
-    await updateRound(tx, roundId, {
-      status: "closed",
-      closedAt,
-      closedById: closer?.id ?? null,
-      outcome: result.outcome,
-      explanation: result.explanation,
-      tally: result.tally,
-    });
-    const proposal = await getProposalForUpdate(tx, round.proposalId);
-    const nextStatus = result.outcome === "adopted" ? "adopted" : "draft";
-    await setProposalStatus(tx, round.proposalId, nextStatus);
-    await recordAudit(tx, {
-      actorId: closer?.id ?? null,
-      action: "round.closed",
-      subjectType: "round",
-      subjectId: roundId,
-      after: {
-        closedAt,
-        by: closer ? "convener" : "deadline",
-        outcome: result.outcome,
-        explanation: result.explanation,
-      },
-    });
-    await recordAudit(tx, {
-      actorId: closer?.id ?? null,
-      action: nextStatus === "adopted" ? "proposal.status.adopted" : "proposal.unlocked",
-      subjectType: "proposal",
-      subjectId: round.proposalId,
-      before: { status: proposal?.status },
-      after: { status: nextStatus, round: roundId },
-    });
-    await mailRoundOutcome(tx, context, {
-      id: roundId,
-      title: proposal?.title ?? "",
-      outcome: result.outcome,
-      explanation: result.explanation,
-    });
-    return { proposalId: round.proposalId, outcome: result.outcome };
-  });
-  context.mail.nudge();
-  if (outcome) {
-    context.roundEvents.announce(roundId);
-    await context.collab.recheckProposal(outcome.proposalId);
-  }
-  return outcome;
 }
 
 /** Moves an open round's deadline later; the 24-hour reminder is armed again. */
@@ -328,25 +245,7 @@ export async function respondToObjection(context: RoundServices, actor: Person, 
   });
 }
 
-/** Reminds the voters of organizations that have not answered, 24 hours before the deadline. */
-export async function sendReminder(context: RoundServices, round: { id: string; proposalId: string; deadline: Date }) {
-  const db = context.database.db;
-  await db.transaction(async (tx) => {
-    const silent = await listSilentOrganizations(tx, round.id);
-    const proposal = await getProposal(tx, round.proposalId);
-    await mailReminder(tx, context, {
-      id: round.id,
-      title: proposal?.title ?? "a proposal",
-      deadline: round.deadline,
-      organizationIds: silent,
-    });
-    await recordAudit(tx, {
-      actorId: null,
-      action: "round.reminded",
-      subjectType: "round",
-      subjectId: round.id,
-      after: { organizations: silent.length },
-    });
-  });
-  context.mail.nudge();
+/** Closes an open round now (a convener) — the command the scheduler also runs at the deadline. */
+export function closeRound(context: RoundServices, roundId: string, closer: { id: string } | null) {
+  return closeRoundCommand(context, roundId, closer);
 }

@@ -1,13 +1,11 @@
-import type { AppLoadContext } from "@remix-run/node";
 import type { Db } from "../../db/client";
 import { getCoalitionTimeZone } from "../../db/queries/coalition";
 import { listRoundAudience, listVoters } from "../../db/queries/rounds";
-import type { Outcome } from "../lib/round-outcome";
-import { formatInstant } from "../lib/time";
-import { deliverByPreference, type MailKind } from "./mail-preferences.server";
-import { absoluteUrl } from "./mail.server";
+import type { Outcome } from "../../app/lib/round-outcome";
+import { formatInstant } from "../../app/lib/time";
+import type { MailKind } from "../../db/schema";
+import { absoluteUrl, deliverByPreference, type MailServices } from "./mail";
 
-type MailServices = Pick<AppLoadContext, "mail" | "env">;
 type Recipient = { id: string; email: string; name: string; timeZone: string | null };
 
 const outcomeWords: Record<Outcome, string> = {
