@@ -13,6 +13,7 @@ const benches: Record<string, () => Promise<unknown>> = {
   "public-site": async () => (await import("./public-site")).runPublicSiteBench({ log: (line) => console.log(`  ${line}`) }),
   ballots: async () => (await import("./ballots")).runBallotBench(),
   positions: async () => (await import("./positions")).runPositionsBench(),
+  "request-bodies": async () => (await import("./request-bodies")).runRequestBodyBench(),
   collab: async () => (await import("./collab")).runCollabBench({ log: (line) => console.log(`  ${line}`) }),
 };
 

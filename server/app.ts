@@ -1,4 +1,3 @@
-import { createRequestHandler } from "@remix-run/express";
 import type { AppLoadContext, ServerBuild } from "@remix-run/node";
 import express from "express";
 import crypto from "node:crypto";
@@ -8,6 +7,8 @@ import { sql } from "drizzle-orm";
 import type { AppServices } from "../app/lib/context";
 import { publicFolder } from "./paths";
 import { servePageCache } from "./page-cache";
+import { createRemixHandler } from "./remix-handler";
+import { limitRequestBodies } from "./request-body";
 import { requireSameOrigin, securityHeaders } from "./security";
 
 /**
@@ -53,7 +54,21 @@ export function createApp(services: AppServices, build: ServerBuild): express.Ex
   app.use("/build", express.static(path.join(publicFolder, "build"), { immutable: true, maxAge: "1y", index: false }));
   app.use(express.static(publicFolder, { maxAge: "1h", index: false }));
 
+  const remix = createRemixHandler(build, {
+    mode: env.NODE_ENV,
+    publicUrl: env.PUBLIC_URL,
+    loadContext: (req, refusal): AppLoadContext => ({
+      ...services,
+      requestId: String(req.id),
+      clientAddress: req.ip ?? req.socket.remoteAddress ?? "unknown",
+      nonce: crypto.randomBytes(16).toString("base64"),
+      refusal,
+    }),
+  });
+
   app.use(requireSameOrigin(env));
+  // Bodies are bounded and checked before any route, session or password work sees them.
+  app.use(limitRequestBodies(remix.refuse));
   app.use(servePageCache(services.pages));
   // Remix's documents carry a policy made for the page (app/entry.server.tsx): drop the default
   // so that a response never has two.
@@ -62,18 +77,6 @@ export function createApp(services: AppServices, build: ServerBuild): express.Ex
     next();
   });
 
-  app.all(
-    "*",
-    createRequestHandler({
-      build,
-      mode: env.NODE_ENV,
-      getLoadContext: (req): AppLoadContext => ({
-        ...services,
-        requestId: String(req.id),
-        clientAddress: req.ip ?? req.socket.remoteAddress ?? "unknown",
-        nonce: crypto.randomBytes(16).toString("base64"),
-      }),
-    }),
-  );
+  app.all("*", remix.handle);
   return app;
 }

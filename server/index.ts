@@ -10,6 +10,8 @@ import { startInquiryRetention } from "./jobs/inquiry-retention";
 import { createLogger } from "./logger";
 import { startRoundScheduler } from "./jobs/round-scheduler";
 import { startMailDelivery } from "./mail";
+import { createRoundEvents } from "./round-events";
+import { startMailDigest } from "./jobs/mail-digest";
 import { PageCache } from "./page-cache";
 import { remixBuildPath } from "./paths";
 import { createRateLimiters } from "./rate-limit";
@@ -31,14 +33,16 @@ async function main() {
 
   const mail = startMailDelivery({ db: database.db, smtpUrl: env.SMTP_URL, from: env.MAIL_FROM, log });
   const inquiryRetention = startInquiryRetention({ db: database.db, log });
+  const mailDigest = startMailDigest({ db: database.db, mail, log });
   const build = (await import(pathToFileURL(remixBuildPath).href)) as ServerBuild;
   const collab = createCollaboration({ db: database.db, log, publicUrl: env.PUBLIC_URL, secure: env.secure, trustProxy: env.TRUST_PROXY });
   const pages = new PageCache();
-  const app = createApp({ database, env, log, mail, limits: createRateLimiters(), collab: collab.service, pages }, build);
+  const roundEvents = createRoundEvents();
+  const app = createApp({ database, env, log, mail, limits: createRateLimiters(), collab: collab.service, pages, roundEvents }, build);
   const server = http.createServer(app);
   collab.attach(server);
   // Rounds close at their deadline and reminders go out with no request needed.
-  const rounds = startRoundScheduler({ database, env, log, mail, collab: collab.service, pages });
+  const rounds = startRoundScheduler({ database, env, log, mail, collab: collab.service, pages, roundEvents });
 
   await new Promise<void>((resolve, reject) => {
     server.once("error", reject);
@@ -73,6 +77,7 @@ async function main() {
     await new Promise<void>((resolve) => server.close(() => resolve()));
     await mail.stop();
     await inquiryRetention.stop();
+    await mailDigest.stop();
     await database.close();
     log.info("stopped");
     process.exit(0);

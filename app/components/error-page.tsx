@@ -10,6 +10,12 @@ export function describeError(error: unknown): { title: string; message: string 
     if (error.status === 404) {
       return { title: "Page not found", message: "There is nothing at this address, or it is not visible to you." };
     }
+    if (error.status === 413) {
+      return { title: "What you sent is too large", message: typeof error.data === "string" ? error.data : "" };
+    }
+    if (error.status === 415) {
+      return { title: "This was not sent as a form", message: typeof error.data === "string" ? error.data : "" };
+    }
     return { title: `Something went wrong (${error.status})`, message: typeof error.data === "string" ? error.data : "" };
   }
   return {

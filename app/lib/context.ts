@@ -5,6 +5,8 @@ import type { Logger } from "../../server/logger";
 import type { MailDelivery } from "../../server/mail";
 import type { PageCache } from "../../server/page-cache";
 import type { RateLimiters } from "../../server/rate-limit";
+import type { Refusal } from "../../server/request-body";
+import type { RoundEvents } from "../../server/round-events";
 
 /** What the server hands every loader and action (never put in loader data). */
 export interface AppServices {
@@ -17,6 +19,8 @@ export interface AppServices {
   collab: CollabService;
   /** Rendered public position pages; cleared when a position is published, withdrawn or changed. */
   pages: PageCache;
+  /** "Round X changed", for the round pages that are open now. */
+  roundEvents: RoundEvents;
 }
 
 export interface RequestContext extends AppServices {
@@ -25,6 +29,8 @@ export interface RequestContext extends AppServices {
   clientAddress: string;
   /** The per-request nonce for scripts on signed-in pages. */
   nonce: string;
+  /** Set only when the server answers a request it refused before any route (server/request-body.ts). */
+  refusal?: Refusal;
 }
 
 declare module "@remix-run/node" {

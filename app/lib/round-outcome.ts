@@ -17,9 +17,10 @@ export const ballotOptionLabels: Record<BallotOption, string> = {
 export const ballotOptionMeanings: Record<BallotOption, string> = {
   endorse: "We support this text.",
   endorse_with_reservations: "We support it; our reservations are on record.",
-  stand_aside: "We neither support nor oppose it (recusal, conflict of interest, outside our remit).",
+  stand_aside: "We neither support nor oppose this text, for example because of a conflict of interest or because it is outside our work.",
   object: "We cannot support this text; we say what would need to change.",
-  block: "Adopting this would harm the people we represent.",
+  block:
+    "Adopting this would harm the people we represent. One Block stops the text for every organization: it cannot be adopted in this round.",
 };
 
 /** Options that need a written reason. */
@@ -160,4 +161,61 @@ export function ruleInWords(rule: RoundRule, rosterSize: number): string {
     `Otherwise the text is adopted when at least ${rule.thresholdPercent} % of the organizations that endorsed or objected endorsed it (with or without reservations).`,
     "Standing aside counts toward the quorum but neither for nor against. Silence never counts as support.",
   ].join(" ");
+}
+
+/** The reason field's label for the chosen answer: says when the reason is required. */
+export const reasonLabels: Record<BallotOption, string> = {
+  endorse: "Comment (optional)",
+  endorse_with_reservations: "Your reservations (required)",
+  stand_aside: "Comment (optional)",
+  object: "What would need to change (required)",
+  block: "Why this would harm the people you represent (required)",
+};
+
+const plural = (n: number, one: string, many = `${one}s`) => `${n} ${n === 1 ? one : many}`;
+
+/**
+ * The round's state in one plain sentence. While it is open: what is still missing for a
+ * decision; `withAnswers` false (members who may not see the others' answers yet) leaves support
+ * and blocks out. After the close: the outcome, in the same voice.
+ */
+export function statusSentence(
+  t: Tally,
+  rule: RoundRule,
+  state: { status: "open" | "closed" | "cancelled"; outcome: Outcome | null; withAnswers: boolean },
+): string {
+  const missing = t.quorumNeeded - t.answered;
+  const answers =
+    state.status === "open"
+      ? missing > 0
+        ? `${plural(missing, "more organization")} must answer to reach the quorum of ${t.quorumNeeded}.`
+        : `the quorum of ${t.quorumNeeded} is reached (${t.answered} of ${t.rosterSize} organizations have answered).`
+      : `${t.answered} of ${t.rosterSize} organizations answered; the quorum was ${t.quorumNeeded}.`;
+  const verb = state.status === "open" ? "is" : "was";
+  const support =
+    t.supportTenths === null
+      ? state.status === "open"
+        ? `No organization has endorsed or objected yet; ${rule.thresholdPercent} % support is needed.`
+        : `No organization endorsed or objected; ${rule.thresholdPercent} % support was needed.`
+      : `Support ${state.status === "open" ? "so far " : ""}${t.support} of ${t.support + t.against} (${formatTenths(t.supportTenths)}); ${rule.thresholdPercent} % ${verb} needed.`;
+  const blocks = t.blocks === 0 ? "No block." : `${plural(t.blocks, "Block")}: one Block stops the text.`;
+  if (state.status === "cancelled") return `Cancelled: there is no outcome. ${t.answered} of ${t.rosterSize} organizations had answered.`;
+  if (state.status === "open") {
+    if (!state.withAnswers) return `Not decided yet: ${answers} The answers are shown after the close.`;
+    return `Not decided yet: ${answers} ${support} ${blocks}`;
+  }
+  const head = { adopted: "Adopted", not_adopted: "Not adopted", blocked: "Blocked", no_quorum: "No decision (no quorum)" }[
+    state.outcome ?? "no_quorum"
+  ];
+  return `${head}: ${answers} ${support} ${blocks}`;
+}
+
+/** How far away an instant is, in the largest whole unit ("in 7 days", "in 3 hours"); "now" when past. */
+export function timeUntil(ms: number): string {
+  const minutes = Math.floor(ms / 60_000);
+  if (minutes <= 0) return "now";
+  if (minutes < 60) return `in ${plural(minutes, "minute")}`;
+  const hours = Math.floor(minutes / 60);
+  if (hours < 48) return `in ${plural(hours, "hour")}`;
+  return `in ${plural(Math.floor(hours / 24), "day")}`;
 }

@@ -11,6 +11,7 @@ import {
   type OrganizationFields,
 } from "../../db/queries/organizations";
 import { listActivePeopleOfOrganization, listPeople } from "../../db/queries/people";
+import { listOpenRoundsForOrganization } from "../../db/queries/rounds";
 import type { OrganizationStatus } from "../../db/schema";
 import { isUuid } from "../lib/uuid";
 import { UserFacingError } from "./auth.server";
@@ -136,4 +137,25 @@ export async function getOrganizationWithPeople(context: AppLoadContext, id: str
   const organization = await getOrganization(db, id);
   if (!organization) return null;
   return { organization, people: await listActivePeopleOfOrganization(db, id) };
+}
+
+/** What suspending an organization would do, in numbers, for the convener's confirmation. */
+export async function describeSuspension(context: AppLoadContext, id: string) {
+  if (!isUuid(id)) return null;
+  const db = context.database.db;
+  const organization = await getOrganization(db, id);
+  if (!organization) return null;
+  const [people, openRounds] = await Promise.all([listActivePeopleOfOrganization(db, id), listOpenRoundsForOrganization(db, id)]);
+  const n = people.length;
+  const r = openRounds.length;
+  return {
+    name: organization.name,
+    status: organization.status,
+    consequence:
+      `Its ${n} active ${n === 1 ? "person" : "people"} can still read, but can no longer write, suggest, comment or vote.` +
+      (r > 0
+        ? ` It stays on the roster of ${r} open round${r === 1 ? "" : "s"}; a ballot it cast still counts and can no longer change.`
+        : "") +
+      " A convener can reinstate it later.",
+  };
 }

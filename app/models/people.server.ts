@@ -99,7 +99,7 @@ export async function cancelInvitation(context: AppLoadContext, actorId: string,
   });
 }
 
-type PersonChange =
+export type PersonChange =
   | { kind: "can-vote"; canVote: boolean }
   | { kind: "deactivate" }
   | { kind: "reactivate" }

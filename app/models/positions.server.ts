@@ -10,7 +10,6 @@ import {
   listAllPositions,
   listPublicEndorsers,
   listReleasedPositions,
-  releaseDuePositions,
   slugTaken,
   MATCH_END,
   MATCH_START,
@@ -26,9 +25,10 @@ import { readingGradeTenths } from "../lib/reading-grade";
 import { slugify } from "../lib/slug";
 import { formatDate } from "../lib/time";
 import { UserFacingError } from "./auth.server";
+import { mailPositionPublished } from "../../server/domain/round-mail";
 import { isUuid } from "../lib/uuid";
 
-type Services = Pick<AppLoadContext, "database" | "pages" | "log">;
+type Services = Pick<AppLoadContext, "database" | "pages" | "log" | "mail" | "env">;
 
 async function uniqueSlug(db: Db, title: string): Promise<string> {
   const base = slugify(title);
@@ -114,8 +114,10 @@ export async function publishPosition(context: Services, actorId: string, roundI
       subjectId: row.id,
       after: { slug, title: input.title, roundId, fingerprint: found.fingerprint, releaseAt },
     });
+    if (!input.releaseAt) await mailPositionPublished(tx, context, { roundId, title: input.title, slug });
     return updatePosition(tx, row.id, { auditHead: head });
   });
+  context.mail.nudge();
   context.pages.invalidate();
   return position;
 }
@@ -193,16 +195,6 @@ export async function retirePosition(
   });
   context.pages.invalidate();
   return result;
-}
-
-/** Embargoed positions whose time has come: published now, and the cached pages refreshed. */
-export async function releaseDue(context: Services) {
-  const released = await releaseDuePositions(context.database.db);
-  if (released.length > 0) {
-    context.pages.invalidate();
-    context.log.info({ positions: released }, "embargoed positions released");
-  }
-  return released;
 }
 
 /** The zone public dates are written in: the coalition's. */

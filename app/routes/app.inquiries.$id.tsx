@@ -1,12 +1,11 @@
 import { getFormProps, useForm, type SubmissionResult } from "@conform-to/react";
-import { parseWithZod } from "@conform-to/zod/v4";
 import type { ActionFunctionArgs, LoaderFunctionArgs, MetaFunction } from "@remix-run/node";
 import { data, redirect } from "@remix-run/node";
 import { Form, Link, useActionData, useLoaderData, useSearchParams } from "@remix-run/react";
 import { z } from "zod";
 import { ErrorPage } from "../components/error-page";
 import { CheckboxField, ErrorSummary, TextAreaField, TextField } from "../components/fields";
-import { replyInvalid, replyWithError } from "../lib/forms.server";
+import { dispatchIntent, intentForm } from "../lib/intents.server";
 import { inquiryStatusWords, nextInquiryStatuses, organizationKindWords } from "../lib/inquiries";
 import { requirePermission } from "../lib/session.server";
 import { formatInstant } from "../lib/time";
@@ -53,36 +52,23 @@ export async function loader({ request, params, context }: LoaderFunctionArgs) {
 export async function action({ request, params, context }: ActionFunctionArgs) {
   const person = await requirePermission(request, context, "inquiry:manage");
   const id = params.id ?? "";
-  const formData = await request.formData();
-  const intent = formData.get("intent");
-  if (intent === "note") {
-    const submission = parseWithZod(formData, { schema: noteSchema });
-    if (submission.status !== "success") return replyInvalid(submission);
-    if (!(await saveInquiryNote(context, person, id, submission.value.note))) throw notFound();
-    return redirect(`/app/inquiries/${id}?saved=note`);
-  }
-  if (intent === "accept") {
-    const submission = parseWithZod(formData, { schema: acceptSchema });
-    if (submission.status !== "success") return replyInvalid(submission);
-    try {
-      const outcome = await acceptInquiry(context, person, id, submission.value);
-      if (!outcome) throw notFound();
+  return dispatchIntent(await request.formData(), {
+    note: intentForm(
+      noteSchema,
+      async (value) => (await saveInquiryNote(context, person, id, value.note)) && redirect(`/app/inquiries/${id}?saved=note`),
+    ),
+    accept: intentForm(acceptSchema, async (value) => {
+      const outcome = await acceptInquiry(context, person, id, value);
+      if (!outcome) return null;
       if (outcome.state === "already-accepted") return redirect(`/app/inquiries/${id}?saved=already-accepted`);
       return data({ accepted: { email: outcome.email, link: outcome.invitationLink } });
-    } catch (error) {
-      if (error instanceof Response) throw error;
-      return replyWithError(submission, error);
-    }
-  }
-  const submission = parseWithZod(formData, { schema: statusSchema });
-  if (submission.status !== "success") return replyInvalid(submission);
-  try {
-    if (!(await changeInquiryStatus(context, person, id, submission.value.status))) throw notFound();
-  } catch (error) {
-    if (error instanceof Response) throw error;
-    return replyWithError(submission, error);
-  }
-  return redirect(`/app/inquiries/${id}?saved=${submission.value.status}`);
+    }),
+    status: intentForm(
+      statusSchema,
+      async (value) =>
+        (await changeInquiryStatus(context, person, id, value.status)) && redirect(`/app/inquiries/${id}?saved=${value.status}`),
+    ),
+  });
 }
 
 type Result = SubmissionResult<string[]>;

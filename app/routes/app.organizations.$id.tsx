@@ -1,4 +1,3 @@
-import { parseWithZod } from "@conform-to/zod/v4";
 import type { ActionFunctionArgs, LoaderFunctionArgs, MetaFunction } from "@remix-run/node";
 import {
   data,
@@ -11,10 +10,12 @@ import { Form, Link, useActionData, useLoaderData, useSearchParams } from "@remi
 import { z } from "zod";
 import { ErrorPage } from "../components/error-page";
 import { OrganizationForm } from "../components/organization-form";
-import { replyInvalid, replyWithError } from "../lib/forms.server";
+import { dispatchIntent, intentForm } from "../lib/intents.server";
+import { askFirst, isConfirmed } from "../lib/confirm";
+import { ConfirmStep, confirmationOf } from "../components/confirm-step";
 import { LOGO_MAX_BYTES } from "../lib/logos";
 import { requirePermission } from "../lib/session.server";
-import { changeOrganizationStatus, editOrganization, getOrganizationWithPeople } from "../models/organizations.server";
+import { changeOrganizationStatus, editOrganization, getOrganizationWithPeople, describeSuspension } from "../models/organizations.server";
 import { getLogoForConveners, LOGO_TOO_LARGE, removeLogo, uploadLogo } from "../models/logos.server";
 import { UserFacingError } from "../models/auth.server";
 import { organizationSchema, toOrganizationFields } from "../schemas/organization";
@@ -24,6 +25,7 @@ const statusSchema = z.object({
   intent: z.literal("status"),
   status: z.enum(["active", "suspended", "left"], { error: "Choose a status from the list." }),
 });
+const removeLogoSchema = z.object({ intent: z.literal("remove-logo") });
 
 export async function loader({ request, params, context }: LoaderFunctionArgs) {
   await requirePermission(request, context, "organization:manage");
@@ -64,28 +66,32 @@ export async function action({ request, params, context }: ActionFunctionArgs) {
   if (request.headers.get("Content-Type")?.startsWith("multipart/form-data")) {
     return logoAction(request, context, person.id, id);
   }
+  const back = (what: string) => redirect(`/app/organizations/${id}?saved=${what}`);
   const formData = await request.formData();
-  if (formData.get("intent") === "remove-logo") {
-    await removeLogo(context, person.id, id);
-    return redirect(`/app/organizations/${id}?saved=logo-removed`);
-  }
-  if (formData.get("intent") === "status") {
-    const submission = parseWithZod(formData, { schema: statusSchema });
-    if (submission.status !== "success") return replyInvalid(submission);
-    const changed = await changeOrganizationStatus(context, person.id, id, submission.value.status);
-    if (!changed) throw notFound();
-    return redirect(`/app/organizations/${id}?saved=status`);
-  }
-  const submission = parseWithZod(formData, { schema: organizationSchema });
-  if (submission.status !== "success") return replyInvalid(submission);
-  try {
-    const saved = await editOrganization(context, person.id, id, toOrganizationFields(submission.value));
-    if (!saved) throw notFound();
-  } catch (error) {
-    if (error instanceof Response) throw error;
-    return replyWithError(submission, error);
-  }
-  return redirect(`/app/organizations/${id}?saved=details`);
+  return dispatchIntent(formData, {
+    save: intentForm(
+      organizationSchema,
+      async (value) => (await editOrganization(context, person.id, id, toOrganizationFields(value))) && back("details"),
+    ),
+    status: intentForm(statusSchema, async (value) => {
+      if (value.status === "suspended" && !isConfirmed(formData)) {
+        const about = await describeSuspension(context, id);
+        if (!about) return null;
+        if (about.status !== "suspended") {
+          return askFirst(formData, {
+            question: `Suspend ${about.name}?`,
+            consequence: about.consequence,
+            yes: `Yes, suspend ${about.name}`,
+          });
+        }
+      }
+      return (await changeOrganizationStatus(context, person.id, id, value.status)) && back("status");
+    }),
+    "remove-logo": intentForm(removeLogoSchema, async () => {
+      await removeLogo(context, person.id, id);
+      return back("logo-removed");
+    }),
+  });
 }
 
 const statusActions = {
@@ -113,6 +119,9 @@ export default function EditOrganization() {
         <Link to="/app/organizations">← Organizations</Link>
       </p>
       <h1>{organization.name}</h1>
+      {confirmationOf(actionData) ? (
+        <ConfirmStep confirmation={confirmationOf(actionData)!} back={`/app/organizations/${organization.id}`} />
+      ) : null}
       {saved ? (
         <p className="notice success" role="status">
           {savedWords(saved, organization.status)}

@@ -1,32 +1,23 @@
 import { getFormProps, useForm } from "@conform-to/react";
-import { parseWithZod } from "@conform-to/zod/v4";
 import type { ActionFunctionArgs, LoaderFunctionArgs, MetaFunction } from "@remix-run/node";
 import { data, redirect } from "@remix-run/node";
 import { Form, Link, useActionData, useLoaderData, useSearchParams } from "@remix-run/react";
 import { z } from "zod";
 import { ErrorPage } from "../components/error-page";
 import { ErrorSummary, SelectField } from "../components/fields";
-import { replyInvalid, replyWithError } from "../lib/forms.server";
+import { dispatchIntent, intentForm } from "../lib/intents.server";
+import { askFirst, isConfirmed } from "../lib/confirm";
+import { ConfirmStep, confirmationOf } from "../components/confirm-step";
 import { requirePermission } from "../lib/session.server";
 import { uuid } from "../lib/validation";
 import { issuePasswordReset } from "../models/auth.server";
 import { listOrganizationsForConveners } from "../models/organizations.server";
-import { changePerson, getPersonDetails } from "../models/people.server";
+import { changePerson, getPersonDetails, type PersonChange } from "../models/people.server";
 import { notFound } from "../lib/not-found";
 
-const schema = z.discriminatedUnion(
-  "intent",
-  [
-    z.object({ intent: z.literal("grant-vote") }),
-    z.object({ intent: z.literal("revoke-vote") }),
-    z.object({ intent: z.literal("deactivate") }),
-    z.object({ intent: z.literal("reactivate") }),
-    z.object({ intent: z.literal("make-convener") }),
-    z.object({ intent: z.literal("make-representative"), organizationId: uuid("Organization") }),
-    z.object({ intent: z.literal("reset-link") }),
-  ],
-  { error: "Unknown action." },
-);
+/** The buttons that carry nothing but their intent. */
+const noFields = z.object({ intent: z.string() });
+const makeRepresentativeSchema = z.object({ intent: z.literal("make-representative"), organizationId: uuid("Organization") });
 
 export async function loader({ request, params, context }: LoaderFunctionArgs) {
   const viewer = await requirePermission(request, context, "person:manage");
@@ -50,31 +41,37 @@ const messages: Record<string, string> = {
 export async function action({ request, params, context }: ActionFunctionArgs) {
   const actor = await requirePermission(request, context, "person:manage");
   const id = params.id ?? "";
-  const submission = parseWithZod(await request.formData(), { schema });
-  if (submission.status !== "success") return replyInvalid(submission);
-  const value = submission.value;
-  try {
-    if (value.intent === "reset-link") {
+  const change = async (intent: string, change: PersonChange) =>
+    (await changePerson(context, actor.id, id, change)) && redirect(`/app/people/${id}?done=${intent}`);
+  const formData = await request.formData();
+  return dispatchIntent(formData, {
+    "grant-vote": intentForm(noFields, () => change("grant-vote", { kind: "can-vote", canVote: true })),
+    "revoke-vote": intentForm(noFields, () => change("revoke-vote", { kind: "can-vote", canVote: false })),
+    deactivate: intentForm(noFields, async () => {
+      if (!isConfirmed(formData)) {
+        const person = await getPersonDetails(context, id);
+        if (!person) return null;
+        if (person.status === "active") {
+          return askFirst(formData, {
+            question: `Deactivate ${person.name}?`,
+            consequence:
+              "They are signed out everywhere at once and can no longer sign in; open editors close within seconds. Their name stays on what they wrote and on ballots they cast. A convener can reactivate them later.",
+            yes: `Yes, deactivate ${person.name}`,
+          });
+        }
+      }
+      return change("deactivate", { kind: "deactivate" });
+    }),
+    reactivate: intentForm(noFields, () => change("reactivate", { kind: "reactivate" })),
+    "make-convener": intentForm(noFields, () => change("make-convener", { kind: "make-convener" })),
+    "make-representative": intentForm(makeRepresentativeSchema, (value) =>
+      change("make-representative", { kind: "make-representative", organizationId: value.organizationId }),
+    ),
+    "reset-link": intentForm(noFields, async () => {
       const link = await issuePasswordReset(context, id, actor);
-      if (!link) throw notFound();
-      return data({ resetLink: link });
-    }
-    const changed = await changePerson(
-      context,
-      actor.id,
-      id,
-      value.intent === "grant-vote" || value.intent === "revoke-vote"
-        ? { kind: "can-vote", canVote: value.intent === "grant-vote" }
-        : value.intent === "make-representative"
-          ? { kind: "make-representative", organizationId: value.organizationId }
-          : { kind: value.intent },
-    );
-    if (!changed) throw notFound();
-  } catch (error) {
-    if (error instanceof Response) throw error;
-    return replyWithError(submission, error);
-  }
-  return redirect(`/app/people/${id}?done=${value.intent}`);
+      return link ? data({ resetLink: link }) : null;
+    }),
+  });
 }
 
 function ActionButton({ intent, label, describedBy }: { intent: string; label: string; describedBy?: string }) {
@@ -102,6 +99,7 @@ export default function PersonPage() {
         <Link to="/app/people">← People</Link>
       </p>
       <h1>{person.name}</h1>
+      {confirmationOf(lastResult) ? <ConfirmStep confirmation={confirmationOf(lastResult)!} back={`/app/people/${person.id}`} /> : null}
       {done && messages[done] ? (
         <p className="notice success" role="status">
           {messages[done]}

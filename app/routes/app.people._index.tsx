@@ -1,11 +1,10 @@
 import { getFormProps, useForm } from "@conform-to/react";
-import { parseWithZod } from "@conform-to/zod/v4";
 import type { ActionFunctionArgs, LoaderFunctionArgs, MetaFunction } from "@remix-run/node";
 import { data } from "@remix-run/node";
 import { Form, Link, useActionData, useLoaderData } from "@remix-run/react";
 import { z } from "zod";
 import { CheckboxField, ErrorSummary, SelectField, TextField } from "../components/fields";
-import { replyInvalid, replyWithError } from "../lib/forms.server";
+import { dispatchIntent, intentForm } from "../lib/intents.server";
 import { requirePermission } from "../lib/session.server";
 import { formatInstant } from "../lib/time";
 import { checkbox, email, optionalSingleLine, uuid } from "../lib/validation";
@@ -39,21 +38,15 @@ export async function loader({ request, context }: LoaderFunctionArgs) {
 
 export async function action({ request, context }: ActionFunctionArgs) {
   const person = await requirePermission(request, context, "person:manage");
-  const formData = await request.formData();
-  if (formData.get("intent") === "cancel") {
-    const submission = parseWithZod(formData, { schema: cancelSchema });
-    if (submission.status !== "success") return replyInvalid(submission);
-    await cancelInvitation(context, person.id, submission.value.invitationId);
-    return data({ cancelled: true as const });
-  }
-  const submission = parseWithZod(formData, { schema: inviteSchema });
-  if (submission.status !== "success") return replyInvalid(submission);
-  try {
-    const link = await inviteRepresentative(context, person, submission.value);
-    return data({ invited: { email: submission.value.email, link } });
-  } catch (error) {
-    return replyWithError(submission, error);
-  }
+  return dispatchIntent(await request.formData(), {
+    invite: intentForm(inviteSchema, async (value) =>
+      data({ invited: { email: value.email, link: await inviteRepresentative(context, person, value) } }),
+    ),
+    cancel: intentForm(cancelSchema, async (value) => {
+      await cancelInvitation(context, person.id, value.invitationId);
+      return data({ cancelled: true as const });
+    }),
+  });
 }
 
 export default function People() {

@@ -1,5 +1,4 @@
 import { getFormProps, useForm, type SubmissionResult } from "@conform-to/react";
-import { parseWithZod } from "@conform-to/zod/v4";
 import type { ActionFunctionArgs, LoaderFunctionArgs, MetaFunction } from "@remix-run/node";
 import { redirect } from "@remix-run/node";
 import { Form, Link, useActionData, useLoaderData, useSearchParams } from "@remix-run/react";
@@ -7,7 +6,9 @@ import type { z } from "zod";
 import { ErrorPage } from "../components/error-page";
 import { ErrorSummary, SelectField, TextAreaField, TextField } from "../components/fields";
 import { ReadingGrade } from "../components/reading-grade";
-import { replyInvalid, replyWithError } from "../lib/forms.server";
+import { dispatchIntent, intentForm } from "../lib/intents.server";
+import { askFirst, isConfirmed } from "../lib/confirm";
+import { ConfirmStep, confirmationOf } from "../components/confirm-step";
 import { requirePermission } from "../lib/session.server";
 import { formatInstant } from "../lib/time";
 import { readerTimeZone } from "../models/dashboard.server";
@@ -45,25 +46,48 @@ const done: Record<string, string> = {
 export async function action({ request, params, context }: ActionFunctionArgs) {
   const person = await requirePermission(request, context, "position:publish");
   const id = params.id ?? "";
+  const done = (what: string) => redirect(`/app/positions/${id}?done=${what}`);
   const formData = await request.formData();
-  const schema = { revise: reviseSchema, withdraw: withdrawSchema, supersede: supersedeSchema }[String(formData.get("intent"))];
-  if (!schema) return new Response("Unknown action", { status: 400 });
-  const submission = parseWithZod(formData, { schema });
-  if (submission.status !== "success") return replyInvalid(submission);
-  const value = submission.value;
-  try {
-    const result =
-      value.intent === "revise"
-        ? await revisePosition(context, person.id, id, value)
-        : value.intent === "withdraw"
-          ? await retirePosition(context, person.id, id, { kind: "withdraw", reason: value.reason })
-          : await retirePosition(context, person.id, id, { kind: "supersede", successorId: value.successorId });
-    if (!result) throw notFound();
-  } catch (error) {
-    if (error instanceof Response) throw error;
-    return replyWithError(submission, error);
-  }
-  return redirect(`/app/positions/${id}?done=${value.intent}`);
+  /** The position as its confirmation needs it; null (the one 404) when there is none. */
+  const about = async () => {
+    const found = await getPositionForConveners(context, id);
+    if (!found) return null;
+    const n = found.position.endorsers.length;
+    const named = `Its page stays at the same address and keeps its text and the ${n} endorsing organization${n === 1 ? "" : "s"} named on it`;
+    return { ...found, live: found.position.status === "published" || found.position.status === "scheduled", named };
+  };
+  return dispatchIntent(formData, {
+    revise: intentForm(reviseSchema, async (value) => (await revisePosition(context, person.id, id, value)) && done("revise")),
+    withdraw: intentForm(withdrawSchema, async (value) => {
+      if (!isConfirmed(formData)) {
+        const found = await about();
+        if (!found) return null;
+        if (found.live) {
+          return askFirst(formData, {
+            question: `Withdraw "${found.position.title}"?`,
+            consequence: `${found.named}, marked as withdrawn with your reason; it leaves the list of positions and the feed. This cannot be undone.`,
+            yes: "Yes, withdraw the position",
+          });
+        }
+      }
+      return (await retirePosition(context, person.id, id, { kind: "withdraw", reason: value.reason })) && done("withdraw");
+    }),
+    supersede: intentForm(supersedeSchema, async (value) => {
+      if (!isConfirmed(formData)) {
+        const found = await about();
+        if (!found) return null;
+        const successor = found.others.find((o) => o.id === value.successorId);
+        if (found.live && successor) {
+          return askFirst(formData, {
+            question: `Mark "${found.position.title}" as superseded?`,
+            consequence: `${found.named}, marked as superseded by "${successor.title}", with a link to it. This cannot be undone.`,
+            yes: "Yes, mark it as superseded",
+          });
+        }
+      }
+      return (await retirePosition(context, person.id, id, { kind: "supersede", successorId: value.successorId })) && done("supersede");
+    }),
+  });
 }
 
 type Result = SubmissionResult<string[]> | undefined;
@@ -89,6 +113,7 @@ export default function PositionAdmin() {
         <Link to="/app/positions">← Positions</Link>
       </p>
       <h1>{page.title}</h1>
+      {confirmationOf(lastResult) ? <ConfirmStep confirmation={confirmationOf(lastResult)!} back={`/app/positions/${page.id}`} /> : null}
       {message ? (
         <p className="notice success" role="status">
           {message}

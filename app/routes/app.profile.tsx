@@ -1,4 +1,4 @@
-import { getFormProps, useForm } from "@conform-to/react";
+import { getFormProps, useForm, type SubmissionResult } from "@conform-to/react";
 import type { ActionFunctionArgs, LoaderFunctionArgs, MetaFunction } from "@remix-run/node";
 import { redirect } from "@remix-run/node";
 import { Form, useActionData, useLoaderData, useSearchParams } from "@remix-run/react";
@@ -10,6 +10,9 @@ import { timeZoneOptions } from "../lib/time";
 import { currentPassword, isValidTimeZone, password, singleLine } from "../lib/validation";
 import { readerTimeZone } from "../models/dashboard.server";
 import { changeOwnPassword, updateProfile } from "../models/people.server";
+import { MailPreferencesForm } from "../components/mail-preferences-form";
+import { getMailPreferences, saveMailPreferences } from "../models/mail-preferences.server";
+import { mailPreferencesSchema } from "../schemas/mail-preferences";
 
 const profileSchema = z.object({
   intent: z.literal("profile"),
@@ -32,6 +35,7 @@ export async function loader({ request, context }: LoaderFunctionArgs) {
     timeZone: person.timeZone ?? "",
     coalitionZone: await readerTimeZone(context, { timeZone: null }),
     zones: timeZoneOptions(),
+    mail: await getMailPreferences(context, person.id),
   };
 }
 
@@ -50,11 +54,15 @@ export async function action({ request, context }: ActionFunctionArgs) {
       },
       ["currentPassword", "newPassword"],
     ),
+    mail: intentForm(mailPreferencesSchema, async ({ intent: _intent, ...choices }) => {
+      await saveMailPreferences(context, person.id, choices);
+      return redirect("/app/profile?saved=mail");
+    }),
   });
 }
 
 export default function Profile() {
-  const { name, email, timeZone, coalitionZone, zones } = useLoaderData<typeof loader>();
+  const { name, email, timeZone, coalitionZone, zones, mail } = useLoaderData<typeof loader>();
   const lastResult = useActionData<typeof action>();
   const [params] = useSearchParams();
   const intent = lastResult && "initialValue" in lastResult ? lastResult.initialValue?.intent : undefined;
@@ -73,7 +81,11 @@ export default function Profile() {
       <h1>Your profile</h1>
       {saved ? (
         <p className="notice success" role="status">
-          {saved === "password" ? "Your password was changed. Your other sessions were signed out." : "Your profile was saved."}
+          {saved === "password"
+            ? "Your password was changed. Your other sessions were signed out."
+            : saved === "mail"
+              ? "Your mail choices were saved."
+              : "Your profile was saved."}
         </p>
       ) : null}
       <p>Email: {email}. Ask a convener if it needs to change.</p>
@@ -118,6 +130,8 @@ export default function Profile() {
           <button type="submit">Change password</button>
         </div>
       </Form>
+
+      <MailPreferencesForm current={mail} lastResult={intent === "mail" ? (lastResult as SubmissionResult<string[]>) : undefined} />
     </>
   );
 }

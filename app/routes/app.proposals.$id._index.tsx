@@ -8,7 +8,7 @@ import { ProposalDetailsForm } from "../components/proposal-details-form";
 import { dispatchIntent, intentForm } from "../lib/intents.server";
 import { pillarNames } from "../lib/pillars";
 import type { RouteHandle } from "../lib/route-handle";
-import { getProposalRounds } from "../models/rounds.server";
+import { getProposalRounds } from "../models/round-page.server";
 import { requirePermission } from "../lib/session.server";
 import {
   changeProposalDetails,

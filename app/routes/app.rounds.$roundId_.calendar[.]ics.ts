@@ -2,7 +2,7 @@ import type { LoaderFunctionArgs } from "@remix-run/node";
 import { createEvent } from "ics";
 import { requirePermission } from "../lib/session.server";
 import { absoluteUrl } from "../models/mail.server";
-import { getRoundDeadline } from "../models/rounds.server";
+import { getRoundDeadline } from "../models/round-page.server";
 import { notFound } from "../lib/not-found";
 
 /** The round's deadline as a calendar event (times in UTC, which every calendar converts). */

@@ -1,7 +1,7 @@
 import type { LoaderFunctionArgs } from "@remix-run/node";
 import { toCsv } from "../lib/csv.server";
 import { requirePermission } from "../lib/session.server";
-import { getRoundResults } from "../models/rounds.server";
+import { getRoundResults } from "../models/round-page.server";
 import { notFound } from "../lib/not-found";
 
 /** The round's answers as CSV, for conveners. */

@@ -1,11 +1,10 @@
 import { getFormProps, useForm } from "@conform-to/react";
-import { parseWithZod } from "@conform-to/zod/v4";
 import type { ActionFunctionArgs, LoaderFunctionArgs, MetaFunction } from "@remix-run/node";
 import { redirect } from "@remix-run/node";
 import { Form, Link, useActionData, useLoaderData, useSearchParams } from "@remix-run/react";
 import type { z } from "zod";
 import { ErrorSummary, TextAreaField, TextField } from "../components/fields";
-import { replyInvalid } from "../lib/forms.server";
+import { dispatchIntent, intentForm } from "../lib/intents.server";
 import type { PillarKey } from "../lib/pillars";
 import { requirePermission } from "../lib/session.server";
 import { getSiteProfile, saveSiteText } from "../models/site.server";
@@ -33,11 +32,12 @@ export async function loader({ request, context }: LoaderFunctionArgs) {
 
 export async function action({ request, context }: ActionFunctionArgs) {
   const person = await requirePermission(request, context, "site:edit");
-  const submission = parseWithZod(await request.formData(), { schema: siteSchema });
-  if (submission.status !== "success") return replyInvalid(submission);
-  const { coverage, access, research, equity, ...text } = submission.value;
-  await saveSiteText(context, person.id, text, { coverage, access, research, equity });
-  return redirect("/app/site?saved=1");
+  return dispatchIntent(await request.formData(), {
+    save: intentForm(siteSchema, async ({ coverage, access, research, equity, ...text }) => {
+      await saveSiteText(context, person.id, text, { coverage, access, research, equity });
+      return redirect("/app/site?saved=1");
+    }),
+  });
 }
 
 const paragraphsHint = "Plain text. Leave a blank line between paragraphs.";
@@ -62,6 +62,7 @@ export default function SiteText() {
       <p>What the public site says about the coalition. Text is shown exactly as written: no formatting, no links.</p>
       <ErrorSummary form={form} />
       <Form method="post" className="stack" {...getFormProps(form)} noValidate>
+        <input type="hidden" name="intent" value="save" />
         <TextField meta={fields.name} label="Coalition name" required />
         <TextField meta={fields.shortName} label="Short name" hint="Used where space is short, like mail subjects." required />
         <TextField meta={fields.tagline} label="Tagline" hint="One line under the name on the home page. Optional." />

@@ -1,7 +1,7 @@
 import { getFormProps, useForm } from "@conform-to/react";
 import { parseWithZod } from "@conform-to/zod/v4";
 import type { ActionFunctionArgs, LoaderFunctionArgs, MetaFunction } from "@remix-run/node";
-import { data, redirect } from "@remix-run/node";
+import { redirect } from "@remix-run/node";
 import { Form, useActionData, useLoaderData } from "@remix-run/react";
 import type { z } from "zod";
 import { ErrorSummary, RadioGroup, TextAreaField, TextField } from "../components/fields";
@@ -9,7 +9,6 @@ import { PublicLayout } from "../components/layout";
 import { replyInvalid, replyWithError } from "../lib/forms.server";
 import { INQUIRY_LIMITS, organizationKindWords, organizationKinds } from "../lib/inquiries";
 import { publicMeta } from "../lib/meta";
-import { BodyTooLargeError, readFormData } from "../lib/request-body.server";
 import type { RouteHandle } from "../lib/route-handle";
 import { getInquiryRetentionMonths, submitInquiry } from "../models/inquiries.server";
 import { HONEYPOT_FIELD, inquirySchema } from "../schemas/inquiry";
@@ -17,22 +16,13 @@ import { useSite } from "../root";
 
 export const handle: RouteHandle = { publicCache: true };
 
-/** Room for a message at its limit (and well beyond, to answer with a message, not a bare 413). */
-const MAX_BODY_BYTES = 2 * 1024 * 1024;
-
 export async function loader({ context }: LoaderFunctionArgs) {
   return { retentionMonths: await getInquiryRetentionMonths(context) };
 }
 
 export async function action({ request, context }: ActionFunctionArgs) {
-  let formData: FormData;
-  try {
-    formData = await readFormData(request, MAX_BODY_BYTES);
-  } catch (error) {
-    if (!(error instanceof BodyTooLargeError)) throw error;
-    const message = "What you sent is far too long for this form. Shorten your message and send it again.";
-    return data({ status: "error" as const, initialValue: null, error: { "": [message] } }, { status: 413 });
-  }
+  // The body was bounded before it reached this route (server/request-body.ts).
+  const formData = await request.formData();
   // A filled honeypot is a robot: it gets the same answer as a person, and nothing is stored.
   if (formData.getAll(HONEYPOT_FIELD).some((v) => v !== "")) {
     context.log.info({ requestId: context.requestId }, "inquiry with the honeypot filled: dropped");

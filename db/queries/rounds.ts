@@ -1,6 +1,16 @@
-import { and, asc, desc, eq, inArray, isNull, lte, sql } from "drizzle-orm";
+import { and, asc, desc, eq, inArray, isNull, lte, or, sql } from "drizzle-orm";
 import type { Db } from "../client";
-import { ballotHistory, ballots, organizations, people, proposalRevisions, proposals, roundRoster, rounds } from "../schema";
+import {
+  ballotHistory,
+  ballots,
+  organizations,
+  people,
+  proposalRevisions,
+  proposals,
+  proposalSponsors,
+  roundRoster,
+  rounds,
+} from "../schema";
 
 export type Round = typeof rounds.$inferSelect;
 export type BallotRow = typeof ballots.$inferSelect;
@@ -215,7 +225,7 @@ export async function claimDueReminders(db: Db, aheadMs: number) {
 export async function listVoters(db: Db, organizationIds: string[]) {
   if (organizationIds.length === 0) return [];
   return db
-    .select({ email: people.email, name: people.name, organizationId: people.organizationId, timeZone: people.timeZone })
+    .select({ id: people.id, email: people.email, name: people.name, organizationId: people.organizationId, timeZone: people.timeZone })
     .from(people)
     .where(
       and(
@@ -302,4 +312,45 @@ export async function lockRoundForBallot(db: Db, roundId: string, organizationId
     .where(eq(rounds.id, roundId))
     .for("share", { of: rounds });
   return row ? { ...row, now: await databaseNow(db) } : null;
+}
+
+/**
+ * Who hears how a round ends: every voter of an organization on its roster, and every active
+ * representative of the proposal's lead and co-sponsoring organizations; each person once.
+ */
+export async function listRoundAudience(db: Db, roundId: string) {
+  return db
+    .select({ id: people.id, email: people.email, name: people.name, timeZone: people.timeZone })
+    .from(people)
+    .where(
+      and(
+        eq(people.status, "active"),
+        eq(people.role, "representative"),
+        or(
+          and(
+            eq(people.canVote, true),
+            inArray(
+              people.organizationId,
+              db.select({ id: roundRoster.organizationId }).from(roundRoster).where(eq(roundRoster.roundId, roundId)),
+            ),
+          ),
+          inArray(
+            people.organizationId,
+            db
+              .select({ id: proposals.leadOrganizationId })
+              .from(proposals)
+              .innerJoin(rounds, eq(rounds.proposalId, proposals.id))
+              .where(eq(rounds.id, roundId)),
+          ),
+          inArray(
+            people.organizationId,
+            db
+              .select({ id: proposalSponsors.organizationId })
+              .from(proposalSponsors)
+              .innerJoin(rounds, eq(rounds.proposalId, proposalSponsors.proposalId))
+              .where(eq(rounds.id, roundId)),
+          ),
+        ),
+      ),
+    );
 }

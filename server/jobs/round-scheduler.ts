@@ -1,6 +1,10 @@
 import { claimDueReminders, listOverdueRoundIds } from "../../db/queries/rounds";
-import { releaseDue } from "../../app/models/positions.server";
-import { closeRound, sendReminder, type RoundServices } from "../../app/models/rounds.server";
+import { releaseDue, type PositionCommandServices } from "../domain/positions";
+import { closeRound, sendReminder, type RoundCommandServices } from "../domain/rounds";
+import type { Logger } from "../logger";
+
+/** What the scheduler needs: the round and position commands' services, and a log. */
+export type RoundServices = RoundCommandServices & PositionCommandServices & { log: Pick<Logger, "info" | "error"> };
 
 /** Reminders go out this long before a round's deadline. */
 export const REMINDER_AHEAD_MS = 24 * 60 * 60 * 1000;

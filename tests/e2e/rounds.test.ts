@@ -51,7 +51,7 @@ describeE2E("a consensus round in the browser", () => {
     // The first voter uses the keyboard alone.
     const first = await newPageAs(browser, server, { personId: voters[0]!.id });
     await first.goto(roundUrl);
-    await first.getByRole("heading", { name: "Amputee Alliance's ballot" }).waitFor();
+    await first.getByRole("heading", { name: "The ballot of Amputee Alliance" }).waitFor();
     await expectNoAxeViolations(first, "the round page for a voter");
     await tabTo(first, first.getByRole("radio", { name: "Endorse", exact: true }));
     await first.keyboard.press("Space");
@@ -63,7 +63,7 @@ describeE2E("a consensus round in the browser", () => {
     const second = await newPageAs(browser, server, { personId: voters[1]!.id });
     await second.goto(roundUrl);
     await second.getByRole("radio", { name: "Endorse with reservations" }).check();
-    await second.getByLabel("Reason").fill("Section 3 should name adult services too.");
+    await second.getByLabel("Your reservations (required)").fill("Section 3 should name adult services too.");
     await second.getByRole("button", { name: "Cast ballot" }).click();
     await second.getByText("Your organization's ballot is recorded.").waitFor();
 
@@ -73,19 +73,20 @@ describeE2E("a consensus round in the browser", () => {
     await third.getByRole("button", { name: "Cast ballot" }).click();
     await third.getByText("Object needs a reason.").first().waitFor();
     await expectNoAxeViolations(third, "the ballot form with an error");
-    await third.getByLabel("Reason").fill("The cost estimate is missing; add it and we will endorse.");
+    await third.getByLabel("What would need to change (required)").fill("The cost estimate is missing; add it and we will endorse.");
     await third.getByRole("button", { name: "Cast ballot" }).click();
     await third.getByText("Your organization's ballot is recorded.").waitFor();
 
     await admin.goto(roundUrl);
-    await admin.getByText("Quorum is reached (3 of 3 answered; 2 needed).").waitFor();
+    await admin.getByText("Not decided yet: the quorum of 2 is reached (3 of 3 organizations have answered).", { exact: false }).waitFor();
     await admin.getByRole("button", { name: "Close round" }).click();
-    await admin.getByText("Outcome: Not adopted").waitFor();
-    expect(await admin.getByText("3 of 3 organizations answered, quorum 2; support 2 of 3 = 66.6 % < 80 %; no block").count()).toBe(1);
+    await admin.getByRole("heading", { name: "Close the round now?" }).waitFor();
+    await admin.getByRole("button", { name: "Yes, close the round now" }).click();
+    await admin.getByText("Not adopted: 3 of 3 organizations answered; the quorum was 2.").waitFor();
     await expectNoAxeViolations(admin, "the round page, closed");
 
     await third.reload();
-    await third.getByText("Outcome: Not adopted").waitFor();
+    await third.getByText("Not adopted: 3 of 3 organizations answered").waitFor();
     expect(await third.getByText("Section 3 should name adult services too.").count()).toBe(1);
 
     for (const page of [admin, first, second, third]) {

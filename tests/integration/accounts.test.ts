@@ -214,7 +214,13 @@ describe("accounts", () => {
       const phone = new TestClient(server.url);
       await signIn(laptop, person.email);
       await signIn(phone, person.email);
-      const res = await admin.post(`/app/people/${person.id}`, { intent: "deactivate" });
+      // The first press asks, says what happens, and changes nothing.
+      const ask = await admin.post(`/app/people/${person.id}`, { intent: "deactivate" });
+      expect(ask.status).toBe(200);
+      expect(ask.text).toContain(`Yes, deactivate ${person.name}`);
+      expect(ask.text).toContain("They are signed out everywhere at once");
+      expect((await laptop.get("/app")).status).toBe(200);
+      const res = await admin.post(`/app/people/${person.id}`, { intent: "deactivate", confirm: "yes" });
       expect(res.status).toBe(302);
       expect((await laptop.get("/app")).status).toBe(302);
       expect((await phone.get("/app")).status).toBe(302);
@@ -399,7 +405,14 @@ describe("accounts", () => {
       const [after] = await db.select().from(organizations).where(eq(organizations.id, org!.id));
       expect(after).toMatchObject({ votingMember: false, pillars: ["equity"], website: null });
 
-      expect((await admin.post(`/app/organizations/${org!.id}`, { intent: "status", status: "suspended" })).status).toBe(302);
+      const ask = await admin.post(`/app/organizations/${org!.id}`, { intent: "status", status: "suspended" });
+      expect(ask.status).toBe(200);
+      expect(ask.text).toContain(`Yes, suspend ${name}`);
+      expect(ask.text).toMatch(/Its \d+ active (person|people) can still read/);
+      expect((await db.select().from(organizations).where(eq(organizations.id, org!.id)))[0]?.status).toBe("active");
+      expect((await admin.post(`/app/organizations/${org!.id}`, { intent: "status", status: "suspended", confirm: "yes" })).status).toBe(
+        302,
+      );
       expect((await admin.post(`/app/organizations/${org!.id}`, { intent: "status", status: "left" })).status).toBe(302);
       const actions = (await db.select().from(auditEvents).where(eq(auditEvents.subjectId, org!.id))).map((e) => e.action);
       expect(actions).toEqual([

@@ -233,13 +233,26 @@ describe("withdrawing, superseding and renaming", () => {
     const moved = await reader().get(`/positions/${old.slug}`);
     expect(moved.status).toBe(301);
     expect(moved.location).toBe("/positions/timely-access-to-diagnostics");
-    const superseded = await admin.post(`/app/positions/${old.id}`, { intent: "supersede", successorId: next.id });
+    const askSupersede = await admin.post(`/app/positions/${old.id}`, { intent: "supersede", successorId: next.id });
+    expect(askSupersede.status).toBe(200);
+    expect(askSupersede.text).toContain("Yes, mark it as superseded");
+    expect(askSupersede.text).toContain("Access to diagnostics, revised");
+    expect((await server.database.db.select().from(positions).where(eq(positions.id, old.id)))[0]?.status).toBe("published");
+    const superseded = await admin.post(`/app/positions/${old.id}`, { intent: "supersede", successorId: next.id, confirm: "yes" });
     expect(superseded.status).toBe(302);
     const page = await reader().get("/positions/timely-access-to-diagnostics");
     expect(page.status).toBe(200);
     expect(page.text).toContain("This position was superseded");
     expect(page.text).toContain(`/positions/${next.slug}`);
-    const withdrawn = await admin.post(`/app/positions/${next.id}`, { intent: "withdraw", reason: "Overtaken by the new law." });
+    const askWithdraw = await admin.post(`/app/positions/${next.id}`, { intent: "withdraw", reason: "Overtaken by the new law." });
+    expect(askWithdraw.text).toContain("Yes, withdraw the position");
+    expect(askWithdraw.text).toMatch(/the 1 endorsing organization named on it/);
+    expect((await server.database.db.select().from(positions).where(eq(positions.id, next.id)))[0]?.status).toBe("published");
+    const withdrawn = await admin.post(`/app/positions/${next.id}`, {
+      intent: "withdraw",
+      reason: "Overtaken by the new law.",
+      confirm: "yes",
+    });
     expect(withdrawn.status).toBe(302);
     const gone = await reader().get(`/positions/${next.slug}`);
     expect(gone.text).toContain("This position was withdrawn.");

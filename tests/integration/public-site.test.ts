@@ -217,6 +217,7 @@ describe("the site's text", () => {
     const before = await new TestClient(server.url).get("/");
 
     const fields = {
+      intent: "save",
       name: "Patient CARE Working Table",
       shortName: "Patient CARE",
       tagline: "Working together <em>now</em>",
@@ -255,6 +256,7 @@ describe("the site's text", () => {
   it("refuses bad values beside their fields and keeps what was typed", async () => {
     const client = await convenerClient();
     const res = await client.post("/app/site", {
+      intent: "save",
       name: "Line one\nline two",
       shortName: "",
       about: "x",

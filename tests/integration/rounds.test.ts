@@ -2,7 +2,8 @@ import { and, eq, sql } from "drizzle-orm";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { verifyAuditChain } from "../../db/queries/audit";
 import { auditEvents, ballotHistory, ballots, organizations, outbox, proposals, proposalUpdates, rounds } from "../../db/schema";
-import { castBallot, closeRound, type RoundServices } from "../../app/models/rounds.server";
+import { castBallot } from "../../app/models/ballots.server";
+import { closeRound, type RoundServices } from "../../app/models/rounds.server";
 import { UserFacingError } from "../../app/models/auth.server";
 import { connectCollab, eventually, makeProposal } from "../support/collab";
 import { makeOrganization, makePerson, signIn, signInAs } from "../support/factories";
@@ -47,6 +48,7 @@ const services = (): RoundServices => ({
   log: { info() {}, error() {}, warn() {} } as unknown as RoundServices["log"],
   collab: server.collab.service,
   pages: server.pages,
+  roundEvents: server.roundEvents,
 });
 
 function inDays(days: number) {
@@ -100,7 +102,7 @@ describe("opening a round", () => {
     expect(page.status).toBe(200);
     expect(page.text).toContain("3 organizations on the roster");
     expect(page.text).toContain("No answer yet");
-    expect(page.text).toContain("2 more organizations must answer to reach quorum (2 of 3).");
+    expect(page.text).toContain("Not decided yet: 2 more organizations must answer to reach the quorum of 2.");
   });
 
   it("is refused with an empty roster, and changes nothing", async () => {
@@ -318,9 +320,12 @@ describe("ballots", () => {
     const options = ["endorse", "stand_aside", "endorse_with_reservations", "object", "block"] as const;
     const statuses = await Promise.all(
       Array.from({ length: 50 }, (_, i) =>
-        clients[i % 5]!.post(`/app/rounds/${roundId}`, { intent: "cast", option: options[i % 5]!, reason: `reason ${i}` }).then(
-          (r) => r.status,
-        ),
+        clients[i % 5]!.post(`/app/rounds/${roundId}`, {
+          intent: "cast",
+          option: options[i % 5]!,
+          reason: `reason ${i}`,
+          confirm: "yes",
+        }).then((r) => r.status),
       ),
     );
     expect(statuses.every((s) => s === 302)).toBe(true);
@@ -344,7 +349,7 @@ describe("ballots", () => {
     );
     expect(statuses.every((s) => s === 302)).toBe(true);
     expect(await server.database.db.$count(ballots, eq(ballots.roundId, roundId!))).toBe(50);
-    const closed = await admin.post(`/app/rounds/${roundId}`, { intent: "close" });
+    const closed = await admin.post(`/app/rounds/${roundId}`, { intent: "close", confirm: "yes" });
     expect(closed.status).toBe(302);
     const [round] = await server.database.db.select().from(rounds).where(eq(rounds.id, roundId!));
     expect(round?.outcome).toBe("adopted");
@@ -390,20 +395,22 @@ describe("closing", () => {
     expect(late).toEqual([]);
     // Closing twice is harmless.
     expect(await closeRound(s, roundId!, { id: convener.id })).toBe(false);
-    expect((await admin.post(`/app/rounds/${roundId}`, { intent: "close" })).location).toContain("done=already-closed");
+    expect((await admin.post(`/app/rounds/${roundId}`, { intent: "close", confirm: "yes" })).location).toContain("done=already-closed");
   });
 
   it("refuses ballots on a closed or cancelled round, and after the deadline before the scheduler has run", async () => {
     const [a] = await freshRoster(1);
     const db = server.database.db;
     const closed = await openRound();
-    await admin.post(`/app/rounds/${closed.roundId}`, { intent: "close" });
+    await admin.post(`/app/rounds/${closed.roundId}`, { intent: "close", confirm: "yes" });
     const r1 = await a!.client.post(`/app/rounds/${closed.roundId}`, { intent: "cast", option: "endorse" });
     expect(r1.status).toBe(409);
     expect(r1.text).toContain("This round is closed");
 
     const cancelled = await openRound();
-    expect((await admin.post(`/app/rounds/${cancelled.roundId}`, { intent: "cancel", cancelReason: "Wrong text." })).status).toBe(302);
+    expect(
+      (await admin.post(`/app/rounds/${cancelled.roundId}`, { intent: "cancel", cancelReason: "Wrong text.", confirm: "yes" })).status,
+    ).toBe(302);
     const r2 = await a!.client.post(`/app/rounds/${cancelled.roundId}`, { intent: "cast", option: "endorse" });
     expect(r2.status).toBe(409);
     expect(r2.text).toContain("cancelled");
@@ -462,10 +469,12 @@ describe("closing", () => {
     const { roundId } = await openRound({ quorum: "1/1" });
     await a!.client.post(`/app/rounds/${roundId}`, { intent: "cast", option: "endorse" });
     await b!.client.post(`/app/rounds/${roundId}`, { intent: "cast", option: "endorse" });
-    expect((await admin.post(`/app/organizations/${a!.organizationId}`, { intent: "status", status: "suspended" })).status).toBe(302);
+    expect(
+      (await admin.post(`/app/organizations/${a!.organizationId}`, { intent: "status", status: "suspended", confirm: "yes" })).status,
+    ).toBe(302);
     const change = await a!.client.post(`/app/rounds/${roundId}`, { intent: "cast", option: "block", reason: "changed our mind" });
     expect(change.status).toBe(403);
-    await admin.post(`/app/rounds/${roundId}`, { intent: "close" });
+    await admin.post(`/app/rounds/${roundId}`, { intent: "close", confirm: "yes" });
     const [round] = await server.database.db.select().from(rounds).where(eq(rounds.id, roundId!));
     expect(round?.outcome).toBe("adopted");
     expect(round?.explanation).toContain("2 of 2 organizations answered");
@@ -476,11 +485,11 @@ describe("closing", () => {
     const [a, b, c] = await freshRoster(3);
     const { roundId, proposal } = await openRound();
     await a!.client.post(`/app/rounds/${roundId}`, { intent: "cast", option: "endorse" });
-    await b!.client.post(`/app/rounds/${roundId}`, { intent: "cast", option: "block", reason: "Harms children with T1D." });
+    await b!.client.post(`/app/rounds/${roundId}`, { intent: "cast", option: "block", reason: "Harms children with T1D.", confirm: "yes" });
     await c!.client.post(`/app/rounds/${roundId}`, { intent: "cast", option: "endorse" });
-    await admin.post(`/app/rounds/${roundId}`, { intent: "close" });
+    await admin.post(`/app/rounds/${roundId}`, { intent: "close", confirm: "yes" });
     const page = await c!.client.get(`/app/rounds/${roundId}`);
-    expect(page.text).toContain("Outcome: Blocked");
+    expect(page.text).toContain("Blocked: 3 of 3 organizations answered; the quorum was 2.");
     expect(page.text).toContain("3 of 3 organizations answered, quorum 2; support 2 of 3 = 66.6 % &lt; 80 %; 1 block");
     expect(page.text).toContain("Harms children with T1D.");
     expect((await admin.post(`/app/rounds/${roundId}`, { intent: "statement", statement: "Back to drafting." })).status).toBe(302);
@@ -556,7 +565,7 @@ describe("the proposal's page", () => {
   it("offers conveners to open a round on a draft, and links past rounds and what changed since the text voted on", async () => {
     const [voter] = await freshRoster(1);
     const { proposal, roundId } = await openRound();
-    await admin.post(`/app/rounds/${roundId}`, { intent: "cancel", cancelReason: "Opened too early." });
+    await admin.post(`/app/rounds/${roundId}`, { intent: "cancel", cancelReason: "Opened too early.", confirm: "yes" });
     const page = await admin.get(`/app/proposals/${proposal.id}`);
     expect(page.text).toContain(`/app/rounds/${roundId}`);
     expect(page.text).toContain("cancelled");

@@ -55,7 +55,7 @@ export async function adoptProposal(
     option: "endorse",
     ...(options.listPublicly === false ? {} : { listPublicly: "on" }),
   });
-  const closed = await admin.post(`/app/rounds/${roundId}`, { intent: "close" });
+  const closed = await admin.post(`/app/rounds/${roundId}`, { intent: "close", confirm: "yes" });
   if (closed.status !== 302) throw new Error(`the round did not close: ${closed.status}`);
   return { roundId, endorser, proposal };
 }

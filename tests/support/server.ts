@@ -13,6 +13,7 @@ import { startMailDelivery, type MailDelivery } from "../../server/mail";
 import { remixBuildPath } from "../../server/paths";
 import { PageCache } from "../../server/page-cache";
 import { createRateLimiters } from "../../server/rate-limit";
+import { createRoundEvents, type RoundEvents } from "../../server/round-events";
 import { createTestDatabase } from "./database";
 
 export interface TestServer {
@@ -23,6 +24,7 @@ export interface TestServer {
   mail: MailDelivery;
   collab: Collaboration;
   pages: PageCache;
+  roundEvents: RoundEvents;
   rounds: Pick<RoundScheduler, "runOnce" | "stop">;
   close(): Promise<void>;
 }
@@ -54,8 +56,12 @@ export async function startTestServer(
   const mail = startMailDelivery({ db: database.db, smtpUrl: env.SMTP_URL, from: env.MAIL_FROM, log });
   const collab = createCollaboration({ db: database.db, log, publicUrl: env.PUBLIC_URL, secure: env.secure, limits: options.collabLimits });
   const pages = new PageCache();
-  const app = createApp({ database, env, log, mail, limits: createRateLimiters(), collab: collab.service, pages }, await build);
-  const services = { database, env, log, mail, collab: collab.service, pages };
+  const roundEvents = createRoundEvents();
+  const app = createApp(
+    { database, env, log, mail, limits: createRateLimiters(), collab: collab.service, pages, roundEvents },
+    await build,
+  );
+  const services = { database, env, log, mail, collab: collab.service, pages, roundEvents };
   const rounds =
     options.roundScheduler === false
       ? { runOnce: () => runRoundSchedulerOnce(services), stop: async () => {} }
@@ -70,6 +76,7 @@ export async function startTestServer(
     mail,
     collab,
     pages,
+    roundEvents,
     rounds,
     async close() {
       await rounds.stop();

@@ -1,0 +1,72 @@
+import { ballotOptionLabels, type BallotOption } from "../../lib/round-outcome";
+import type { RoundPageData } from "./route";
+
+export function RosterTable({ page }: { page: RoundPageData }) {
+  const silent = page.status === "open" ? "No answer yet" : "Did not answer";
+  return (
+    <section aria-labelledby="roster">
+      <h2 id="roster">Roster and answers</h2>
+      {!page.seeAll ? (
+        <p>While the round is open, each organization sees only its own answer. Everyone sees all answers after the close.</p>
+      ) : null}
+      {/* A region that scrolls sideways on a narrow screen can be scrolled with the keyboard (axe: scrollable-region-focusable). */}
+      {/* eslint-disable-next-line jsx-a11y/no-noninteractive-tabindex -- see above */}
+      <div className="table-wrap" tabIndex={0} role="region" aria-labelledby="roster">
+        <table>
+          <thead>
+            <tr>
+              <th scope="col">Organization</th>
+              <th scope="col">Answer</th>
+              <th scope="col">Reason</th>
+              <th scope="col">Cast by</th>
+            </tr>
+          </thead>
+          <tbody>
+            {page.roster.map((r) => (
+              <tr key={r.organizationId}>
+                <th scope="row">
+                  {r.name}
+                  {r.suspended ? " (suspended)" : ""}
+                </th>
+                <td>{r.ballot ? ballotOptionLabels[r.ballot.option as BallotOption] : r.answered ? "Answered" : silent}</td>
+                <td className="preserve-lines">
+                  {r.ballot?.reason}
+                  {r.ballot?.response ? (
+                    <>
+                      <br />
+                      <strong>Convener&apos;s response:</strong> {r.ballot.response}
+                    </>
+                  ) : null}
+                </td>
+                <td>
+                  {r.ballot
+                    ? `${r.ballot.castBy}${r.ballot.recordedByConvener ? " (recorded by a convener)" : ""}, ${r.ballot.castAt}`
+                    : ""}
+                  {r.ballot?.note ? <span className="hint block">Note: {r.ballot.note}</span> : null}
+                </td>
+              </tr>
+            ))}
+          </tbody>
+        </table>
+      </div>
+    </section>
+  );
+}
+
+export function BallotHistory({ page }: { page: RoundPageData }) {
+  if (page.history.length === 0) return null;
+  return (
+    <section aria-labelledby="history">
+      <h2 id="history">{page.isConvener ? "Ballot history" : "Your organization's ballot history"}</h2>
+      <ol reversed>
+        {page.history.map((h) => (
+          <li key={h.id}>
+            {h.at}: {h.organizationName}, {ballotOptionLabels[h.option as BallotOption]}, by {h.castBy}
+            {h.recordedByConvener ? " (recorded by a convener)" : ""}
+            {h.reason ? ` — “${h.reason}”` : ""}
+          </li>
+        ))}
+      </ol>
+    </section>
+  );
+}
