@@ -1,3 +1,5 @@
+import { storableText } from "./storable-text";
+
 /** The longest search text looked for; the rest of a longer one is dropped. */
 export const SEARCH_TEXT_MAX = 200;
 
@@ -10,10 +12,10 @@ export const SEARCH_TEXT_MAX = 200;
  * undefined when there is nothing to search for (an empty box: everything is listed).
  */
 export function searchText(raw: string | null | undefined): string | undefined {
-  const text = Array.from((raw ?? "").trim())
-    .slice(0, SEARCH_TEXT_MAX)
-    .map((c) => (c === "\u0000" || /^[\uD800-\uDFFF]$/.test(c) ? "\uFFFD" : c))
-    .join("")
-    .trim();
+  const text = storableText(
+    Array.from((raw ?? "").trim())
+      .slice(0, SEARCH_TEXT_MAX)
+      .join(""),
+  ).trim();
   return text === "" ? undefined : text;
 }
