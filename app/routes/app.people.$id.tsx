@@ -12,6 +12,7 @@ import { issuePasswordReset } from "../models/auth.server";
 import { listOrganizationsForConveners } from "../models/organizations.server";
 import { changePerson, getPersonDetails, type PersonChange } from "../models/people.server";
 import { notFound } from "../lib/not-found";
+import { wordsFor } from "../lib/words-for";
 
 /** The buttons that carry nothing but their intent. */
 const noFields = z.object({ intent: z.string() });
@@ -82,9 +83,9 @@ export default function PersonPage() {
         <Link to="/app/people">← People</Link>
       </p>
       <h1>{person.name}</h1>
-      {done && messages[done] ? (
+      {wordsFor(messages, done) ? (
         <p className="notice success" role="status">
-          {messages[done]}
+          {wordsFor(messages, done)}
         </p>
       ) : null}
       {resetLink ? (

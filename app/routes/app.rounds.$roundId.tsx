@@ -33,6 +33,7 @@ import {
   statementSchema,
 } from "../schemas/round";
 import { notFound } from "../lib/not-found";
+import { wordsFor } from "../lib/words-for";
 
 export const links: LinksFunction = () => [{ rel: "stylesheet", href: textStyles }];
 
@@ -121,9 +122,9 @@ export default function RoundPage() {
           The round is open. The text is locked, and every voter of the organizations on the roster was notified.
         </p>
       ) : null}
-      {message && done[message] ? (
+      {wordsFor(done, message) ? (
         <p className="notice success" role="status">
-          {done[message]}
+          {wordsFor(done, message)}
         </p>
       ) : message === "already-closed" ? (
         <p className="notice" role="status">
