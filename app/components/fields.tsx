@@ -100,6 +100,8 @@ export function SelectField({
 }) {
   const hintId = hint ? `${meta.id}-hint` : undefined;
   const props = getSelectProps(meta, { ariaAttributes: false });
+  // A value sent more than once comes back as a list: a single select shows none of it.
+  if (typeof props.defaultValue !== "string") props.defaultValue = undefined;
   return (
     <div className="field">
       <label htmlFor={meta.id}>{label}</label>

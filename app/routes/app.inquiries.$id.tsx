@@ -13,6 +13,7 @@ import { checkbox, optionalMultiLine, singleLine } from "../lib/validation";
 import { readerTimeZone } from "../models/dashboard.server";
 import { acceptInquiry, changeInquiryStatus, getInquiryDetails, saveInquiryNote } from "../models/inquiries.server";
 import { notFound } from "../lib/not-found";
+import { wordsFor } from "../lib/words-for";
 
 const statusSchema = z.object({
   intent: z.literal("status"),
@@ -101,9 +102,9 @@ export default function InquiryDetails() {
         <Link to="/app/inquiries">← Inquiries</Link>
       </p>
       <h1>Inquiry from {inquiry.organizationName}</h1>
-      {saved && savedWords[saved] ? (
+      {wordsFor(savedWords, saved) ? (
         <p className="notice success" role="status">
-          {savedWords[saved]}
+          {wordsFor(savedWords, saved)}
         </p>
       ) : null}
       {accepted ? (

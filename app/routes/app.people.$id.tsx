@@ -14,6 +14,7 @@ import { issuePasswordReset } from "../models/auth.server";
 import { listOrganizationsForConveners } from "../models/organizations.server";
 import { changePerson, getPersonDetails, type PersonChange } from "../models/people.server";
 import { notFound } from "../lib/not-found";
+import { wordsFor } from "../lib/words-for";
 
 /** The buttons that carry nothing but their intent. */
 const noFields = z.object({ intent: z.string() });
@@ -100,9 +101,9 @@ export default function PersonPage() {
       </p>
       <h1>{person.name}</h1>
       {confirmationOf(lastResult) ? <ConfirmStep confirmation={confirmationOf(lastResult)!} back={`/app/people/${person.id}`} /> : null}
-      {done && messages[done] ? (
+      {wordsFor(messages, done) ? (
         <p className="notice success" role="status">
-          {messages[done]}
+          {wordsFor(messages, done)}
         </p>
       ) : null}
       {resetLink ? (

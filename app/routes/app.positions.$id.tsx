@@ -15,6 +15,7 @@ import { readerTimeZone } from "../models/dashboard.server";
 import { getPositionForConveners, retirePosition, revisePosition } from "../models/positions.server";
 import { reviseSchema, supersedeSchema, withdrawSchema } from "../schemas/position";
 import { notFound } from "../lib/not-found";
+import { wordsFor } from "../lib/words-for";
 
 export async function loader({ request, params, context }: LoaderFunctionArgs) {
   const person = await requirePermission(request, context, "position:publish");
@@ -105,7 +106,7 @@ export default function PositionAdmin() {
   });
   const [withdrawForm, withdrawFields] = useForm<z.input<typeof withdrawSchema>>({ id: "withdraw", lastResult: pick("withdraw") });
   const [supersedeForm, supersedeFields] = useForm<z.input<typeof supersedeSchema>>({ id: "supersede", lastResult: pick("supersede") });
-  const message = done[params.get("done") ?? ""];
+  const message = wordsFor(done, params.get("done"));
   const current = page.status === "published" || page.status === "scheduled";
   return (
     <>

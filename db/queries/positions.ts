@@ -1,5 +1,6 @@
 import { and, arrayContains, desc, eq, inArray, lte, sql, type SQL } from "drizzle-orm";
 import type { Db } from "../client";
+import { searchText } from "../search-text";
 import {
   ballots,
   organizationLogos,
@@ -105,7 +106,8 @@ export const MATCH_END = "\u0003";
  * search: title weighs more than summary, summary more than text), with highlighted snippets.
  */
 export async function listReleasedPositions(db: Db, filter: PositionListFilter) {
-  const query = filter.q?.trim() ? sql`websearch_to_tsquery('english', ${filter.q.trim()})` : null;
+  const words = searchText(filter.q);
+  const query = words ? sql`websearch_to_tsquery('english', ${words})` : null;
   const conditions: SQL[] = [released()];
   if (filter.pillar) conditions.push(arrayContains(positions.pillars, [filter.pillar]));
   if (query) conditions.push(sql`${positions.search} @@ ${query}`);

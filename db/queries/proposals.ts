@@ -1,3 +1,4 @@
+import { searchText } from "../search-text";
 import { and, arrayContains, asc, desc, eq, ilike, inArray, or, sql, type SQL } from "drizzle-orm";
 import type { Db } from "../client";
 import { organizations, proposalRevisions, proposalSponsors, proposals, type PillarKey, type ProposalStatus } from "../schema";
@@ -94,7 +95,7 @@ export async function listProposals(db: Db, filter: ProposalFilter = {}) {
   const conditions: SQL[] = [];
   if (filter.pillar) conditions.push(arrayContains(proposals.pillars, [filter.pillar]));
   if (filter.status) conditions.push(eq(proposals.status, filter.status));
-  const query = filter.query?.trim();
+  const query = searchText(filter.query);
   if (query) {
     const pattern = `%${query.replace(/[\\%_]/g, (c) => `\\${c}`)}%`;
     conditions.push(

@@ -5,6 +5,7 @@ import sanitizeHtml from "sanitize-html";
 import * as Y from "yjs";
 import { isAllowedLink, proposalExtensions } from "../../app/lib/editor-extensions";
 import type { DerivedBody } from "../../db/queries/proposal-documents";
+import { storableJson } from "../../db/storable-text";
 
 /** The Yjs XML fragment that holds the text (Tiptap's default name: outside tools find it). */
 export const BODY_FRAGMENT = "default";
@@ -162,13 +163,15 @@ export function plainText(json: JSONContent): string {
 
 /**
  * The derived forms of a Yjs document: ProseMirror JSON (through the schema: unknown nodes are
- * dropped), sanitized HTML and plain text.
+ * dropped), sanitized HTML and plain text. The one place they are made, so the one place that
+ * makes them storable: any client may write U+0000 or half a surrogate pair into the text or into
+ * an attribute (a link's target), which PostgreSQL refuses; each becomes U+FFFD in every form.
  */
 export function deriveBody(doc: Y.Doc): DerivedBody {
   let json: JSONContent;
   try {
     // Built through the schema: a node the schema does not know is left out, not trusted.
-    json = yXmlFragmentToProseMirrorRootNode(doc.getXmlFragment(BODY_FRAGMENT), schema).toJSON() as JSONContent;
+    json = storableJson(yXmlFragmentToProseMirrorRootNode(doc.getXmlFragment(BODY_FRAGMENT), schema).toJSON() as JSONContent);
   } catch {
     json = { type: "doc", content: [] };
   }

@@ -8,7 +8,7 @@ import { createCollaboration, type Collaboration } from "../../server/collab/ind
 import { runRoundSchedulerOnce, startRoundScheduler, type RoundScheduler } from "../../server/jobs/round-scheduler";
 import type { CollabLimits } from "../../server/collab/limits";
 import { loadEnv, type Env } from "../../server/env";
-import { createLogger } from "../../server/logger";
+import { createLogger, type Logger } from "../../server/logger";
 import { startMailDelivery, type MailDelivery } from "../../server/mail";
 import { remixBuildPath } from "../../server/paths";
 import { PageCache } from "../../server/page-cache";
@@ -40,6 +40,8 @@ export async function startTestServer(
     database?: Database;
     env?: Record<string, string>;
     logLevel?: string;
+    /** A logger of the test's own (to read what the server logs); else JSON lines on stdout. */
+    log?: Logger;
     collabLimits?: Partial<CollabLimits>;
     /** The round scheduler's interval; `false` leaves it off (tests then call `runOnce`). */
     roundScheduler?: number | false;
@@ -52,7 +54,7 @@ export async function startTestServer(
   const { port } = server.address() as AddressInfo;
   const url = `http://127.0.0.1:${port}`;
   const env = loadEnv({ NODE_ENV: "test", PORT: String(port), PUBLIC_URL: url, LOG_LEVEL: "silent", ...options.env });
-  const log = createLogger(options.logLevel ?? process.env.TEST_LOG_LEVEL ?? env.LOG_LEVEL);
+  const log = options.log ?? createLogger(options.logLevel ?? process.env.TEST_LOG_LEVEL ?? env.LOG_LEVEL);
   const mail = startMailDelivery({ db: database.db, smtpUrl: env.SMTP_URL, from: env.MAIL_FROM, log });
   const collab = createCollaboration({ db: database.db, log, publicUrl: env.PUBLIC_URL, secure: env.secure, limits: options.collabLimits });
   const pages = new PageCache();

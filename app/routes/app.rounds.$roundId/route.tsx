@@ -26,6 +26,7 @@ import {
   responseSchema,
   statementSchema,
 } from "../../schemas/round";
+import { wordsFor } from "../../lib/words-for";
 import { BallotForm } from "./ballot-form";
 import { ConvenerTools, NextStep } from "./convener-tools";
 import { BallotHistory, RosterTable } from "./roster";
@@ -151,9 +152,9 @@ export default function RoundPage() {
           The round is open. The text is locked, and every voter of the organizations on the roster was notified.
         </p>
       ) : null}
-      {message && done[message] ? (
+      {wordsFor(done, message) ? (
         <p className="notice success" role="status">
-          {done[message]}
+          {wordsFor(done, message)}
         </p>
       ) : message === "already-closed" ? (
         <p className="notice" role="status">
