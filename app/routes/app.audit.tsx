@@ -36,8 +36,8 @@ export default function Audit() {
     <>
       <h1>Audit trail</h1>
       <p>
-        Every change that matters, newest first. Each event is chained to the one before by a SHA-256 hash; run{" "}
-        <code>npm run cli -- verify-audit</code> to check the whole chain.
+        Every change that matters, newest first. Each event is chained to the one before it by a SHA-256 hash, so an event changed or
+        removed later breaks the chain; whoever runs the server can check the whole chain with its audit check.
       </p>
       {events.length === 0 ? (
         <p className="empty">No events yet.</p>

@@ -31,7 +31,9 @@ export async function loader({ params, context }: LoaderFunctionArgs) {
       description: pillar.description,
     },
     others: pillars.filter((p) => p.key !== pillar.key).map((p) => ({ key: p.key, name: p.name })),
-    members: members.filter((m) => m.pillars.includes(pillar.key)).map((m) => ({ name: m.name, website: m.website, logo: m.logo })),
+    members: members
+      .filter((m) => m.pillars.includes(pillar.key))
+      .map((m) => ({ name: m.name, shortName: m.shortName, website: m.website, logo: m.logo })),
   };
 }
 
