@@ -49,7 +49,7 @@ export async function getPublishing(context: Services, roundId: string) {
     proposalTitle: found.proposalTitle,
     proposalSummary: found.proposalSummary,
     outcome: found.round.outcome,
-    published: found.positionSlug ? { slug: found.positionSlug } : null,
+    published: found.positionSlug ? { slug: found.positionSlug, title: found.positionTitle ?? found.proposalTitle } : null,
   };
 }
 

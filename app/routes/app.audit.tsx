@@ -43,7 +43,7 @@ export default function Audit() {
         <p className="empty">No events yet.</p>
       ) : (
         <div className="table-wrap">
-          <table>
+          <table className="stack-table">
             <thead>
               <tr>
                 <th scope="col">#</th>
@@ -57,14 +57,14 @@ export default function Audit() {
             <tbody>
               {events.map((e) => (
                 <tr key={e.seq}>
-                  <td>{e.seq}</td>
-                  <td>
+                  <td data-label="Event">{e.seq}</td>
+                  <td data-label="When">
                     <time dateTime={e.at}>{e.when}</time>
                   </td>
-                  <td>{e.actor}</td>
-                  <td>{e.action}</td>
-                  <td>{e.subject}</td>
-                  <td>
+                  <td data-label="Who">{e.actor}</td>
+                  <td data-label="What">{e.action}</td>
+                  <td data-label="About">{e.subject}</td>
+                  <td data-label="Change">
                     {e.before || e.after ? (
                       <details>
                         <summary>

@@ -1,3 +1,4 @@
+import { countOf } from "../lib/plural";
 import type { LinksFunction, LoaderFunctionArgs, MetaFunction } from "@remix-run/node";
 import textStyles from "../styles/text.css";
 import { Link, useLoaderData } from "@remix-run/react";
@@ -54,7 +55,7 @@ export default function Pillar() {
           {totalPositions > positions.length ? (
             <p>
               <Link to={`/positions?pillar=${pillar.key}`}>
-                All {totalPositions} positions on {pillar.name.toLowerCase()}
+                All {countOf(totalPositions, "position", "positions")} on {pillar.name.toLowerCase()}
               </Link>
             </p>
           ) : null}

@@ -44,6 +44,7 @@ export async function getRoundForPublishing(db: Db, roundId: string) {
       fingerprint: proposalRevisions.fingerprint,
       positionId: positions.id,
       positionSlug: positions.slug,
+      positionTitle: positions.title,
     })
     .from(rounds)
     .innerJoin(proposals, eq(proposals.id, rounds.proposalId))
