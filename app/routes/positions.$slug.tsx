@@ -142,16 +142,9 @@ export default function PositionPage() {
   );
 }
 
-/** A hash in groups of eight characters: it breaks between groups, never inside one. */
+/** A SHA-256 hash, set as two even lines of 32 characters (text.css), whole for copying and searching. */
 function Hash({ value }: { value: string }) {
-  const groups = value.match(/.{1,8}/g) ?? [];
-  return (
-    <code className="hash">
-      {groups.map((g, i) => (
-        <span key={i}>{g}</span>
-      ))}
-    </code>
-  );
+  return <code className="hash">{value}</code>;
 }
 
 export const meta: MetaFunction<typeof loader> = ({ data, matches }) =>

@@ -1,4 +1,4 @@
-import type { Browser, Page } from "playwright-core";
+import type { Browser, Locator, Page } from "playwright-core";
 import { afterAll, beforeAll, expect, it } from "vitest";
 import * as Y from "yjs";
 import { consoleErrors, describeE2E, expectNoAxeViolations, launchChromium, newPersonContext } from "../support/browser";
@@ -80,6 +80,7 @@ describeE2E("every page at phone and desktop widths, with a realistic record", (
   let server: TestServer;
   let convenerId: string;
   let representativeId: string;
+  let proposalId: string;
 
   beforeAll(async () => {
     server = await startTestServer();
@@ -143,10 +144,11 @@ describeE2E("every page at phone and desktop widths, with a realistic record", (
         email: `invitee.number.${i}.with.a.rather.long.address@national-alliance-of-patients-${i}.example.org`,
         createdById: convener.id,
       });
-      await makeProposal(db, {
+      const proposal = await makeProposal(db, {
         leadOrganizationId: organizations[i]!.id,
         title: `Proposal ${i}: coverage of continuous glucose monitors and insulin pumps for every person who needs them`,
       });
+      proposalId = proposal.id;
       await makeInquiry(db, { organizationName: longOrganizationName(100 + i), message: longReason(i) });
       await makeMail(db, {
         to: `person.number.${i}.with.a.rather.long.address@national-alliance-of-patients-${i}.example.org`,
@@ -298,4 +300,110 @@ describeE2E("every page at phone and desktop widths, with a realistic record", (
     },
     600_000,
   );
+
+  /** Presses Tab until the element has the focus (the keyboard alone, as a person would). */
+  async function tabTo(page: Page, target: Locator) {
+    for (let i = 0; i < 100; i++) {
+      await page.keyboard.press("Tab");
+      if (await target.evaluate((el) => el === document.activeElement)) return;
+    }
+    throw new Error(`Tab never reached ${String(target)}`);
+  }
+
+  const headerHeight = (page: Page) => page.locator("header.site-header").evaluate((h) => h.getBoundingClientRect().height);
+
+  it("groups the convener's header on the desktop, and folds it into a Menu at phone width that works by keyboard", async () => {
+    const desktop = await pageFor(convenerId, { width: 1280, height: 900 });
+    await desktop.goto(`${server.url}/app`);
+    const nav = desktop.getByRole("navigation", { name: "Workspace" });
+    for (const group of ["Work", "Coalition", "Records"]) await nav.getByRole("list", { name: group }).waitFor();
+    await nav.getByRole("list", { name: "Coalition" }).getByRole("link", { name: "People" }).waitFor();
+    expect(await desktop.locator("summary", { hasText: "Menu" }).isVisible()).toBe(false);
+    // One line for the name and the account, one for the pages: never a third of the screen.
+    expect(await headerHeight(desktop)).toBeLessThan(130);
+
+    const phone = await pageFor(convenerId, { width: 390, height: 844 });
+    await phone.goto(`${server.url}/app`);
+    await phone.getByRole("heading", { level: 1, name: "Dashboard" }).waitFor();
+    expect(await headerHeight(phone)).toBeLessThan(90);
+    expect(await phone.getByRole("link", { name: "People", exact: true }).count()).toBe(0);
+    expect(await phone.getByRole("button", { name: "Log out" }).count()).toBe(0);
+    const menu = phone.locator("summary", { hasText: "Menu" });
+    await tabTo(phone, menu);
+    await phone.keyboard.press("Enter");
+    const people = phone.getByRole("navigation", { name: "Workspace" }).getByRole("link", { name: "People", exact: true });
+    await people.waitFor();
+    await phone.getByRole("button", { name: "Log out" }).waitFor();
+    await expectNoAxeViolations(phone, "the workspace menu, open, at 390 px");
+    expect(await phone.evaluate(() => document.documentElement.scrollWidth - document.documentElement.clientWidth)).toBeLessThanOrEqual(0);
+    // Escape closes it and gives the focus back to its button.
+    await phone.keyboard.press("Escape");
+    await people.waitFor({ state: "hidden" });
+    expect(await menu.evaluate((el) => el === document.activeElement)).toBe(true);
+    // Open again, Tab to People, Enter: the page changes and the menu is closed again.
+    await phone.keyboard.press("Enter");
+    await tabTo(phone, people);
+    await phone.keyboard.press("Enter");
+    await phone.getByRole("heading", { level: 1, name: "People" }).waitFor();
+    expect(await phone.getByRole("link", { name: "Audit trail", exact: true }).count()).toBe(0);
+    expect(unexpectedErrors(phone)).toEqual([]);
+
+    // Without JavaScript the Menu opens and its links work.
+    const context = await newPersonContext(browser, { viewport: { width: 390, height: 844 }, javaScriptEnabled: false });
+    const { token } = await createSession(server.database.db, convenerId);
+    await context.addCookies([{ name: "care_session", value: token, url: server.url }]);
+    const plain = await context.newPage();
+    await plain.goto(`${server.url}/app`);
+    await plain.locator("summary", { hasText: "Menu" }).click();
+    await plain.getByRole("navigation", { name: "Workspace" }).getByRole("link", { name: "Audit trail" }).click();
+    await plain.getByRole("heading", { level: 1, name: "Audit trail" }).waitFor();
+  });
+
+  it("offers a representative New proposal on the dashboard, and never their own lead organization as a co-sponsor", async () => {
+    const page = await pageFor(representativeId, { width: 390, height: 844 });
+    await page.goto(`${server.url}/app`);
+    await page.getByRole("link", { name: "New proposal" }).click();
+    await page.getByRole("heading", { level: 1, name: "New proposal" }).waitFor();
+    const sponsors = page.getByRole("group", { name: /Co-sponsoring organizations/ });
+    await sponsors.getByRole("checkbox", { name: longOrganizationName(2), exact: true }).waitFor();
+    // The representative's own organization (the first of the thirty) leads: it is not offered again.
+    expect(await sponsors.getByRole("checkbox", { name: longOrganizationName(1), exact: true }).count()).toBe(0);
+    expect(unexpectedErrors(page)).toEqual([]);
+  });
+
+  it("takes the lead organization a convener chooses out of the co-sponsor list", async () => {
+    const page = await pageFor(convenerId, { width: 1280, height: 900 });
+    await page.goto(`${server.url}/app/proposals/new`);
+    const sponsors = page.getByRole("group", { name: /Co-sponsoring organizations/ });
+    await sponsors.getByRole("checkbox", { name: longOrganizationName(5), exact: true }).waitFor();
+    await page.getByLabel("Lead organization").selectOption({ label: longOrganizationName(5) });
+    await expect
+      .poll(() => sponsors.getByRole("checkbox", { name: longOrganizationName(5), exact: true }).count(), { timeout: 10_000 })
+      .toBe(0);
+    await sponsors.getByRole("checkbox", { name: longOrganizationName(6), exact: true }).waitFor();
+    expect(unexpectedErrors(page)).toEqual([]);
+  });
+
+  it("adds https:// to a website typed without it, then checks it", async () => {
+    const page = await pageFor(convenerId, { width: 1280, height: 900 });
+    await page.goto(`${server.url}/app/organizations/new`);
+    await page.getByLabel("Name", { exact: true }).fill("Rural Wheelchair Users Network");
+    await page.getByLabel("Website").fill("not a website");
+    await page.getByRole("button", { name: /Add organization|Save/ }).click();
+    await page.getByText("Website must be a web address, like https://example.org.").first().waitFor();
+    await page.getByLabel("Website").fill("rural-wheelchairs.example.org");
+    await page.getByRole("button", { name: /Add organization|Save/ }).click();
+    await page.getByRole("heading", { level: 1, name: "Organizations" }).waitFor();
+    await page.getByRole("link", { name: "Rural Wheelchair Users Network" }).click();
+    await expect.poll(() => page.getByLabel("Website").inputValue(), { timeout: 10_000 }).toBe("https://rural-wheelchairs.example.org");
+  });
+
+  it("keeps the Save version button apart from its field", async () => {
+    const page = await pageFor(convenerId, { width: 1280, height: 900 });
+    await page.goto(`${server.url}/app/proposals/${proposalId}`);
+    const field = await page.getByLabel("Version name").boundingBox();
+    const button = await page.getByRole("button", { name: "Save version" }).boundingBox();
+    expect(field && button).toBeTruthy();
+    expect(button!.y - (field!.y + field!.height)).toBeGreaterThanOrEqual(8);
+  });
 });
