@@ -70,7 +70,7 @@ export default function Home() {
               <h3>{p.name}</h3>
               <p>{p.lead}</p>
               <p className="more">
-                <Link to={`/pillars/${p.key}`}>More about {p.name}</Link>
+                <Link to={`/pillars/${p.key}`}>{`More about ${p.name}`}</Link>
               </p>
             </li>
           ))}
