@@ -1,6 +1,7 @@
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { makeInvitation, makeOrganization, makePerson, signInAs } from "../support/factories";
 import { TestClient } from "../support/http";
+import { adoptProposal } from "../support/rounds";
 import { startTestServer, type TestServer } from "../support/server";
 
 /*
@@ -103,5 +104,32 @@ describe("developer words", () => {
     expect(positions).toContain(`<a href="/feed.atom">Follow new positions (feed)</a>`);
     expect(positions).toContain(`<a href="/api/positions">Data for developers</a>`);
     expect(positions).not.toMatch(/>\s*(Atom feed|JSON)\s*</);
+  });
+});
+
+describe("the position page's endorsers", () => {
+  it("link to the organization's website as it is now, also once the page is cached", async () => {
+    const { roundId, endorser } = await adoptProposal(server, admin, { endorserName: "Wheelchair Riders United" });
+    const published = await admin.post(`/app/rounds/${roundId}/publish`, {
+      releaseAt: "",
+      title: "Repairs within a week",
+      summary: "When a wheelchair breaks, plans should pay to fix it within a week.",
+    });
+    expect(published.status).toBe(302);
+    const reader = new TestClient(server.url);
+    const before = (await reader.get("/positions/repairs-within-a-week")).text;
+    expect(before).toContain("<span>Wheelchair Riders United</span>");
+    expect(server.pages.size).toBeGreaterThan(0);
+    const saved = await admin.post(`/app/organizations/${endorser.id}`, {
+      intent: "save",
+      name: endorser.name,
+      shortName: "WRU",
+      website: "riders.example.org",
+      description: "",
+      votingMember: "on",
+    });
+    expect(saved.status).toBe(302);
+    const after = (await reader.get("/positions/repairs-within-a-week")).text;
+    expect(after).toContain(`<a href="https://riders.example.org">Wheelchair Riders United</a>`);
   });
 });
