@@ -406,4 +406,17 @@ describeE2E("every page at phone and desktop widths, with a realistic record", (
     expect(field && button).toBeTruthy();
     expect(button!.y - (field!.y + field!.height)).toBeGreaterThanOrEqual(8);
   });
+
+  it("shows the four pillar cards on / at one height, in one row or two", async () => {
+    for (const width of [1280, 800]) {
+      const page = await pageFor(null, { width, height: 900 });
+      await page.goto(`${server.url}/`);
+      const cards = page.getByRole("region", { name: "The four CARE pillars" }).getByRole("listitem");
+      expect(await cards.count()).toBe(4);
+      const heights = await cards.evaluateAll((items) => items.map((li) => Math.round(li.getBoundingClientRect().height)));
+      expect(new Set(heights).size, `heights at ${width} px: ${heights.join(", ")}`).toBe(1);
+      await page.getByRole("link", { name: "More about Equity" }).click();
+      await page.getByRole("heading", { level: 1, name: "Equity" }).waitFor();
+    }
+  });
 });
