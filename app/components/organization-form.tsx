@@ -33,7 +33,12 @@ export function OrganizationForm({
         <input type="hidden" name="intent" value="save" />
         <TextField meta={fields.name} label="Name" required />
         <TextField meta={fields.shortName} label="Short name" hint="An abbreviation, like NDSS. Optional." />
-        <TextField meta={fields.website} label="Website" type="url" hint="Starting with https://. Optional." />
+        <TextField
+          meta={fields.website}
+          label="Website"
+          type="url"
+          hint="Optional. For example example.org: https:// is added when you leave it out."
+        />
         <TextAreaField meta={fields.description} label="Description" hint="What the organization does, in a few sentences." />
         <CheckboxGroup
           meta={fields.pillars}

@@ -28,6 +28,9 @@ export function ProposalDetailsForm({
   intent?: string;
 }) {
   const [form, fields] = useForm<Input>({ id, lastResult, defaultValue, shouldRevalidate: "onBlur" });
+  // The lead organization is never offered as its own co-sponsor (it follows the convener's choice).
+  const lead = (leadChoice ? fields.leadOrganizationId.value : undefined) ?? defaultValue.leadOrganizationId;
+  const sponsorOptions = organizations.filter((o) => o.value !== lead);
   return (
     <>
       <ErrorSummary form={form} />
@@ -57,7 +60,7 @@ export function ProposalDetailsForm({
           meta={fields.sponsorIds}
           legend="Co-sponsoring organizations"
           hint="Optional. The lead organization is not listed again."
-          options={organizations}
+          options={sponsorOptions}
         />
         <div className="actions">
           <button type="submit">{submitLabel}</button>

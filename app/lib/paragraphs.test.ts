@@ -1,6 +1,6 @@
 import fc from "fast-check";
 import { describe, expect, it } from "vitest";
-import { summaryOf, toParagraphs } from "./paragraphs";
+import { summaryOf, toParagraphs, leadOf } from "./paragraphs";
 
 describe("toParagraphs", () => {
   it("splits on blank lines and joins single line breaks", () => {
@@ -32,5 +32,16 @@ describe("summaryOf", () => {
     const s = summaryOf("word ".repeat(100), 50);
     expect(s.length).toBeLessThanOrEqual(50);
     expect(s.endsWith("word…")).toBe(true);
+  });
+});
+
+describe("leadOf", () => {
+  it("keeps the first sentence or two that fit, and cuts a long first sentence at a word", () => {
+    expect(leadOf("One. Two! Three?")).toBe("One. Two!");
+    expect(leadOf("A short one. " + "b".repeat(10) + " " + "long ".repeat(60))).toBe("A short one.");
+    expect(leadOf("Only one sentence without a stop")).toBe("Only one sentence without a stop");
+    expect(leadOf("word ".repeat(80), 40)).toBe("word word word word word word word…");
+    expect(leadOf("First paragraph.\n\nSecond paragraph.")).toBe("First paragraph.");
+    expect(leadOf("")).toBe("");
   });
 });

@@ -19,3 +19,19 @@ export function summaryOf(text: string, max = 200): string {
   const space = cut.lastIndexOf(" ");
   return (space > max / 2 ? cut.slice(0, space) : cut).replace(/[\s,;:.]+$/, "") + "…";
 }
+
+/**
+ * The first sentence or two of the first paragraph, for a card: as many whole sentences (at most
+ * two) as fit in `max` characters; a first sentence longer than that is cut at a word.
+ */
+export function leadOf(text: string, max = 200): string {
+  const first = toParagraphs(text)[0] ?? "";
+  const sentences = first.match(/[^.!?]+(?:[.!?]+["”’)]?(?=\s|$)|$)/g)?.map((s) => s.trim()) ?? [];
+  let lead = "";
+  for (const sentence of sentences.slice(0, 2)) {
+    const next = lead ? `${lead} ${sentence}` : sentence;
+    if (next.length > max) break;
+    lead = next;
+  }
+  return lead || summaryOf(first, max);
+}

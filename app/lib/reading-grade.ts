@@ -12,10 +12,20 @@ export function readingGradeTenths(text: string): number | null {
   return Number.isFinite(grade) ? Math.max(0, Math.round(grade * 10)) : null;
 }
 
+/** A whole grade in a word: what a reader would feel. */
+function gradeWord(grade: number): string {
+  if (grade <= 6) return "easy";
+  if (grade <= 8) return "plain";
+  if (grade <= 12) return "fairly hard";
+  if (grade <= 16) return "hard";
+  return "very hard";
+}
+
+/** "Grade 34: very hard. Aim for 8 or below." — a whole grade, a word, and the aim. */
 export function describeGrade(tenths: number | null): string {
   if (tenths === null) return "Write a few sentences to see the reading grade.";
-  const grade = (tenths / 10).toFixed(1);
-  return tenths <= 80
-    ? `Reading grade ${grade}: at or below grade 8, as aimed for.`
-    : `Reading grade ${grade}: above grade 8. Shorter sentences and everyday words bring it down.`;
+  const grade = Math.round(tenths / 10);
+  return grade <= 8
+    ? `Grade ${grade}: ${gradeWord(grade)}. At or below grade 8, as aimed for.`
+    : `Grade ${grade}: ${gradeWord(grade)}. Aim for 8 or below.`;
 }

@@ -75,17 +75,22 @@ export function currentPassword(label = "Password") {
     .max(200, `${label} must be at most 200 characters.`);
 }
 
-/** A web address: http or https only. */
+/**
+ * An optional website, http or https only. An address typed without its scheme ("example.org") gets https:// added,
+ * then is checked like any other.
+ */
 export function optionalWebsite(label = "Website") {
-  return optionalSingleLine(label, 500).refine((v) => {
-    if (v === "") return true;
-    try {
-      const url = new URL(v);
-      return (url.protocol === "http:" || url.protocol === "https:") && Boolean(url.hostname);
-    } catch {
-      return false;
-    }
-  }, `${label} must be a full web address starting with https:// or http://.`);
+  return optionalSingleLine(label, 500)
+    .transform((v) => (v !== "" && !/^[a-z][a-z0-9+.-]*:/i.test(v) ? `https://${v.replace(/^\/+/, "")}` : v))
+    .refine((v) => {
+      if (v === "") return true;
+      try {
+        const url = new URL(v);
+        return (url.protocol === "http:" || url.protocol === "https:") && url.hostname.includes(".");
+      } catch {
+        return false;
+      }
+    }, `${label} must be a web address, like https://example.org.`);
 }
 
 /** A checkbox: present ("on", which conform turns into true) means yes, absent means no. */

@@ -49,7 +49,7 @@ export async function editOrganization(context: AppLoadContext, actorId: string,
   if (!isUuid(id)) return null;
   const db = context.database.db;
   try {
-    return await db.transaction(async (tx) => {
+    const result = await db.transaction(async (tx) => {
       const before = await getOrganizationForUpdate(tx, id);
       if (!before) return null;
       const other = await getOrganizationByName(tx, fields.name);
@@ -65,6 +65,9 @@ export async function editOrganization(context: AppLoadContext, actorId: string,
       });
       return after;
     });
+    // Position pages link endorsers to their websites as they are now.
+    if (result) context.pages.invalidate();
+    return result;
   } catch (error) {
     if (isUniqueViolation(error)) throw new UserFacingError("An organization with this name already exists.", 400, "name");
     throw error;

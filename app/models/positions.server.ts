@@ -8,6 +8,7 @@ import {
   getRoundForPublishing,
   insertPosition,
   listAllPositions,
+  listEndorserWebsites,
   listPublicEndorsers,
   listReleasedPositions,
   slugTaken,
@@ -17,9 +18,9 @@ import {
   type PositionListFilter,
 } from "../../db/queries/positions";
 import type { Db } from "../../db/client";
-import { getCoalitionTimeZone } from "../../db/queries/coalition";
+import { getCoalition, getCoalitionTimeZone } from "../../db/queries/coalition";
 import type { PillarKey } from "../../db/schema";
-import { deriveBodyFromState } from "../../server/collab/derive";
+import { deriveBodyFromState, displayBodyHtml } from "../../server/collab/derive";
 import { logoPath } from "../lib/logos";
 import { readingGradeTenths } from "../lib/reading-grade";
 import { slugify } from "../lib/slug";
@@ -48,7 +49,7 @@ export async function getPublishing(context: Services, roundId: string) {
     proposalTitle: found.proposalTitle,
     proposalSummary: found.proposalSummary,
     outcome: found.round.outcome,
-    published: found.positionSlug ? { slug: found.positionSlug } : null,
+    published: found.positionSlug ? { slug: found.positionSlug, title: found.positionTitle ?? found.proposalTitle } : null,
   };
 }
 
@@ -252,6 +253,36 @@ export function publicView(position: NonNullable<Awaited<ReturnType<typeof getRe
     withdrawnAt: position.withdrawnAt?.toISOString() ?? null,
     withdrawReason: position.withdrawReason,
     successor: position.successor,
+  };
+}
+
+/**
+ * A position as its public page shows it: the public view, its text with its headings below the
+ * page's section headings, the endorsers linked to their sites, and the coalition's name and
+ * contact address for the printed copy.
+ */
+export async function positionPage(
+  context: Services,
+  position: NonNullable<Awaited<ReturnType<typeof getReleasedPositionBySlug>>>,
+  timeZone: string,
+) {
+  const db = context.database.db;
+  const [websites, coalition] = await Promise.all([
+    listEndorserWebsites(
+      db,
+      position.endorsers.map((e) => e.organizationId),
+    ),
+    getCoalition(db),
+  ]);
+  const view = publicView(position, timeZone);
+  return {
+    ...view,
+    // The page's sections are h2: the text's own headings start at h3.
+    html: displayBodyHtml(view.html, 2),
+    endorsers: position.endorsers.map((e) => ({ name: e.name, logo: e.logo, website: websites.get(e.organizationId) ?? null })),
+    coalitionName: coalition?.name ?? "",
+    contactEmail: coalition?.contactEmail ?? "",
+    address: new URL(`/positions/${position.slug}`, context.env.PUBLIC_URL).toString(),
   };
 }
 

@@ -79,4 +79,6 @@ export async function saveSiteText(
       },
     });
   });
+  // Cached position pages carry the coalition's name and contact address.
+  context.pages.invalidate();
 }

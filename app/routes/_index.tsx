@@ -5,7 +5,7 @@ import { PublicLayout } from "../components/layout";
 import { MemberWall } from "../components/members";
 import { Paragraphs } from "../components/paragraphs";
 import { publicMeta } from "../lib/meta";
-import { summaryOf } from "../lib/paragraphs";
+import { leadOf, summaryOf } from "../lib/paragraphs";
 import type { RouteHandle } from "../lib/route-handle";
 import { listPositionCards } from "../models/positions.server";
 import { getSiteProfile, listPublicMembers } from "../models/site.server";
@@ -28,10 +28,11 @@ export async function loader({ context }: LoaderFunctionArgs) {
     pillars: pillars.map((p) => ({
       key: p.key,
       name: p.name,
-      description: p.description,
+      lead: leadOf(p.description),
     })),
     members: members.map((m) => ({
       name: m.name,
+      shortName: m.shortName,
       website: m.website,
       logo: m.logo,
     })),
@@ -63,13 +64,14 @@ export default function Home() {
 
       <section aria-labelledby="pillars">
         <h2 id="pillars">The four CARE pillars</h2>
-        <ul className="cards">
+        <ul className="cards pillar-cards">
           {pillars.map((p) => (
-            <li className="card" key={p.key}>
-              <h3>
-                <Link to={`/pillars/${p.key}`}>{p.name}</Link>
-              </h3>
-              <Paragraphs text={p.description} />
+            <li className="card pillar-card" key={p.key}>
+              <h3>{p.name}</h3>
+              <p>{p.lead}</p>
+              <p className="more">
+                <Link to={`/pillars/${p.key}`}>{`More about ${p.name}`}</Link>
+              </p>
             </li>
           ))}
         </ul>

@@ -1,3 +1,4 @@
+import { countOf } from "../lib/plural";
 import type { LoaderFunctionArgs, MetaFunction } from "@remix-run/node";
 import { Link, useLoaderData, useSearchParams } from "@remix-run/react";
 import { can } from "../lib/permissions";
@@ -63,6 +64,13 @@ export default function Dashboard() {
 
       <section aria-labelledby="mine">
         <h2 id="mine">Your proposals</h2>
+        {can(person, "proposal:create") ? (
+          <p>
+            <Link to="/app/proposals/new" className="button">
+              New proposal
+            </Link>
+          </p>
+        ) : null}
         {proposals.length === 0 ? (
           <p className="empty">
             Proposals you draft or co-sponsor will be listed here, with their status and last change.{" "}
@@ -102,10 +110,11 @@ export default function Dashboard() {
           <h2 id="admin">Coalition</h2>
           <ul>
             <li>
-              <Link to="/app/organizations">{dashboard.counts.organizations} organizations</Link>
+              <Link to="/app/organizations">{countOf(dashboard.counts.organizations, "organization", "organizations")}</Link>
             </li>
             <li>
-              <Link to="/app/people">{dashboard.counts.people} people</Link>, {dashboard.counts.pendingInvitations} pending invitations
+              <Link to="/app/people">{countOf(dashboard.counts.people, "person", "people")}</Link>,{" "}
+              {countOf(dashboard.counts.pendingInvitations, "pending invitation", "pending invitations")}
             </li>
           </ul>
         </section>

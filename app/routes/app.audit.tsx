@@ -37,14 +37,14 @@ export default function Audit() {
     <>
       <h1>Audit trail</h1>
       <p>
-        Every change that matters, newest first. Each event is chained to the one before by a SHA-256 hash; run{" "}
-        <code>npm run cli -- verify-audit</code> to check the whole chain.
+        Every change that matters, newest first. Each event is chained to the one before it by a SHA-256 hash, so an event changed or
+        removed later breaks the chain; whoever runs the server can check the whole chain with its audit check.
       </p>
       {events.length === 0 ? (
         <p className="empty">No events yet.</p>
       ) : (
         <TableScroll label="Audit log">
-          <table>
+          <table className="stack-table">
             <thead>
               <tr>
                 <th scope="col">#</th>
@@ -58,14 +58,14 @@ export default function Audit() {
             <tbody>
               {events.map((e) => (
                 <tr key={e.seq}>
-                  <td>{e.seq}</td>
-                  <td>
+                  <td data-label="Event">{e.seq}</td>
+                  <td data-label="When">
                     <time dateTime={e.at}>{e.when}</time>
                   </td>
-                  <td>{e.actor}</td>
-                  <td>{e.action}</td>
-                  <td>{e.subject}</td>
-                  <td>
+                  <td data-label="Who">{e.actor}</td>
+                  <td data-label="What">{e.action}</td>
+                  <td data-label="About">{e.subject}</td>
+                  <td data-label="Change">
                     {e.before || e.after ? (
                       <details>
                         <summary>

@@ -61,7 +61,7 @@ export default function Inquiries() {
         </p>
       ) : (
         <TableScroll label="Inquiries">
-          <table>
+          <table className="stack-table">
             <caption>
               {inquiries.length === 1 ? "One inquiry" : `${inquiries.length} inquiries`}
               {status ? `, ${inquiryStatusWords[status].toLowerCase()}` : ""}, newest first
@@ -81,10 +81,10 @@ export default function Inquiries() {
                   <th scope="row">
                     <Link to={`/app/inquiries/${i.id}`}>{i.organizationName}</Link>
                   </th>
-                  <td>{i.name}</td>
-                  <td>{organizationKindWords[i.organizationKind]}</td>
-                  <td>{i.received}</td>
-                  <td>
+                  <td data-label="From">{i.name}</td>
+                  <td data-label="Kind">{organizationKindWords[i.organizationKind]}</td>
+                  <td data-label="Received">{i.received}</td>
+                  <td data-label="Status">
                     <span className={`badge status-${i.status}`}>{inquiryStatusWords[i.status]}</span>
                   </td>
                 </tr>

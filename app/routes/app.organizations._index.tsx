@@ -1,3 +1,4 @@
+import { countOf } from "../lib/plural";
 import type { LoaderFunctionArgs, MetaFunction } from "@remix-run/node";
 import { Link, useLoaderData, useSearchParams } from "@remix-run/react";
 import { pillarNames, type PillarKey } from "../lib/pillars";
@@ -32,8 +33,8 @@ export default function Organizations() {
         <p className="empty">No organizations yet. Add the coalition&apos;s members here.</p>
       ) : (
         <TableScroll label="Organizations">
-          <table>
-            <caption>{organizations.length} organizations</caption>
+          <table className="stack-table">
+            <caption>{countOf(organizations.length, "organization", "organizations")}</caption>
             <thead>
               <tr>
                 <th scope="col">Organization</th>
@@ -51,11 +52,13 @@ export default function Organizations() {
                     <Link to={`/app/organizations/${o.id}`}>{o.name}</Link>
                     {o.shortName && o.shortName !== o.name ? ` (${o.shortName})` : ""}
                   </th>
-                  <td>{statusWords[o.status]}</td>
-                  <td>{o.votingMember ? "Yes" : "No"}</td>
-                  <td>{o.pillars.length ? o.pillars.map((p) => pillarNames[p as PillarKey]).join(", ") : "None"}</td>
-                  <td>{o.people.length === 0 ? "No one yet" : o.people.map((p) => p.name + (p.canVote ? " (voter)" : "")).join(", ")}</td>
-                  <td>
+                  <td data-label="Status">{statusWords[o.status]}</td>
+                  <td data-label="Voting member">{o.votingMember ? "Yes" : "No"}</td>
+                  <td data-label="Pillars">{o.pillars.length ? o.pillars.map((p) => pillarNames[p as PillarKey]).join(", ") : "None"}</td>
+                  <td data-label="People">
+                    {o.people.length === 0 ? "No one yet" : o.people.map((p) => p.name + (p.canVote ? " (voter)" : "")).join(", ")}
+                  </td>
+                  <td data-label="Voters">
                     {o.voterCount}
                     {o.voterCount === 0 && o.votingMember && o.status === "active" ? <span className="badge"> no voter</span> : null}
                   </td>

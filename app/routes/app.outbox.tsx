@@ -28,7 +28,7 @@ export default function Outbox() {
         Every mail the platform has sent or would send, newest first.{" "}
         {sends
           ? "Mail goes out through the configured mail server."
-          : "No mail server is configured (SMTP_URL), so mail is kept here only: pass links on yourself."}
+          : "No mail server is set up yet, so mail is kept here only and nobody receives it: pass links on yourself."}
       </p>
       {mails.length === 0 ? (
         <p className="empty">No mail yet. Invitations, password-reset links and notices will appear here.</p>

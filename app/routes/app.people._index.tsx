@@ -109,7 +109,7 @@ export default function People() {
         <p className="empty">No invitation is waiting to be accepted.</p>
       ) : (
         <TableScroll label="Pending invitations">
-          <table>
+          <table className="stack-table">
             <thead>
               <tr>
                 <th scope="col">Email</th>
@@ -124,10 +124,10 @@ export default function People() {
             <tbody>
               {invitations.map((i) => (
                 <tr key={i.id}>
-                  <td>{i.email}</td>
-                  <td>{i.organizationName}</td>
-                  <td>{i.canVote ? "Yes" : "No"}</td>
-                  <td>{i.expires}</td>
+                  <td data-label="Email">{i.email}</td>
+                  <td data-label="Organization">{i.organizationName}</td>
+                  <td data-label="Can vote">{i.canVote ? "Yes" : "No"}</td>
+                  <td data-label="Expires">{i.expires}</td>
                   <td>
                     <Form method="post">
                       <input type="hidden" name="intent" value="cancel" />
@@ -146,7 +146,7 @@ export default function People() {
 
       <h2>Everyone</h2>
       <TableScroll label="Everyone">
-        <table>
+        <table className="stack-table">
           <thead>
             <tr>
               <th scope="col">Name</th>
@@ -162,10 +162,10 @@ export default function People() {
                 <th scope="row">
                   <Link to={`/app/people/${p.id}`}>{p.name}</Link>
                 </th>
-                <td>{p.email}</td>
-                <td>{p.organizationName ?? "—"}</td>
-                <td>{p.role === "convener" ? "Convener" : p.canVote ? "Representative, voter" : "Representative"}</td>
-                <td>{p.status === "active" ? "Active" : "Deactivated"}</td>
+                <td data-label="Email">{p.email}</td>
+                <td data-label="Organization">{p.organizationName ?? "—"}</td>
+                <td data-label="Role">{p.role === "convener" ? "Convener" : p.canVote ? "Representative, voter" : "Representative"}</td>
+                <td data-label="Status">{p.status === "active" ? "Active" : "Deactivated"}</td>
               </tr>
             ))}
           </tbody>

@@ -132,7 +132,7 @@ export default function PositionAdmin() {
         </dd>
         <dt>Public page</dt>
         <dd>
-          <a href={`/positions/${page.slug}`}>/positions/{page.slug}</a>
+          <a href={`/positions/${page.slug}`}>{page.title}</a>
           {page.status === "scheduled" ? " (answers 404 until the release time)" : ""}
         </dd>
         <dt>Round</dt>

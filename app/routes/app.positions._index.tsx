@@ -25,7 +25,7 @@ export default function Positions() {
         <p className="empty">No position is published yet.</p>
       ) : (
         <TableScroll label="Positions">
-          <table>
+          <table className="stack-table">
             <thead>
               <tr>
                 <th scope="col">Title</th>
@@ -39,11 +39,13 @@ export default function Positions() {
                   <th scope="row">
                     <Link to={`/app/positions/${p.id}`}>{p.title}</Link>
                   </th>
-                  <td>
+                  <td data-label="Status">
                     {statusWords[p.status]} {p.status === "scheduled" || p.status === "published" ? p.release : ""}
                   </td>
-                  <td>
-                    <a href={`/positions/${p.slug}`}>/positions/{p.slug}</a>
+                  <td data-label="Public page">
+                    <a href={`/positions/${p.slug}`}>
+                      Public page<span className="visually-hidden"> of {p.title}</span>
+                    </a>
                   </td>
                 </tr>
               ))}

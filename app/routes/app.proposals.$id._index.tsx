@@ -196,7 +196,7 @@ function SaveVersionForm({ result }: { result: ActionResult }) {
         </p>
       ) : null}
       <ErrorSummary form={form} />
-      <Form method="post" {...getFormProps(form)} noValidate aria-labelledby="version-heading" key={saved?.number ?? 0}>
+      <Form method="post" className="stack" {...getFormProps(form)} noValidate aria-labelledby="version-heading" key={saved?.number ?? 0}>
         <input type="hidden" name="intent" value="save-version" />
         <TextField meta={fields.label} label="Version name" hint="For example: “Draft for the March meeting”." required />
         <div className="actions">

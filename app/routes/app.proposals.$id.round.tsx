@@ -1,3 +1,4 @@
+import { countOf } from "../lib/plural";
 import { getFormProps, useForm } from "@conform-to/react";
 import { parseWithZod } from "@conform-to/zod/v4";
 import type { ActionFunctionArgs, LoaderFunctionArgs, MetaFunction } from "@remix-run/node";
@@ -95,7 +96,7 @@ export default function OpenRound() {
         </div>
       ) : (
         <p>
-          {rosterNames.length} organizations will be on the roster: {rosterNames.join(", ")}.
+          {countOf(rosterNames.length, "organization", "organizations")} will be on the roster: {rosterNames.join(", ")}.
         </p>
       )}
       {withoutVoter.length > 0 ? (

@@ -90,7 +90,7 @@ export default function Proposals() {
       </p>
       {proposals.length > 0 ? (
         <TableScroll label="Proposals">
-          <table>
+          <table className="stack-table">
             <thead>
               <tr>
                 <th scope="col">Title</th>
@@ -110,10 +110,10 @@ export default function Proposals() {
                     </Link>
                     {p.sponsors.length > 0 ? <div className="proposal-meta">With {p.sponsors.join(", ")}</div> : null}
                   </th>
-                  <td>{p.pillars.map((k) => pillarNames[k]).join(", ")}</td>
-                  <td>{p.leadOrganizationName}</td>
-                  <td>{statusLabels[p.status]}</td>
-                  <td>
+                  <td data-label="Pillars">{p.pillars.map((k) => pillarNames[k]).join(", ")}</td>
+                  <td data-label="Lead organization">{p.leadOrganizationName}</td>
+                  <td data-label="Status">{statusLabels[p.status]}</td>
+                  <td data-label="Last change">
                     <time dateTime={p.updatedAt}>{p.lastChange}</time>
                   </td>
                 </tr>

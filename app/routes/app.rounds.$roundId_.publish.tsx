@@ -60,7 +60,7 @@ export default function PublishPosition() {
       {page.published ? (
         <div className="notice" role="status">
           <p>
-            This round&apos;s text is published: <a href={`/positions/${page.published.slug}`}>see the public page</a>.
+            This round&apos;s text is published as <a href={`/positions/${page.published.slug}`}>{page.published.title}</a>.
           </p>
         </div>
       ) : page.outcome !== "adopted" ? (

@@ -1,7 +1,7 @@
 import type { LoaderFunctionArgs, MetaFunction } from "@remix-run/node";
 import { Link, useLoaderData } from "@remix-run/react";
 import { PublicLayout } from "../components/layout";
-import { MemberMark } from "../components/members";
+import { OrganizationBadge } from "../components/members";
 import { Paragraphs } from "../components/paragraphs";
 import { publicMeta } from "../lib/meta";
 import { pillarNames, type PillarKey } from "../lib/pillars";
@@ -28,7 +28,7 @@ export default function Members() {
             {members.map((m) => (
               <li key={m.id} className="member">
                 <div className="member-mark">
-                  <MemberMark member={m} />
+                  <OrganizationBadge name={m.name} shortName={m.shortName} logo={m.logo} size="large" />
                 </div>
                 <div>
                   <h2>

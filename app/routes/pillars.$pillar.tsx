@@ -1,3 +1,4 @@
+import { countOf } from "../lib/plural";
 import type { LinksFunction, LoaderFunctionArgs, MetaFunction } from "@remix-run/node";
 import textStyles from "../styles/text.css";
 import { Link, useLoaderData } from "@remix-run/react";
@@ -31,7 +32,9 @@ export async function loader({ params, context }: LoaderFunctionArgs) {
       description: pillar.description,
     },
     others: pillars.filter((p) => p.key !== pillar.key).map((p) => ({ key: p.key, name: p.name })),
-    members: members.filter((m) => m.pillars.includes(pillar.key)).map((m) => ({ name: m.name, website: m.website, logo: m.logo })),
+    members: members
+      .filter((m) => m.pillars.includes(pillar.key))
+      .map((m) => ({ name: m.name, shortName: m.shortName, website: m.website, logo: m.logo })),
   };
 }
 
@@ -52,7 +55,7 @@ export default function Pillar() {
           {totalPositions > positions.length ? (
             <p>
               <Link to={`/positions?pillar=${pillar.key}`}>
-                All {totalPositions} positions on {pillar.name.toLowerCase()}
+                All {countOf(totalPositions, "position", "positions")} on {pillar.name.toLowerCase()}
               </Link>
             </p>
           ) : null}

@@ -4,11 +4,12 @@ import { redirect } from "@remix-run/node";
 import { Link, useLoaderData } from "@remix-run/react";
 import { PublicErrorBoundary } from "../components/error-page";
 import { PublicLayout } from "../components/layout";
+import { OrganizationBadge } from "../components/members";
 import { Paragraphs } from "../components/paragraphs";
 import { notFoundMeta, publicMeta } from "../lib/meta";
 import { pillarNames, type PillarKey } from "../lib/pillars";
 import type { RouteHandle } from "../lib/route-handle";
-import { getPublicPosition, publicTimeZone, publicView } from "../models/positions.server";
+import { getPublicPosition, positionPage, publicTimeZone } from "../models/positions.server";
 import { notFound } from "../lib/not-found";
 
 export const links: LinksFunction = () => [{ rel: "stylesheet", href: textStyles }];
@@ -22,7 +23,7 @@ export async function loader({ params, context }: LoaderFunctionArgs) {
   // An earlier slug (the title changed): the address keeps working.
   if (position.slug !== slug) throw redirect(`/positions/${position.slug}`, 301);
   const timeZone = await publicTimeZone(context);
-  return publicView(position, timeZone);
+  return positionPage(context, position, timeZone);
 }
 
 export default function PositionPage() {
@@ -30,7 +31,9 @@ export default function PositionPage() {
   return (
     <PublicLayout>
       <article className="position" aria-labelledby="position-title">
-        <p className="eyebrow">Adopted position</p>
+        <p className="eyebrow">
+          Adopted position of <span className="coalition-name">{p.coalitionName}</span>
+        </p>
         <h1 id="position-title">{p.title}</h1>
         {p.status === "withdrawn" ? (
           <div className="notice warning" role="note">
@@ -74,11 +77,24 @@ export default function PositionPage() {
           </dd>
           <dt>Taking part</dt>
           <dd>{`${p.participants} of ${p.rosterSize} member organizations answered the consensus round`}</dd>
+          <dt className="print-only">Address</dt>
+          <dd className="print-only">{p.address}</dd>
+          {p.contactEmail ? (
+            <>
+              <dt className="print-only">Contact</dt>
+              <dd className="print-only">{p.contactEmail}</dd>
+            </>
+          ) : null}
         </dl>
 
         <section aria-labelledby="summary">
           <h2 id="summary">In plain words</h2>
           <Paragraphs text={p.summary} />
+        </section>
+
+        <section aria-labelledby="text">
+          <h2 id="text">The position</h2>
+          <div className="proposal-text" dangerouslySetInnerHTML={{ __html: p.html }} />
         </section>
 
         <section aria-labelledby="endorsers">
@@ -89,33 +105,46 @@ export default function PositionPage() {
             <ul className="endorsers">
               {p.endorsers.map((e) => (
                 <li key={e.name}>
-                  {e.logo ? <img src={e.logo} alt="" width={48} height={48} loading="lazy" /> : null}
-                  <span>{e.name}</span>
+                  <OrganizationBadge name={e.name} logo={e.logo ? { src: e.logo, width: null, height: null } : null} size="small" />
+                  {e.website ? <a href={e.website}>{e.name}</a> : <span>{e.name}</span>}
                 </li>
               ))}
             </ul>
           )}
         </section>
 
-        <section aria-labelledby="text">
-          <h2 id="text">The position</h2>
-          <div className="proposal-text" dangerouslySetInnerHTML={{ __html: p.html }} />
-        </section>
+        <details className="verify">
+          <summary>How to verify this text</summary>
+          <p>
+            Fingerprint of the text: <Hash value={p.fingerprint} />
+          </p>
+          <p>
+            The fingerprint is a SHA-256 checksum of the text as the member organizations voted on it: the same text always gives the same
+            fingerprint, and any change, even to one comma, gives a different one.
+          </p>
+          <p>
+            Last entry of the audit trail at publication: <Hash value={p.auditHead} />
+          </p>
+          <p>
+            Every change the coalition records is chained to the one before it, and this entry records this publication, so the record
+            cannot be rewritten later without it showing.
+          </p>
+          <p>
+            <a href={`/api/positions/${p.slug}`}>Data for developers</a>
+          </p>
+        </details>
 
-        <section aria-labelledby="record" className="record">
-          <h2 id="record">For the record</h2>
-          <p>
-            This is the text exactly as the member organizations voted on it. Its fingerprint (SHA-256 of the text) is{" "}
-            <code className="copyable">{p.fingerprint}</code>. The coalition&apos;s audit trail at publication ended in{" "}
-            <code className="copyable">{p.auditHead}</code>.
-          </p>
-          <p>
-            <a href={`/api/positions/${p.slug}`}>This position as JSON</a> · <Link to="/positions">All positions</Link>
-          </p>
-        </section>
+        <p className="no-print">
+          <Link to="/positions">All positions</Link>
+        </p>
       </article>
     </PublicLayout>
   );
+}
+
+/** A SHA-256 hash, set as two even lines of 32 characters (text.css), whole for copying and searching. */
+function Hash({ value }: { value: string }) {
+  return <code className="hash">{value}</code>;
 }
 
 export const meta: MetaFunction<typeof loader> = ({ data, matches }) =>

@@ -98,7 +98,7 @@ export default function Positions() {
         </nav>
       ) : null}
       <p>
-        Follow new positions with the <a href="/feed.atom">Atom feed</a>, or read them as <a href="/api/positions">JSON</a>.
+        <a href="/feed.atom">Follow new positions (feed)</a> · <a href="/api/positions">Data for developers</a>
       </p>
     </PublicLayout>
   );

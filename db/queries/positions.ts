@@ -4,6 +4,7 @@ import { searchText } from "../search-text";
 import {
   ballots,
   organizationLogos,
+  organizations,
   positionSlugs,
   positions,
   proposalRevisions,
@@ -44,6 +45,7 @@ export async function getRoundForPublishing(db: Db, roundId: string) {
       fingerprint: proposalRevisions.fingerprint,
       positionId: positions.id,
       positionSlug: positions.slug,
+      positionTitle: positions.title,
     })
     .from(rounds)
     .innerJoin(proposals, eq(proposals.id, rounds.proposalId))
@@ -88,6 +90,16 @@ export async function getReleasedPositionBySlug(db: Db, slug: string) {
       )[0] ?? null)
     : null;
   return { ...row.position, successor };
+}
+
+/** The websites the endorsing organizations have today (the names on a position stay as they were). */
+export async function listEndorserWebsites(db: Db, organizationIds: string[]): Promise<Map<string, string>> {
+  if (organizationIds.length === 0) return new Map();
+  const rows = await db
+    .select({ id: organizations.id, website: organizations.website })
+    .from(organizations)
+    .where(inArray(organizations.id, organizationIds));
+  return new Map(rows.filter((r) => r.website).map((r) => [r.id, r.website!]));
 }
 
 export interface PositionListFilter {

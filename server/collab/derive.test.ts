@@ -3,7 +3,7 @@ import { prosemirrorJSONToYDoc } from "@tiptap/y-tiptap";
 import * as Y from "yjs";
 import { describe, expect, it } from "vitest";
 import { proposalExtensions } from "../../app/lib/editor-extensions";
-import { deriveBody, renderBodyHtml, sanitizeBodyHtml } from "./derive";
+import { deriveBody, displayBodyHtml, renderBodyHtml, sanitizeBodyHtml } from "./derive";
 
 const schema = getSchema(proposalExtensions());
 
@@ -51,5 +51,13 @@ describe("derived body", () => {
       "<p>a</p><a>c</a>",
     );
     expect(renderBodyHtml({ type: "doc", content: [{ type: "nonsense" }] })).toBe("");
+  });
+
+  it("moves the text's headings one level below the page section that shows it, and still sanitizes", () => {
+    const stored = "<h2>Goal</h2><p>Text</p><h3>Detail</h3><h4>Note</h4><script>alert(1)</script><h1>Forged</h1>";
+    expect(displayBodyHtml(stored, 2)).toBe("<h3>Goal</h3><p>Text</p><h4>Detail</h4><h5>Note</h5>Forged");
+    expect(displayBodyHtml(stored, 1)).toBe("<h2>Goal</h2><p>Text</p><h3>Detail</h3><h4>Note</h4>Forged");
+    expect(displayBodyHtml("<h4>Deep</h4>", 5)).toBe("<h6>Deep</h6>");
+    expect(displayBodyHtml("", 2)).toBe("");
   });
 });

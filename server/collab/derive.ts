@@ -58,6 +58,35 @@ export function sanitizeBodyHtml(html: string): string {
   return sanitizeHtml(html, sanitizeOptions);
 }
 
+/** The text's own top heading level: the editor offers h2, h3 and h4. */
+const TEXT_TOP_HEADING = 2;
+const displayOptions = new Map<number, sanitizeHtml.IOptions>();
+
+/**
+ * Stored HTML made ready to show inside a page: the allow-list, and the text's headings moved so
+ * that its top level sits one below `sectionLevel`, the heading of the page section that holds it
+ * (under an h2, the text's h2 becomes h3, its h3 h4, and so on, never past h6). The one place every
+ * page that shows a proposal's text (the public position, the round, the history) gets it from.
+ */
+export function displayBodyHtml(html: string, sectionLevel: number): string {
+  if (!html) return "";
+  const shift = Math.max(0, Math.min(4, Math.trunc(sectionLevel) + 1 - TEXT_TOP_HEADING));
+  let options = displayOptions.get(shift);
+  if (!options) {
+    const headings: Record<string, sanitizeHtml.Transformer> = {};
+    for (const level of [2, 3, 4]) {
+      headings[`h${level}`] = (_tagName, attribs) => ({ tagName: `h${Math.min(6, level + shift)}`, attribs });
+    }
+    options = {
+      ...sanitizeOptions,
+      allowedTags: [...(sanitizeOptions.allowedTags || []), "h5", "h6"],
+      transformTags: { ...sanitizeOptions.transformTags, ...headings },
+    };
+    displayOptions.set(shift, options);
+  }
+  return sanitizeHtml(html, options);
+}
+
 const VOID_TAGS = new Set(["br", "hr", "col", "img"]);
 
 function escapeText(text: string): string {

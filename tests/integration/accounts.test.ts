@@ -431,7 +431,11 @@ describe("accounts", () => {
       ["too long", { name: "x".repeat(201) }, "at most 200 characters"],
       ["wrong type", { name: "Fine Name", pillars: "astrology" }, "Choose pillars from the list"],
       ["duplicate fields", { name: ["One", "Two"] }, "sent more than once"],
-      ["a website that is not http", { name: "Fine Name", website: "javascript:alert(1)" }, "must be a full web address"],
+      [
+        "a website that is not http",
+        { name: "Fine Name", website: "javascript:alert(1)" },
+        "must be a web address, like https://example.org",
+      ],
       ["a name on two lines", { name: "Line one\r\nLine two" }, "single line"],
     ])("answer 400 and store nothing for %s input", async (_label, fields, message) => {
       const db = server.database.db;

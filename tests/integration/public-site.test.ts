@@ -316,7 +316,7 @@ describe("logos", () => {
     const home = await new TestClient(server.url).get("/");
     const src = `/logos/${organization.id}/${stored.sha256}.png`;
     expect(home.text).toContain(
-      `<a href="https://logo.example.org" class="member-link"><img class="member-logo" src="${src}" alt="${organization.name}" width="7" height="5"`,
+      `<a href="https://logo.example.org" class="member-link"><img class="member-logo org-logo-large" src="${src}" alt="${organization.name}" width="7" height="5"`,
     );
 
     const file = await fetch(server.url + src);
