@@ -365,7 +365,7 @@ export async function runCollabBench(options: CollabBenchOptions = {}): Promise<
       characters = fragment.toString().replace(/<[^>]+>/g, "").length;
       await appendProposalUpdates(
         db,
-        updates.map((update) => ({ proposalId: p.id, update })),
+        updates.map((update) => ({ proposalId: p.id, update, authorId: null })),
       );
       bigIds.push(p.id);
     }

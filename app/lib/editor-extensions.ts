@@ -1,4 +1,5 @@
-import type { AnyExtension } from "@tiptap/core";
+import { Mark, type AnyExtension } from "@tiptap/core";
+import { SUGGESTION_DELETE, SUGGESTION_INSERT, suggesterLabel } from "./suggestions";
 import StarterKit from "@tiptap/starter-kit";
 import { TableKit } from "@tiptap/extension-table";
 
@@ -13,6 +14,59 @@ export function isAllowedLink(href: string): boolean {
     return false;
   }
 }
+
+const suggestionAttributes = {
+  id: { default: "" },
+  by: { default: "" },
+  name: { default: "" },
+  orgId: { default: null },
+  org: { default: null },
+};
+
+function suggestionLabel(kind: "insertion" | "deletion", attrs: Record<string, unknown>): string {
+  const name = typeof attrs.name === "string" ? attrs.name : "someone";
+  const org = typeof attrs.org === "string" ? attrs.org : null;
+  return `Suggested ${kind} by ${suggesterLabel({ name, org })}`;
+}
+
+/**
+ * A suggested insertion: shown underlined and tinted, labelled with its author. Not inclusive, so
+ * typing next to it does not join it; it never crosses a block (a mark lives in one text block).
+ */
+export const SuggestionInsert = Mark.create({
+  name: SUGGESTION_INSERT,
+  inclusive: false,
+  excludes: `${SUGGESTION_INSERT} ${SUGGESTION_DELETE}`,
+  addAttributes: () => suggestionAttributes,
+  parseHTML: () => [{ tag: "ins[data-suggestion]" }],
+  renderHTML: ({ mark }) => [
+    "ins",
+    {
+      class: "suggestion suggestion-insert",
+      "data-suggestion": `insert:${String(mark.attrs.id)}`,
+      title: suggestionLabel("insertion", mark.attrs),
+    },
+    0,
+  ],
+});
+
+/** A suggested deletion: the words stay, struck through (not only coloured), labelled. */
+export const SuggestionDelete = Mark.create({
+  name: SUGGESTION_DELETE,
+  inclusive: false,
+  excludes: `${SUGGESTION_INSERT} ${SUGGESTION_DELETE}`,
+  addAttributes: () => suggestionAttributes,
+  parseHTML: () => [{ tag: "del[data-suggestion]" }],
+  renderHTML: ({ mark }) => [
+    "del",
+    {
+      class: "suggestion suggestion-delete",
+      "data-suggestion": `delete:${String(mark.attrs.id)}`,
+      title: suggestionLabel("deletion", mark.attrs),
+    },
+    0,
+  ],
+});
 
 /**
  * The proposal body's schema: headings, paragraphs, bold, italic, lists, links, block quotes and
@@ -37,5 +91,7 @@ export function proposalExtensions(): AnyExtension[] {
       },
     }),
     TableKit.configure({ table: { resizable: false } }),
+    SuggestionInsert,
+    SuggestionDelete,
   ];
 }

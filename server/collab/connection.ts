@@ -6,7 +6,16 @@ import type { AwarenessIdentity } from "./awareness";
 import type { Access } from "./authenticate";
 import type { CollabLimits } from "./limits";
 import { RateBucket } from "./limits";
-import { ACCESS_EDIT, ACCESS_READ_ONLY, CLOSE_SLOW_CONSUMER, MESSAGE_ACCESS, MESSAGE_AWARENESS, MESSAGE_COMMITTED } from "./protocol";
+import type { SuggestionIdentity } from "../../app/lib/suggestions";
+import {
+  ACCESS_EDIT,
+  ACCESS_READ_ONLY,
+  ACCESS_SUGGEST,
+  CLOSE_SLOW_CONSUMER,
+  MESSAGE_ACCESS,
+  MESSAGE_AWARENESS,
+  MESSAGE_COMMITTED,
+} from "./protocol";
 
 /** A keep-alive: an awareness update with no entries (a no-op for every y-websocket client). */
 const KEEP_ALIVE = new Uint8Array([MESSAGE_AWARENESS, 1, 0]);
@@ -22,7 +31,7 @@ export class Connection {
   readonly bucket: RateBucket;
   readonly awarenessBucket: RateBucket;
   actor: Actor;
-  access: Access = { readOnly: true, reason: "" };
+  access: Access = { readOnly: true, suggesting: false, reason: "" };
   closed = false;
   /** Document messages (sync step 2 and updates) received; the client counts the same ones. */
   received = 0;
@@ -62,6 +71,16 @@ export class Connection {
 
   organizationId(): string | null {
     return this.actor.organizationId;
+  }
+
+  /** The person as their suggestion marks must name them. */
+  suggestionIdentity(): SuggestionIdentity {
+    return {
+      personId: this.personId,
+      name: this.identity.name,
+      organizationId: this.actor.organizationId,
+      organization: this.identity.organization,
+    };
   }
 
   /** The number of this connection's document messages that are committed. */
@@ -105,12 +124,13 @@ export class Connection {
 
   /** Sets what the connection may do and tells a client that asked. */
   setAccess(access: Access, force = false) {
-    const changed = access.readOnly !== this.access.readOnly || access.reason !== this.access.reason;
+    const changed =
+      access.readOnly !== this.access.readOnly || access.suggesting !== this.access.suggesting || access.reason !== this.access.reason;
     this.access = access;
     if (!this.wantsCommitted || (!changed && !force)) return;
     const encoder = encoding.createEncoder();
     encoding.writeVarUint(encoder, MESSAGE_ACCESS);
-    encoding.writeVarUint(encoder, access.readOnly ? ACCESS_READ_ONLY : ACCESS_EDIT);
+    encoding.writeVarUint(encoder, access.readOnly ? ACCESS_READ_ONLY : access.suggesting ? ACCESS_SUGGEST : ACCESS_EDIT);
     encoding.writeVarString(encoder, access.reason);
     this.send(encoding.toUint8Array(encoder));
   }
