@@ -1,15 +1,25 @@
 import Collaboration from "@tiptap/extension-collaboration";
 import CollaborationCaret from "@tiptap/extension-collaboration-caret";
+import { useFetcher } from "@remix-run/react";
 import { EditorContent, useEditor, useEditorState, type Editor } from "@tiptap/react";
-import { useEffect, useReducer, useState } from "react";
+import { useEffect, useReducer, useRef, useState } from "react";
 import { openCollabSession, type CollabSession, type SaveState } from "../lib/collab-client";
+import type { DraftingMode } from "../lib/drafting";
 import { isAllowedLink, proposalExtensions } from "../lib/editor-extensions";
+import { createSuggestMode, suggestionsIn } from "../lib/suggest-mode";
+import { SUGGESTION_DELETE, SUGGESTION_INSERT, suggesterLabel, type SuggestionIdentity, type SuggestionSummary } from "../lib/suggestions";
 
 export interface EditorUser {
   personId: string;
   name: string;
+  organizationId: string | null;
   organization: string | null;
   color: string;
+}
+
+export interface EditorDrafting {
+  mode: DraftingMode;
+  canReview: boolean;
 }
 
 const saveWords: Record<SaveState, string> = {
@@ -32,12 +42,12 @@ function closeMessage(code: number): string {
 export default function ProposalEditor({
   proposalId,
   user,
-  canEdit,
+  drafting,
   readOnlyReason,
 }: {
   proposalId: string;
   user: EditorUser;
-  canEdit: boolean;
+  drafting: EditorDrafting;
   readOnlyReason: string | null;
 }) {
   const [, rerender] = useReducer((n: number) => n + 1, 0);
@@ -69,28 +79,42 @@ export default function ProposalEditor({
   }, [session]);
 
   if (!session) return <p className="save-state">Saving…</p>;
-  return <BoundEditor key={proposalId} session={session} user={user} canEdit={canEdit} readOnlyReason={readOnlyReason} />;
+  return <BoundEditor key={proposalId} session={session} user={user} drafting={drafting} readOnlyReason={readOnlyReason} />;
 }
 
 function BoundEditor({
   session,
   user,
-  canEdit,
+  drafting,
   readOnlyReason,
 }: {
   session: CollabSession;
   user: EditorUser;
-  canEdit: boolean;
+  drafting: EditorDrafting;
   readOnlyReason: string | null;
 }) {
-  const readOnly = session.access ? session.access.readOnly : !canEdit;
+  const readOnly = session.access ? session.access.readOnly : drafting.mode === "read";
   const reason = session.access ? session.access.reason : readOnlyReason;
+  // The server's word wins: a connection it treats as suggesting is always suggesting.
+  const mustSuggest = session.access ? session.access.suggesting : drafting.mode === "suggest";
+  const [chosenSuggesting, setChosenSuggesting] = useState(false);
+  const suggesting = !readOnly && (mustSuggest || chosenSuggesting);
+  const suggestingRef = useRef(suggesting);
+  suggestingRef.current = suggesting;
+  const [heldBack, setHeldBack] = useState<string | null>(null);
+  const identity: SuggestionIdentity = {
+    personId: user.personId,
+    name: user.name,
+    organizationId: user.organizationId,
+    organization: user.organization,
+  };
   const editor = useEditor(
     {
       immediatelyRender: false,
       editable: !readOnly,
       extensions: [
         ...proposalExtensions(),
+        createSuggestMode({ identity, isOn: () => suggestingRef.current, onHeldBack: setHeldBack }),
         Collaboration.configure({ document: session.doc, field: "default" }),
         CollaborationCaret.configure({
           provider: session.provider,
@@ -138,7 +162,8 @@ function BoundEditor({
       {session.refused ? (
         <div className="notice error" role="alert">
           <p>
-            Your last edit was refused and not saved: {session.refused.replace(/^read-only: this edit was refused and not saved\.\s*/, "")}
+            Your last edit was refused and not saved:{" "}
+            {session.refused.replace(/^(read-only|suggesting|refused): this edit was refused and not saved\.\s*/, "")}
           </p>
         </div>
       ) : null}
@@ -146,6 +171,27 @@ function BoundEditor({
         <div className="notice warning" role="status">
           <p>{reason}</p>
         </div>
+      ) : null}
+      {!readOnly && mustSuggest ? (
+        <div className="notice" role="status">
+          <p>{reason || "You are suggesting: your changes are shown as suggestions for the lead organization to accept or reject."}</p>
+        </div>
+      ) : null}
+      {!readOnly && !mustSuggest ? (
+        <fieldset className="mode-toggle">
+          <legend>How your changes go in</legend>
+          <label>
+            <input type="radio" name="editing-mode" checked={!chosenSuggesting} onChange={() => setChosenSuggesting(false)} /> Editing
+          </label>
+          <label>
+            <input type="radio" name="editing-mode" checked={chosenSuggesting} onChange={() => setChosenSuggesting(true)} /> Suggesting
+          </label>
+        </fieldset>
+      ) : null}
+      {suggesting && heldBack ? (
+        <p className="notice warning" role="status">
+          {heldBack}
+        </p>
       ) : null}
       <div className="save-bar">
         <p className="save-state" role="status" aria-live="polite">
@@ -166,11 +212,118 @@ function BoundEditor({
           </ul>
         </div>
       </div>
-      <div className="editor-frame">
-        {editor && !readOnly ? <Toolbar editor={editor} /> : null}
-        <EditorContent editor={editor} />
+      <div className="drafting-layout">
+        <div className="editor-frame">
+          {editor && !readOnly && !suggesting ? <Toolbar editor={editor} /> : null}
+          <EditorContent editor={editor} />
+          {editor ? <CaretSuggestion editor={editor} /> : null}
+        </div>
+        {editor ? <SuggestionList editor={editor} user={user} canReview={drafting.canReview && !readOnly} /> : null}
       </div>
     </>
+  );
+}
+
+/** Who suggested the words at the caret (the same words the marks show on hover). */
+function CaretSuggestion({ editor }: { editor: Editor }) {
+  const label = useEditorState({
+    editor,
+    selector: ({ editor: e }) => {
+      const $from = e.state.selection.$from;
+      const node = $from.nodeAfter ?? $from.nodeBefore;
+      for (const mark of node?.marks ?? []) {
+        const kind = mark.type.name === SUGGESTION_INSERT ? "insertion" : mark.type.name === SUGGESTION_DELETE ? "deletion" : null;
+        if (kind)
+          return `At the caret: suggested ${kind} by ${suggesterLabel({ name: String(mark.attrs.name), org: (mark.attrs.org as string | null) ?? null })}`;
+      }
+      return "";
+    },
+  });
+  return label ? <p className="caret-suggestion">{label}</p> : null;
+}
+
+function describe(s: SuggestionSummary): string {
+  return `${s.kind === "insert" ? "insertion" : "deletion"} “${s.text}” by ${suggesterLabel(s)}`;
+}
+
+/** The open suggestions beside the text: who, what, and Accept / Reject (or Withdraw one's own). */
+function SuggestionList({ editor, user, canReview }: { editor: Editor; user: EditorUser; canReview: boolean }) {
+  const suggestions = useEditorState({ editor, selector: ({ editor: e }) => suggestionsIn(e.state.doc) });
+  const fetcher = useFetcher<{ resolved?: number; error?: { "": string[] } | null }>();
+  const byOrganization = new Map<string, { org: string; count: number }>();
+  for (const s of suggestions) {
+    if (!s.orgId) continue;
+    const entry = byOrganization.get(s.orgId) ?? { org: s.org ?? "Organization", count: 0 };
+    entry.count++;
+    byOrganization.set(s.orgId, entry);
+  }
+  const refusal = fetcher.data && "error" in fetcher.data ? fetcher.data.error?.[""]?.[0] : undefined;
+  const decide = (decision: "accept" | "reject" | "withdraw", target: { suggestionIds?: string; organizationId?: string }) =>
+    fetcher.submit({ intent: "resolve-suggestions", decision, ...target }, { method: "post" });
+  return (
+    <aside className="suggestions" aria-labelledby="suggestions-heading">
+      <h3 id="suggestions-heading">Suggestions ({suggestions.length})</h3>
+      {refusal ? (
+        <p className="notice error" role="alert">
+          {refusal}
+        </p>
+      ) : null}
+      {suggestions.length === 0 ? <p className="empty">No open suggestions.</p> : null}
+      {canReview && byOrganization.size > 0 ? (
+        <ul className="plain-list suggestion-batches">
+          {[...byOrganization].map(([orgId, { org, count }]) => (
+            <li key={orgId}>
+              <button type="button" className="secondary" onClick={() => decide("accept", { organizationId: orgId })}>
+                Accept all from {org} ({count})
+              </button>{" "}
+              <button type="button" className="secondary" onClick={() => decide("reject", { organizationId: orgId })}>
+                Reject all from {org} ({count})
+              </button>
+            </li>
+          ))}
+        </ul>
+      ) : null}
+      <ol className="plain-list">
+        {suggestions.map((s) => (
+          <li key={s.id} className={`suggestion-item suggestion-item-${s.kind}`}>
+            <p>
+              <strong>{s.kind === "insert" ? "Insert" : "Delete"}</strong> {s.kind === "insert" ? <ins>{s.text}</ins> : <del>{s.text}</del>}
+            </p>
+            <p className="proposal-meta">{suggesterLabel(s)}</p>
+            <div className="actions">
+              <button
+                type="button"
+                className="secondary"
+                onClick={() =>
+                  editor
+                    .chain()
+                    .focus()
+                    .setTextSelection(s.from + 1)
+                    .run()
+                }
+              >
+                Show<span className="visually-hidden"> the {describe(s)}</span>
+              </button>
+              {canReview ? (
+                <>
+                  <button type="button" onClick={() => decide("accept", { suggestionIds: s.id })}>
+                    Accept<span className="visually-hidden"> the {describe(s)}</span>
+                  </button>
+                  <button type="button" className="secondary" onClick={() => decide("reject", { suggestionIds: s.id })}>
+                    Reject<span className="visually-hidden"> the {describe(s)}</span>
+                  </button>
+                </>
+              ) : null}
+              {!canReview && s.by === user.personId ? (
+                <button type="button" className="secondary" onClick={() => decide("withdraw", { suggestionIds: s.id })}>
+                  Withdraw<span className="visually-hidden"> your {describe(s)}</span>
+                </button>
+              ) : null}
+            </div>
+          </li>
+        ))}
+      </ol>
+    </aside>
   );
 }
 

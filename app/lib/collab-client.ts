@@ -23,7 +23,7 @@ export interface CollabSession {
   sent: number;
   everConnected: boolean;
   failedAttempts: number;
-  access: { readOnly: boolean; reason: string } | null;
+  access: { readOnly: boolean; suggesting: boolean; reason: string } | null;
   refused: string | null;
   finalClose: { code: number; reason: string } | null;
   saveState(): SaveState;
@@ -72,7 +72,8 @@ export function openCollabSession(options: { proposalId: string; personId: strin
   };
   provider.messageHandlers[MESSAGE_ACCESS] = (_encoder, decoder) => {
     const mode = decoding.readVarUint(decoder);
-    session.access = { readOnly: mode === 0, reason: decoding.readVarString(decoder) };
+    // 0 read-only, 1 edit, 2 suggest (server/collab/protocol.ts ACCESS_*).
+    session.access = { readOnly: mode === 0, suggesting: mode === 2, reason: decoding.readVarString(decoder) };
     options.onChange();
   };
   provider.messageHandlers[MESSAGE_AUTH] = (_encoder, decoder) => {

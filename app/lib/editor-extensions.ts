@@ -36,7 +36,6 @@ function suggestionLabel(kind: "insertion" | "deletion", attrs: Record<string, u
 export const SuggestionInsert = Mark.create({
   name: SUGGESTION_INSERT,
   inclusive: false,
-  excludes: `${SUGGESTION_INSERT} ${SUGGESTION_DELETE}`,
   addAttributes: () => suggestionAttributes,
   parseHTML: () => [{ tag: "ins[data-suggestion]" }],
   renderHTML: ({ mark }) => [
@@ -54,7 +53,6 @@ export const SuggestionInsert = Mark.create({
 export const SuggestionDelete = Mark.create({
   name: SUGGESTION_DELETE,
   inclusive: false,
-  excludes: `${SUGGESTION_INSERT} ${SUGGESTION_DELETE}`,
   addAttributes: () => suggestionAttributes,
   parseHTML: () => [{ tag: "del[data-suggestion]" }],
   renderHTML: ({ mark }) => [

@@ -220,6 +220,7 @@ export async function getProposalPage(context: AppLoadContext, person: SessionPe
     editorUser: {
       personId: person.id,
       name: person.name,
+      organizationId: person.organizationId,
       organization: person.organizationName ?? (person.role === "convener" ? "Convener" : null),
       color: colorFor(person.id),
     },

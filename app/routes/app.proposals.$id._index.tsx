@@ -19,7 +19,16 @@ import {
   reviseComment,
   saveVersion,
 } from "../models/proposals.server";
-import { commentSchema, editCommentSchema, hideCommentSchema, proposalDetailsSchema, saveVersionSchema } from "../schemas/proposal";
+import {
+  commentSchema,
+  editCommentSchema,
+  hideCommentSchema,
+  openEditingSchema,
+  proposalDetailsSchema,
+  resolveSuggestionsSchema,
+  saveVersionSchema,
+} from "../schemas/proposal";
+import { changeOpenEditing, resolveProposalSuggestions } from "../models/suggestions.server";
 import proposalStyles from "../styles/proposals.css";
 import { notFound } from "../lib/not-found";
 
@@ -58,6 +67,14 @@ export async function action({ request, context, params }: ActionFunctionArgs) {
     "edit-comment": intentForm(editCommentSchema, async (value) =>
       (await reviseComment(context, person, id, value.commentId, value.body)) ? data({ commentEdited: true as const }) : null,
     ),
+    "resolve-suggestions": intentForm(resolveSuggestionsSchema, async (value) => {
+      const result = await resolveProposalSuggestions(context, person, id, value);
+      return result && data({ resolved: result.resolved });
+    }),
+    "open-editing": intentForm(openEditingSchema, async (value) => {
+      const result = await changeOpenEditing(context, person, id, value.open === "yes");
+      return result && data({ openEditingChanged: result.changed });
+    }),
     "hide-comment": intentForm(hideCommentSchema, async (value) =>
       (await hideProposalComment(context, person, id, value.commentId, value.reason)) ? data({ commentHidden: true as const }) : null,
     ),
@@ -129,9 +146,10 @@ export default function ProposalPage() {
 
       <section aria-labelledby="text-heading">
         <h2 id="text-heading">Text</h2>
+        <DraftingRule drafting={page.drafting} result={result} />
         {hydrated ? (
           <Suspense fallback={staticBody}>
-            <ProposalEditor proposalId={proposal.id} user={page.editorUser} canEdit={page.canEdit} readOnlyReason={page.readOnlyReason} />
+            <ProposalEditor proposalId={proposal.id} user={page.editorUser} drafting={page.drafting} readOnlyReason={page.readOnlyReason} />
           </Suspense>
         ) : (
           <>
@@ -182,6 +200,38 @@ export default function ProposalPage() {
 }
 
 type ActionResult = ReturnType<typeof useActionData<typeof action>>;
+
+function DraftingRule({
+  drafting,
+  result,
+}: {
+  drafting: ReturnType<typeof useLoaderData<typeof loader>>["drafting"];
+  result: ActionResult;
+}) {
+  return (
+    <div className="drafting-rule">
+      <p>
+        <strong>Who edits this draft:</strong> {drafting.rule}
+      </p>
+      {result && "openEditingChanged" in result ? (
+        <p className="notice success" role="status">
+          {drafting.openEditing
+            ? "Every member organization can now edit this draft directly."
+            : "Only the sponsors edit this draft directly again; others suggest."}
+        </p>
+      ) : null}
+      {drafting.canChangeRule ? (
+        <Form method="post">
+          <input type="hidden" name="intent" value="open-editing" />
+          <input type="hidden" name="open" value={drafting.openEditing ? "no" : "yes"} />
+          <button type="submit" className="secondary">
+            {drafting.openEditing ? "Close direct editing to the sponsors" : "Open direct editing to every member organization"}
+          </button>
+        </Form>
+      ) : null}
+    </div>
+  );
+}
 
 function SaveVersionForm({ result }: { result: ActionResult }) {
   const lastResult = result && "status" in result && result.initialValue?.intent === "save-version" ? result : undefined;
