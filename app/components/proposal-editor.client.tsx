@@ -2,11 +2,11 @@ import Collaboration from "@tiptap/extension-collaboration";
 import CollaborationCaret from "@tiptap/extension-collaboration-caret";
 import { useFetcher } from "@remix-run/react";
 import { EditorContent, useEditor, useEditorState, type Editor } from "@tiptap/react";
-import { useEffect, useReducer, useRef, useState } from "react";
+import { useEffect, useReducer, useState } from "react";
 import { openCollabSession, type CollabSession, type SaveState } from "../lib/collab-client";
 import type { DraftingMode } from "../lib/drafting";
 import { isAllowedLink, proposalExtensions } from "../lib/editor-extensions";
-import { createSuggestMode, suggestionsIn } from "../lib/suggest-mode";
+import { createSuggestMode, SuggestSwitch, suggestionsIn } from "../lib/suggest-mode";
 import { SUGGESTION_DELETE, SUGGESTION_INSERT, suggesterLabel, type SuggestionIdentity, type SuggestionSummary } from "../lib/suggestions";
 
 export interface EditorUser {
@@ -99,8 +99,9 @@ function BoundEditor({
   const mustSuggest = session.access ? session.access.suggesting : drafting.mode === "suggest";
   const [chosenSuggesting, setChosenSuggesting] = useState(false);
   const suggesting = !readOnly && (mustSuggest || chosenSuggesting);
-  const suggestingRef = useRef(suggesting);
-  suggestingRef.current = suggesting;
+  // Read by the editor's plugin at each keystroke; kept current by the effect below.
+  const [suggestSwitch] = useState(() => new SuggestSwitch(suggesting));
+  useEffect(() => suggestSwitch.set(suggesting), [suggestSwitch, suggesting]);
   const [heldBack, setHeldBack] = useState<string | null>(null);
   const identity: SuggestionIdentity = {
     personId: user.personId,
@@ -114,7 +115,7 @@ function BoundEditor({
       editable: !readOnly,
       extensions: [
         ...proposalExtensions(),
-        createSuggestMode({ identity, isOn: () => suggestingRef.current, onHeldBack: setHeldBack }),
+        createSuggestMode({ identity, isOn: () => suggestSwitch.isOn(), onHeldBack: setHeldBack }),
         Collaboration.configure({ document: session.doc, field: "default" }),
         CollaborationCaret.configure({
           provider: session.provider,

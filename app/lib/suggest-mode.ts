@@ -21,6 +21,17 @@ export interface SuggestModeOptions {
 }
 
 const OWN_CHANGE = "suggestModeChange";
+
+/** Whether Suggesting is on, read by the plugin at each keystroke and set by the page. */
+export class SuggestSwitch {
+  constructor(private on: boolean) {}
+  set(on: boolean): void {
+    this.on = on;
+  }
+  isOn(): boolean {
+    return this.on;
+  }
+}
 export const suggestModeKey = new PluginKey("suggestMode");
 
 function newId(): string {
