@@ -1,12 +1,14 @@
 import Collaboration from "@tiptap/extension-collaboration";
 import CollaborationCaret from "@tiptap/extension-collaboration-caret";
-import { useFetcher } from "@remix-run/react";
+import { useFetcher, useRevalidator } from "@remix-run/react";
 import { EditorContent, useEditor, useEditorState, type Editor } from "@tiptap/react";
 import { useEffect, useReducer, useState } from "react";
 import { openCollabSession, type CollabSession, type SaveState } from "../lib/collab-client";
 import type { DraftingMode } from "../lib/drafting";
 import { isAllowedLink, proposalExtensions } from "../lib/editor-extensions";
 import { createSuggestMode, SuggestSwitch, suggestionsIn } from "../lib/suggest-mode";
+import { createPassageHighlights, passageHighlightKey, ThreadAnchors } from "../lib/passage-anchors";
+import { PassageThreads, type PassageThread } from "./passage-threads";
 import { SUGGESTION_DELETE, SUGGESTION_INSERT, suggesterLabel, type SuggestionIdentity, type SuggestionSummary } from "../lib/suggestions";
 
 export interface EditorUser {
@@ -20,6 +22,17 @@ export interface EditorUser {
 export interface EditorDrafting {
   mode: DraftingMode;
   canReview: boolean;
+}
+
+/** The latest of a callback that changes with renders, for code that outlives them (the socket). */
+class LatestCallback {
+  private fn: () => void = () => {};
+  set(fn: () => void): void {
+    this.fn = fn;
+  }
+  call(): void {
+    this.fn();
+  }
 }
 
 const saveWords: Record<SaveState, string> = {
@@ -44,22 +57,29 @@ export default function ProposalEditor({
   user,
   drafting,
   readOnlyReason,
+  threads,
+  canComment,
 }: {
   proposalId: string;
   user: EditorUser;
   drafting: EditorDrafting;
   readOnlyReason: string | null;
+  threads: PassageThread[];
+  canComment: boolean;
 }) {
   const [, rerender] = useReducer((n: number) => n + 1, 0);
   const [session, setSession] = useState<CollabSession | null>(null);
+  const revalidator = useRevalidator();
+  const [revalidate] = useState(() => new LatestCallback());
+  useEffect(() => revalidate.set(revalidator.revalidate), [revalidate, revalidator]);
   useEffect(() => {
     // Created in the effect and destroyed in its cleanup (StrictMode runs effects twice).
-    const s = openCollabSession({ proposalId, personId: user.personId, onChange: rerender });
+    const s = openCollabSession({ proposalId, personId: user.personId, onChange: rerender, onThreads: () => revalidate.call() });
     // The session is an external resource made here (not derivable during render): keep it.
     // eslint-disable-next-line react-hooks/set-state-in-effect
     setSession(s);
     return () => s.destroy();
-  }, [proposalId, user.personId]);
+  }, [proposalId, user.personId, revalidate]);
 
   useEffect(() => {
     // Covers changes that arrive without an event (a committed message racing a keystroke).
@@ -79,7 +99,17 @@ export default function ProposalEditor({
   }, [session]);
 
   if (!session) return <p className="save-state">Saving…</p>;
-  return <BoundEditor key={proposalId} session={session} user={user} drafting={drafting} readOnlyReason={readOnlyReason} />;
+  return (
+    <BoundEditor
+      key={proposalId}
+      session={session}
+      user={user}
+      drafting={drafting}
+      readOnlyReason={readOnlyReason}
+      threads={threads}
+      canComment={canComment}
+    />
+  );
 }
 
 function BoundEditor({
@@ -87,12 +117,17 @@ function BoundEditor({
   user,
   drafting,
   readOnlyReason,
+  threads,
+  canComment,
 }: {
   session: CollabSession;
   user: EditorUser;
   drafting: EditorDrafting;
   readOnlyReason: string | null;
+  threads: PassageThread[];
+  canComment: boolean;
 }) {
+  const [anchors] = useState(() => new ThreadAnchors());
   const readOnly = session.access ? session.access.readOnly : drafting.mode === "read";
   const reason = session.access ? session.access.reason : readOnlyReason;
   // The server's word wins: a connection it treats as suggesting is always suggesting.
@@ -116,6 +151,7 @@ function BoundEditor({
       extensions: [
         ...proposalExtensions(),
         createSuggestMode({ identity, isOn: () => suggestSwitch.isOn(), onHeldBack: setHeldBack }),
+        createPassageHighlights(anchors),
         Collaboration.configure({ document: session.doc, field: "default" }),
         CollaborationCaret.configure({
           provider: session.provider,
@@ -150,6 +186,12 @@ function BoundEditor({
     editor.setEditable(!readOnly);
     editor.view.dom.setAttribute("aria-readonly", readOnly ? "true" : "false");
   }, [editor, readOnly]);
+
+  useEffect(() => {
+    anchors.set(threads.map((t) => ({ id: t.id, anchorFrom: t.anchorFrom, anchorTo: t.anchorTo, resolved: t.resolved !== null })));
+    // Redraw the highlights (a transaction that changes nothing in the text).
+    if (editor && !editor.isDestroyed) editor.view.dispatch(editor.state.tr.setMeta(passageHighlightKey, true));
+  }, [anchors, editor, threads]);
 
   const state = session.saveState();
   const here = presenceOf(session, user);
@@ -219,7 +261,12 @@ function BoundEditor({
           <EditorContent editor={editor} />
           {editor ? <CaretSuggestion editor={editor} /> : null}
         </div>
-        {editor ? <SuggestionList editor={editor} user={user} canReview={drafting.canReview && !readOnly} /> : null}
+        {editor ? (
+          <aside className="drafting-aside" aria-label="Suggestions and comments">
+            <SuggestionList editor={editor} user={user} canReview={drafting.canReview && !readOnly} />
+            <PassageThreads editor={editor} threads={threads} canComment={canComment} />
+          </aside>
+        ) : null}
       </div>
     </>
   );
@@ -262,7 +309,7 @@ function SuggestionList({ editor, user, canReview }: { editor: Editor; user: Edi
   const decide = (decision: "accept" | "reject" | "withdraw", target: { suggestionIds?: string; organizationId?: string }) =>
     fetcher.submit({ intent: "resolve-suggestions", decision, ...target }, { method: "post" });
   return (
-    <aside className="suggestions" aria-labelledby="suggestions-heading">
+    <section className="suggestions" aria-labelledby="suggestions-heading">
       <h3 id="suggestions-heading">Suggestions ({suggestions.length})</h3>
       {refusal ? (
         <p className="notice error" role="alert">
@@ -324,7 +371,7 @@ function SuggestionList({ editor, user, canReview }: { editor: Editor; user: Edi
           </li>
         ))}
       </ol>
-    </aside>
+    </section>
   );
 }
 

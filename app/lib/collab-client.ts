@@ -11,6 +11,7 @@ import * as Y from "yjs";
 const MESSAGE_AUTH = 2;
 const MESSAGE_COMMITTED = 100;
 const MESSAGE_ACCESS = 101;
+const MESSAGE_THREADS = 102;
 
 export type SaveState = "saved" | "saving" | "offline";
 
@@ -40,7 +41,13 @@ export function offlineStoreName(personId: string, proposalId: string): string {
  * Opens a proposal's document: the offline copy first (so edits kept on this device go out in the
  * first sync), then the WebSocket. `onChange` runs whenever the save state may have changed.
  */
-export function openCollabSession(options: { proposalId: string; personId: string; onChange: () => void }): CollabSession {
+export function openCollabSession(options: {
+  proposalId: string;
+  personId: string;
+  onChange: () => void;
+  /** The comments on passages changed on the server. */
+  onThreads?: () => void;
+}): CollabSession {
   const doc = new Y.Doc();
   const offline = new IndexeddbPersistence(offlineStoreName(options.personId, options.proposalId), doc);
   const session = {} as CollabSession;
@@ -76,6 +83,7 @@ export function openCollabSession(options: { proposalId: string; personId: strin
     session.access = { readOnly: mode === 0, suggesting: mode === 2, reason: decoding.readVarString(decoder) };
     options.onChange();
   };
+  provider.messageHandlers[MESSAGE_THREADS] = () => options.onThreads?.();
   provider.messageHandlers[MESSAGE_AUTH] = (_encoder, decoder) => {
     decoding.readVarUint(decoder);
     session.refused = decoding.readVarString(decoder);

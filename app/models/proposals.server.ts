@@ -208,6 +208,8 @@ export async function getProposalPage(context: AppLoadContext, person: SessionPe
     drafting: {
       mode: proposal.status === "draft" ? draftingMode(person, resource) : ("read" as const),
       canReview: proposal.status === "draft" && can(person, "proposal:review", resource),
+      /** Lead, co-sponsor or convener, whatever the status (resolving comments). */
+      reviewer: can(person, "proposal:review", resource),
       openEditing: proposal.openEditing,
       rule: draftingRuleText(proposal.openEditing),
       canChangeRule: proposal.status === "draft" && can(person, "proposal:open-editing"),

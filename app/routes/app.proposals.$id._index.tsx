@@ -25,9 +25,13 @@ import {
   hideCommentSchema,
   openEditingSchema,
   proposalDetailsSchema,
+  replySchema,
   resolveSuggestionsSchema,
+  resolveThreadSchema,
   saveVersionSchema,
+  startThreadSchema,
 } from "../schemas/proposal";
+import { listPassageThreads, replyToThread, resolveThread, startPassageThread } from "../models/passage-comments.server";
 import { changeOpenEditing, resolveProposalSuggestions } from "../models/suggestions.server";
 import proposalStyles from "../styles/proposals.css";
 import { notFound } from "../lib/not-found";
@@ -46,7 +50,8 @@ export async function loader({ request, context, params }: LoaderFunctionArgs) {
   if (!page) throw notFound();
   const organizations = page.canEdit ? await listOrganizationChoices(context) : [];
   const rounds = await getProposalRounds(context, person, page.proposal.id, page.proposal.status);
-  return { ...page, organizations, rounds };
+  const threads = await listPassageThreads(context, person, page.proposal.id, page.drafting.reviewer);
+  return { ...page, organizations, rounds, threads };
 }
 
 export async function action({ request, context, params }: ActionFunctionArgs) {
@@ -74,6 +79,21 @@ export async function action({ request, context, params }: ActionFunctionArgs) {
     "open-editing": intentForm(openEditingSchema, async (value) => {
       const result = await changeOpenEditing(context, person, id, value.open === "yes");
       return result && data({ openEditingChanged: result.changed });
+    }),
+    "start-thread": intentForm(startThreadSchema, async (value) => {
+      const thread = await startPassageThread(context, person, id, value);
+      if (thread) context.collab.threadsChanged(id);
+      return thread && data({ threadStarted: thread.id });
+    }),
+    reply: intentForm(replySchema, async (value) => {
+      const done = await replyToThread(context, person, id, value.threadId, value.body);
+      if (done) context.collab.threadsChanged(id);
+      return done && data({ replied: value.threadId });
+    }),
+    "resolve-thread": intentForm(resolveThreadSchema, async (value) => {
+      const done = await resolveThread(context, person, id, value.threadId, value.resolved === "yes");
+      if (done) context.collab.threadsChanged(id);
+      return done && data({ threadResolved: value.threadId });
     }),
     "hide-comment": intentForm(hideCommentSchema, async (value) =>
       (await hideProposalComment(context, person, id, value.commentId, value.reason)) ? data({ commentHidden: true as const }) : null,
@@ -149,7 +169,14 @@ export default function ProposalPage() {
         <DraftingRule drafting={page.drafting} result={result} />
         {hydrated ? (
           <Suspense fallback={staticBody}>
-            <ProposalEditor proposalId={proposal.id} user={page.editorUser} drafting={page.drafting} readOnlyReason={page.readOnlyReason} />
+            <ProposalEditor
+              proposalId={proposal.id}
+              user={page.editorUser}
+              drafting={page.drafting}
+              readOnlyReason={page.readOnlyReason}
+              threads={page.threads}
+              canComment={page.canComment}
+            />
           </Suspense>
         ) : (
           <>

@@ -67,3 +67,23 @@ export const openEditingSchema = z.object({
   intent: z.literal("open-editing"),
   open: z.enum(["yes", "no"], "Choose whether every member organization may edit."),
 });
+
+export const startThreadSchema = z.object({
+  intent: z.literal("start-thread"),
+  anchorFrom: z.string().max(400, "Select the words again, then add your comment."),
+  anchorTo: z.string().max(400, "Select the words again, then add your comment."),
+  quote: multiLine("The selected words", 2000),
+  body: multiLine("Comment", 5000),
+});
+
+export const replySchema = z.object({
+  intent: z.literal("reply"),
+  threadId: z.string().regex(UUID_PATTERN, "The comment is not valid."),
+  body: multiLine("Reply", 5000),
+});
+
+export const resolveThreadSchema = z.object({
+  intent: z.literal("resolve-thread"),
+  threadId: z.string().regex(UUID_PATTERN, "The comment is not valid."),
+  resolved: z.enum(["yes", "no"], "Choose Resolve or Reopen."),
+});

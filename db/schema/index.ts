@@ -9,3 +9,4 @@ export * from "./logos";
 export * from "./proposals";
 export * from "./rounds";
 export * from "./positions";
+export * from "./passage-comments";

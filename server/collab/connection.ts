@@ -15,6 +15,7 @@ import {
   MESSAGE_ACCESS,
   MESSAGE_AWARENESS,
   MESSAGE_COMMITTED,
+  MESSAGE_THREADS,
 } from "./protocol";
 
 /** A keep-alive: an awareness update with no entries (a no-op for every y-websocket client). */
@@ -120,6 +121,11 @@ export class Connection {
     encoding.writeVarUint(encoder, ack);
     encoding.writeVarUint8Array(encoder, committedSv);
     this.send(encoding.toUint8Array(encoder));
+  }
+
+  /** Tells a client that asked that the comments on passages changed. */
+  sendThreadsChanged() {
+    if (this.wantsCommitted) this.send(new Uint8Array([MESSAGE_THREADS]));
   }
 
   /** Sets what the connection may do and tells a client that asked. */

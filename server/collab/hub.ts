@@ -321,6 +321,12 @@ export class CollabHub {
     for (const c of this.registry.list()) if (!c.backlog) c.keepAlive(now);
   }
 
+  /** Tells every live connection of a proposal that its comments on passages changed. */
+  threadsChanged(proposalId: string): void {
+    const room = this.rooms.get(proposalId);
+    if (room) for (const c of room.connections) c.sendThreadsChanged();
+  }
+
   /** Ends every connection of a person (logout, deactivation): they must sign in again. */
   closeConnectionsOfPerson(personId: string, reason = "signed out"): number {
     const connections = this.registry.ofPerson(personId);

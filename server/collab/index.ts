@@ -74,6 +74,7 @@ export function createCollaboration(options: {
     recheckProposal: () => hub.recheck(),
     flushProposal: () => hub.flush(),
     presence: (proposalId) => hub.presence(proposalId),
+    threadsChanged: (proposalId) => hub.threadsChanged(proposalId),
     listSuggestions: (proposalId) => hub.withRoom(proposalId, (room) => listSuggestions(room.doc)),
     async resolveSuggestions(input) {
       const ids = new Set(input.ids);

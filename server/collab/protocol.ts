@@ -32,6 +32,8 @@ export const ACCESS_READ_ONLY = 0;
 export const ACCESS_EDIT = 1;
 /** Every change must be a suggestion of this person (the server refuses anything else). */
 export const ACCESS_SUGGEST = 2;
+/** MESSAGE_THREADS: no payload; the comments on passages changed (the page reloads its data). */
+export const MESSAGE_THREADS = 102;
 
 /** URL parameter by which a client asks for the custom messages. */
 export const SAVED_PARAMETER = "saved";

@@ -29,6 +29,8 @@ export interface CollabService {
   recheckProposal(proposalId: string): Promise<void>;
   /** Commits every update applied so far. */
   flushProposal(proposalId: string): Promise<void>;
+  /** Tells a proposal's live editors that its comments on passages changed (they reload them). */
+  threadsChanged(proposalId: string): void;
   /** Who is connected to a proposal now. */
   presence(proposalId: string): { name: string; organization: string | null }[];
   /** The open suggestions in a proposal's live document (null: no such proposal). */

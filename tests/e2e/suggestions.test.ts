@@ -66,7 +66,7 @@ describeE2E("drafting with suggestions", () => {
       for (const caret of copy.querySelectorAll(".collaboration-carets__caret")) caret.remove();
       return copy.textContent ?? "";
     });
-  const suggestions = (page: Page) => page.getByRole("complementary", { name: /Suggestions/ });
+  const suggestions = (page: Page) => page.getByRole("region", { name: /^Suggestions \(/ });
 
   it("a co-sponsor edits directly while another member suggests; both see it labelled; the lead accepts one and rejects another", async () => {
     const cora = await signedIn(people.cora);
@@ -138,5 +138,60 @@ describeE2E("drafting with suggestions", () => {
     }
     for (const page of [lena.page, cora.page, sam.page]) expect(consoleErrors(page)).toEqual([]);
     await Promise.all([lena.context.close(), cora.context.close(), sam.context.close()]);
+  });
+
+  it("a comment on a selected passage is highlighted for the other person, gets a reply, and says so when its words are deleted; it is resolved", async () => {
+    const cora = await signedIn(people.cora);
+    const sam = await signedIn(people.sam);
+    const threads = (page: Page) => page.getByRole("region", { name: /^Comments on passages/ });
+
+    await editor(cora.page).click();
+    await cora.page.keyboard.press("Control+End");
+    await cora.page.keyboard.press("Enter");
+    await cora.page.keyboard.type("Access must be fair.");
+    await editor(sam.page).getByText("Access must be fair.").waitFor();
+    for (let i = 0; i < 13; i++) await cora.page.keyboard.press("Shift+ArrowLeft");
+    await threads(cora.page).getByRole("button", { name: "Comment" }).click();
+    await threads(cora.page).getByLabel("Your comment on these words").fill("Is “fair” enough for @East Rare Disease Forum?");
+    await threads(cora.page).getByRole("button", { name: "Add comment" }).click();
+    await threads(cora.page).getByRole("heading", { name: "Comments on passages (1 open)" }).waitFor();
+
+    // Live for the other person: highlighted and listed, without a reload.
+    await editor(sam.page).locator(".commented-passage", { hasText: "must be fair." }).waitFor();
+    await threads(sam.page).getByText("Is “fair” enough for @East Rare Disease Forum?").waitFor();
+    for (const width of [1280, 390]) {
+      await sam.page.setViewportSize({ width, height: 900 });
+      await expectNoAxeViolations(sam.page, `the editor with a comment at ${width} px`);
+      expect(await sam.page.evaluate(() => document.documentElement.scrollWidth - window.innerWidth)).toBeLessThanOrEqual(0);
+    }
+    await threads(sam.page)
+      .getByLabel(/^Your reply/)
+      .fill("Free at the point of use.");
+    await threads(sam.page)
+      .getByRole("button", { name: /^Reply/ })
+      .click();
+    await threads(cora.page).getByText("Free at the point of use.").waitFor();
+
+    // The co-sponsor deletes the passage: the thread says its words were removed and shows them.
+    await editor(cora.page).click();
+    await cora.page.keyboard.press("Control+End");
+    for (let i = 0; i < 14; i++) await cora.page.keyboard.press("Shift+ArrowLeft");
+    await cora.page.keyboard.press("Backspace");
+    await expect.poll(() => textWithoutCarets(sam.page), { timeout: 10_000 }).not.toContain("fair");
+    for (const page of [cora.page, sam.page]) {
+      await threads(page).getByText("This comment was on text that was removed:").waitFor();
+      await threads(page).getByText("must be fair.", { exact: true }).waitFor();
+    }
+    await threads(cora.page)
+      .getByRole("button", { name: /^Resolve/ })
+      .click();
+    for (const page of [cora.page, sam.page]) {
+      await threads(page).getByRole("heading", { name: "Comments on passages (0 open)" }).waitFor();
+      await threads(page)
+        .getByText(/^Resolved by Cora Cosponsor/)
+        .waitFor();
+    }
+    for (const page of [cora.page, sam.page]) expect(consoleErrors(page)).toEqual([]);
+    await Promise.all([cora.context.close(), sam.context.close()]);
   });
 });

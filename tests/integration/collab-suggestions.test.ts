@@ -255,6 +255,11 @@ describe("who may change a draft, enforced by the collaboration server", () => {
     });
     await suggester.saved();
     await expect(server.collab.service.listSuggestions(proposal.id)).resolves.toHaveLength(2);
+    // The convener opening a round is warned, with their number.
+    const convener = await signedInCookie(server.url, server.database.db, { role: "convener" });
+    const page = await convener.client.get(`/app/proposals/${proposal.id}/round`);
+    expect(page.status).toBe(200);
+    expect(page.text).toContain("2 suggestions are still open on this draft.");
     const { revision } = await server.collab.service.lockProposalForRound({
       proposalId: proposal.id,
       actorId: lead.person.id,
