@@ -94,8 +94,7 @@ export default function OpenRound() {
       {openSuggestions > 0 ? (
         <div className="notice warning" role="status">
           <p>
-            {openSuggestions === 1 ? "1 suggestion is" : `${openSuggestions} suggestions are`} still open on this draft. The text under vote
-            is the accepted text: suggested insertions are left out and words suggested for deletion stay in.{" "}
+            {`${openSuggestions === 1 ? "1 suggestion is" : `${openSuggestions} suggestions are`} still open on this draft. The text under vote is the accepted text: suggested insertions are left out and words suggested for deletion stay in. `}
             <Link to={`/app/proposals/${proposal.id}`}>Accept or reject them first</Link>, or open the round on the accepted text.
           </p>
         </div>

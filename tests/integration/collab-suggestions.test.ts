@@ -1,13 +1,14 @@
 import type { AppLoadContext } from "@remix-run/node";
 import { and, asc, eq, like } from "drizzle-orm";
-import type * as Y from "yjs";
+import * as Y from "yjs";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { SUGGESTION_DELETE, SUGGESTION_INSERT, type SuggestionAttrs } from "../../app/lib/suggestions";
 import { changeOpenEditing, resolveProposalSuggestions } from "../../app/models/suggestions.server";
+import { listPassageThreads, replyToThread, resolveThread, startPassageThread } from "../../app/models/passage-comments.server";
 import { listClientIds } from "../../db/queries/proposal-documents";
 import { getRevision, setSponsors } from "../../db/queries/proposals";
 import { validateSessionToken, type SessionPerson } from "../../db/queries/sessions";
-import { auditEvents } from "../../db/schema";
+import { auditEvents, outbox } from "../../db/schema";
 import { connectCollab, eventually, makeProposal, signedInCookie, typeInto, type TestCollabClient } from "../support/collab";
 import { makeOrganization } from "../support/factories";
 import { startTestServer, type TestServer } from "../support/server";
@@ -31,6 +32,8 @@ function context(): AppLoadContext {
   return {
     database: server.database,
     collab: server.collab.service,
+    env: server.env,
+    mail: server.mail,
     log: { info() {}, warn() {}, error() {} },
   } as unknown as AppLoadContext;
 }
@@ -269,6 +272,41 @@ describe("who may change a draft, enforced by the collaboration server", () => {
     const frozen = await getRevision(server.database.db, proposal.id, revision.id);
     expect(frozen!.text).toBe("Care must be free.");
     expect(JSON.stringify(frozen!.prosemirrorJson)).not.toContain("suggestion");
+  });
+});
+
+describe("comments on a passage", () => {
+  it("anchor in the text, mention an organization (its representatives get mail), take replies, and are resolved by the author or a reviewer", async () => {
+    const { proposal, editor, other, organization, lead } = await draftWithSuggester();
+    const db = server.database.db;
+    const colleague = await signedInCookie(server.url, db, { organizationId: organization.id });
+    const text = firstText(editor.doc);
+    const encode = (index: number) =>
+      Buffer.from(Y.encodeRelativePosition(Y.createRelativePositionFromTypeIndex(text, index))).toString("base64");
+    const author = await sessionPerson(other.cookie);
+    const thread = await startPassageThread(context(), author, proposal.id, {
+      anchorFrom: encode(5),
+      anchorTo: encode(17),
+      quote: "must be free",
+      body: `Please look, @${organization.name}.`,
+    });
+    expect(thread).not.toBeNull();
+    const mails = await db
+      .select({ to: outbox.toAddress, subject: outbox.subject })
+      .from(outbox)
+      .where(like(outbox.subject, `%mentioned ${organization.name}%`));
+    expect(mails.map((m) => m.to)).toEqual([colleague.person.email]);
+    await expect(
+      startPassageThread(context(), author, proposal.id, { anchorFrom: "not base64!", anchorTo: encode(1), quote: "x", body: "y" }),
+    ).rejects.toThrow(/Select the words again/);
+
+    const stranger = await sessionPerson((await draftCookie(proposal.id)).cookie);
+    await replyToThread(context(), stranger, proposal.id, thread!.id, "I agree.");
+    await expect(resolveThread(context(), stranger, proposal.id, thread!.id, true)).rejects.toThrow(/Only the thread's author/);
+    await resolveThread(context(), await sessionPerson(lead.cookie), proposal.id, thread!.id, true);
+    const [listed] = await listPassageThreads(context(), author, proposal.id, false);
+    expect(listed).toMatchObject({ quote: "must be free", resolved: { by: "Lena Lead" }, canResolve: true });
+    expect(listed!.comments.map((c) => c.body)).toEqual([`Please look, @${organization.name}.`, "I agree."]);
   });
 });
 
