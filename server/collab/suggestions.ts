@@ -51,6 +51,14 @@ function projection(type: Y.XmlFragment | Y.XmlElement, identity: SuggestionIden
   return out;
 }
 
+/** Every shared type but the text, as JSON (a suggesting connection may not change any of them). */
+function otherTypes(doc: Y.Doc): string {
+  const out: Record<string, unknown> = {};
+  // A type an update creates appears here too, even one whose toJSON says nothing.
+  for (const [name, type] of doc.share) if (name !== BODY_FRAGMENT) out[name] = [type.toJSON() ?? null, type._length, type._map.size];
+  return canonicalJson(out);
+}
+
 export type SuggestionCheck = { ok: true } | { ok: false; reason: string };
 
 /**
@@ -65,11 +73,10 @@ export function checkSuggestingUpdate(doc: Y.Doc, update: Uint8Array, identity: 
     Y.applyUpdate(copy, Y.encodeStateAsUpdate(doc));
     const fragment = copy.getXmlFragment(BODY_FRAGMENT);
     const before = canonicalJson(projection(fragment, identity));
+    const othersBefore = otherTypes(copy);
     Y.applyUpdate(copy, update);
     // Only the text fragment may change: any other shared type is not a suggestion.
-    for (const name of copy.share.keys()) {
-      if (name !== BODY_FRAGMENT && !doc.share.has(name)) return { ok: false, reason: "In Suggesting mode only the text can change." };
-    }
+    if (otherTypes(copy) !== othersBefore) return { ok: false, reason: "In Suggesting mode only the text can change." };
     const after = canonicalJson(projection(fragment, identity));
     if (before !== after) {
       return {

@@ -113,6 +113,13 @@ describe("who may change a draft, enforced by the collaboration server", () => {
       expect(Buffer.from(documentState(proposal.id)).equals(Buffer.from(before))).toBe(true);
       again.destroy();
     }
+    // Nor may it write into any other shared type of the document.
+    const mapWriter = track(connectCollab(server.url, proposal.id, { cookie: (await draftCookie(proposal.id)).cookie, saved: true }));
+    await mapWriter.synced();
+    await eventually(() => mapWriter.access?.suggesting === true, "suggesting access");
+    mapWriter.doc.getMap("notes").set("hidden", "words outside the text");
+    await eventually(() => mapWriter.refusals.length === 1, "refusal of a change outside the text");
+    expect(Buffer.from(documentState(proposal.id)).equals(Buffer.from(before))).toBe(true);
     expect(runs(editor.doc)).toBe("Care must be free.");
   });
 
