@@ -1,5 +1,6 @@
 import { Mark, type AnyExtension } from "@tiptap/core";
 import { SUGGESTION_DELETE, SUGGESTION_INSERT, suggesterLabel } from "./suggestions";
+import Link from "@tiptap/extension-link";
 import StarterKit from "@tiptap/starter-kit";
 import { TableKit } from "@tiptap/extension-table";
 
@@ -79,14 +80,17 @@ export function proposalExtensions(): AnyExtension[] {
       heading: { levels: [2, 3, 4] },
       code: false,
       codeBlock: false,
-      link: {
-        openOnClick: false,
-        autolink: true,
-        protocols: ["mailto"],
-        defaultProtocol: "https",
-        isAllowedUri: (url) => isAllowedLink(url),
-        HTMLAttributes: { rel: "noopener noreferrer nofollow", target: null },
-      },
+      link: false,
+    }),
+    // Not inclusive: text typed right after a link does not extend it (Tiptap makes a link
+    // inclusive whenever autolink is on).
+    Link.extend({ inclusive: () => false }).configure({
+      openOnClick: false,
+      autolink: true,
+      protocols: ["mailto"],
+      defaultProtocol: "https",
+      isAllowedUri: (url) => isAllowedLink(url),
+      HTMLAttributes: { rel: "noopener noreferrer nofollow", target: null },
     }),
     TableKit.configure({ table: { resizable: false } }),
     SuggestionInsert,
