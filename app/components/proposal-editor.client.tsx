@@ -419,24 +419,77 @@ function Toolbar({ editor }: { editor: Editor }) {
     else if (isAllowedLink(href.trim())) chain().extendMarkRange("link").setLink({ href: href.trim() }).run();
     else window.alert("Links must start with https://, http:// or mailto:.");
   };
-  const button = (label: string, pressed: boolean | undefined, run: () => void) => (
-    <button type="button" className="secondary" aria-pressed={pressed} onClick={run}>
-      {label}
-    </button>
-  );
+  // WAI-ARIA toolbar: one Tab stop (the last button used), arrow keys, Home and End between buttons.
+  const [current, setCurrent] = useState(0);
+  const buttons: { label: string; title: string; pressed?: boolean; run: () => void }[] = [
+    { label: "Bold", title: "Bold (Ctrl+B)", pressed: active.bold, run: () => chain().toggleBold().run() },
+    { label: "Italic", title: "Italic (Ctrl+I)", pressed: active.italic, run: () => chain().toggleItalic().run() },
+    { label: "Heading", title: "Heading (type ## and a space)", pressed: active.h2, run: () => chain().toggleHeading({ level: 2 }).run() },
+    {
+      label: "Subheading",
+      title: "Subheading (type ### and a space)",
+      pressed: active.h3,
+      run: () => chain().toggleHeading({ level: 3 }).run(),
+    },
+    {
+      label: "Bulleted list",
+      title: "Bulleted list (type - and a space)",
+      pressed: active.bullet,
+      run: () => chain().toggleBulletList().run(),
+    },
+    {
+      label: "Numbered list",
+      title: "Numbered list (type 1. and a space)",
+      pressed: active.ordered,
+      run: () => chain().toggleOrderedList().run(),
+    },
+    { label: "Quote", title: "Quote (type > and a space)", pressed: active.quote, run: () => chain().toggleBlockquote().run() },
+    { label: "Link", title: "Link", pressed: active.link, run: setLink },
+    active.table
+      ? { label: "Remove table", title: "Remove the table at the caret", run: () => chain().deleteTable().run() }
+      : {
+          label: "Table",
+          title: "Insert a table of 3 rows and 3 columns",
+          run: () => chain().insertTable({ rows: 3, cols: 3, withHeaderRow: true }).run(),
+        },
+  ];
+  const move = (event: React.KeyboardEvent<HTMLDivElement>) => {
+    const last = buttons.length - 1;
+    const next =
+      event.key === "ArrowRight"
+        ? current === last
+          ? 0
+          : current + 1
+        : event.key === "ArrowLeft"
+          ? current === 0
+            ? last
+            : current - 1
+          : event.key === "Home"
+            ? 0
+            : event.key === "End"
+              ? last
+              : null;
+    if (next === null) return;
+    event.preventDefault();
+    setCurrent(next);
+    event.currentTarget.querySelectorAll("button")[next]?.focus();
+  };
   return (
-    <div className="editor-toolbar" role="toolbar" aria-label="Formatting">
-      {button("Bold", active.bold, () => chain().toggleBold().run())}
-      {button("Italic", active.italic, () => chain().toggleItalic().run())}
-      {button("Heading", active.h2, () => chain().toggleHeading({ level: 2 }).run())}
-      {button("Subheading", active.h3, () => chain().toggleHeading({ level: 3 }).run())}
-      {button("Bulleted list", active.bullet, () => chain().toggleBulletList().run())}
-      {button("Numbered list", active.ordered, () => chain().toggleOrderedList().run())}
-      {button("Quote", active.quote, () => chain().toggleBlockquote().run())}
-      {button("Link", active.link, setLink)}
-      {active.table
-        ? button("Remove table", undefined, () => chain().deleteTable().run())
-        : button("Table", undefined, () => chain().insertTable({ rows: 3, cols: 3, withHeaderRow: true }).run())}
+    <div className="editor-toolbar" role="toolbar" aria-label="Formatting" onKeyDown={move}>
+      {buttons.map((b, i) => (
+        <button
+          key={b.label}
+          type="button"
+          className="secondary"
+          title={b.title}
+          aria-pressed={b.pressed}
+          tabIndex={i === current ? 0 : -1}
+          onFocus={() => setCurrent(i)}
+          onClick={b.run}
+        >
+          {b.label}
+        </button>
+      ))}
     </div>
   );
 }

@@ -194,4 +194,33 @@ describeE2E("drafting with suggestions", () => {
     for (const page of [cora.page, sam.page]) expect(consoleErrors(page)).toEqual([]);
     await Promise.all([cora.context.close(), sam.context.close()]);
   });
+
+  it("the toolbar is used with the keyboard alone: one Tab stop, arrow keys, shortcuts named", async () => {
+    const lena = await signedIn(people.lena);
+    const toolbar = lena.page.getByRole("toolbar", { name: "Formatting" });
+    expect(await toolbar.getByRole("button", { name: "Bold" }).getAttribute("title")).toBe("Bold (Ctrl+B)");
+    expect(await toolbar.getByRole("button", { name: "Heading", exact: true }).getAttribute("title")).toBe("Heading (type ## and a space)");
+    await editor(lena.page).click();
+    await lena.page.keyboard.press("Control+End");
+    await lena.page.keyboard.press("Enter");
+    await lena.page.keyboard.type("Keyboard words");
+    for (let i = 0; i < 5; i++) await lena.page.keyboard.press("Shift+ArrowLeft");
+    // Into the toolbar with one Shift+Tab, to Italic with an arrow key, pressed with Enter.
+    await lena.page.keyboard.press("Shift+Tab");
+    await expect.poll(() => lena.page.evaluate(() => document.activeElement?.textContent)).toBe("Bold");
+    await lena.page.keyboard.press("ArrowRight");
+    await expect.poll(() => lena.page.evaluate(() => document.activeElement?.textContent)).toBe("Italic");
+    await lena.page.keyboard.press("Enter");
+    await editor(lena.page).locator("em", { hasText: "words" }).waitFor();
+    await expect.poll(() => toolbar.getByRole("button", { name: "Italic" }).getAttribute("aria-pressed")).toBe("true");
+    // One Tab stop: Tab leaves the toolbar for the text, Shift+Tab comes back to Italic.
+    await lena.page.keyboard.press("End");
+    await expect.poll(() => lena.page.evaluate(() => document.activeElement?.textContent)).toBe("Table");
+    await lena.page.keyboard.press("Home");
+    await expect.poll(() => lena.page.evaluate(() => document.activeElement?.textContent)).toBe("Bold");
+    await lena.page.keyboard.press("Tab");
+    await expect.poll(() => lena.page.evaluate(() => document.activeElement?.getAttribute("aria-label"))).toBe("Proposal text");
+    expect(consoleErrors(lena.page)).toEqual([]);
+    await lena.context.close();
+  });
 });
