@@ -204,16 +204,19 @@ describeE2E("drafting with suggestions", () => {
     await lena.page.keyboard.press("Control+End");
     await lena.page.keyboard.press("Enter");
     await lena.page.keyboard.type("Keyboard words");
-    for (let i = 0; i < 5; i++) await lena.page.keyboard.press("Shift+ArrowLeft");
+    await lena.page.keyboard.press("Control+a");
     // Into the toolbar with one Shift+Tab, to Italic with an arrow key, pressed with Enter.
     await lena.page.keyboard.press("Shift+Tab");
     await expect.poll(() => lena.page.evaluate(() => document.activeElement?.textContent)).toBe("Bold");
     await lena.page.keyboard.press("ArrowRight");
     await expect.poll(() => lena.page.evaluate(() => document.activeElement?.textContent)).toBe("Italic");
     await lena.page.keyboard.press("Enter");
-    await editor(lena.page).locator("em", { hasText: "words" }).waitFor();
+    await editor(lena.page).locator("em", { hasText: "Keyboard words" }).waitFor();
     await expect.poll(() => toolbar.getByRole("button", { name: "Italic" }).getAttribute("aria-pressed")).toBe("true");
-    // One Tab stop: Tab leaves the toolbar for the text, Shift+Tab comes back to Italic.
+    // The command returns to the text; Shift+Tab comes back to the button last used (one Tab stop).
+    await expect.poll(() => lena.page.evaluate(() => document.activeElement?.getAttribute("aria-label"))).toBe("Proposal text");
+    await lena.page.keyboard.press("Shift+Tab");
+    await expect.poll(() => lena.page.evaluate(() => document.activeElement?.textContent)).toBe("Italic");
     await lena.page.keyboard.press("End");
     await expect.poll(() => lena.page.evaluate(() => document.activeElement?.textContent)).toBe("Table");
     await lena.page.keyboard.press("Home");
