@@ -185,7 +185,7 @@ export class Room {
           );
           return;
         }
-        if (sub === SYNC_STEP2 || sub === SYNC_UPDATE) return this.receiveUpdate(connection, payload, receivedAt);
+        if (sub === SYNC_STEP2 || sub === SYNC_UPDATE) return this.receiveUpdate(connection, payload, receivedAt, sub === SYNC_STEP2);
         return this.invalid(connection, `unknown sync message ${sub}`);
       }
       case MESSAGE_AWARENESS: {
@@ -213,7 +213,7 @@ export class Room {
     }
   }
 
-  private receiveUpdate(connection: Connection, update: Uint8Array, receivedAt: number) {
+  private receiveUpdate(connection: Connection, update: Uint8Array, receivedAt: number, isSyncReply = false) {
     connection.received++;
     const seq = connection.received;
     const check = checkUpdate(update, this.doc);
@@ -226,11 +226,15 @@ export class Room {
     }
     if (connection.access.readOnly) return this.refuse(connection, seq, "read-only", `${REFUSED_READ_ONLY}. ${connection.access.reason}`);
     // Authorship is the server's record: a client id belongs to the person who first wrote with it.
+    // A sync reply after a reconnect may carry other people's edits that this server relayed but
+    // lost in a crash before committing them: those keep their recorded owner, and an id nobody
+    // owns yet is left unbound (its author binds it with their next edit). Live edits are strict.
     const newClientIds: number[] = [];
     for (const client of check.writers) {
       const owner = this.clientOwners.get(client);
-      if (owner === undefined) newClientIds.push(client);
-      else if (owner !== connection.personId) {
+      if (owner === undefined) {
+        if (!isSyncReply) newClientIds.push(client);
+      } else if (owner !== connection.personId && !isSyncReply) {
         return this.refuse(connection, seq, "client id of another person", `${REFUSED_CLIENT_ID}. Reload the page to go on editing.`);
       }
     }
