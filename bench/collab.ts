@@ -30,11 +30,14 @@ import { readCoalitionProfile } from "../server/boot";
 import { loadDocument } from "../server/collab/persistence";
 import { migrationsFolder, projectRoot } from "../server/paths";
 import { benchServerUrl } from "./scratch-database";
+import { SUGGESTION_INSERT, type SuggestionAttrs } from "../app/lib/suggestions";
 
 export interface CollabBenchOptions {
   databaseUrl?: string;
   documents?: number;
   editorsPerDocument?: number;
+  /** One of each document's editors suggests (default true). */
+  suggesting?: boolean;
   /** Seconds of measured load per server (after a warm-up). */
   seconds?: number;
   log?: (line: string) => void;
@@ -50,6 +53,8 @@ export interface CollabBenchResult {
     savedP99Ms: number;
     updates: number;
     idleRssMb: number;
+    /** Refusals the editors received (the suggesting editors' suggestions are all accepted: 0). */
+    refused: number;
   };
   relay: {
     serverP99Ms: number;
@@ -58,6 +63,7 @@ export interface CollabBenchResult {
     endToEndP99Ms: number;
     updates: number;
     idleRssMb: number;
+    refused: number;
   };
   endToEndRatio: number;
   open60k: { loadP50Ms: number; loadP99Ms: number; webSocketOpenMaxMs: number; updates: number; characters: number };
@@ -72,6 +78,19 @@ function percentile(values: number[], p: number): number {
 
 const round = (n: number) => Math.round(n * 100) / 100;
 
+/** A suggestion's author as the server knows them (its marks must say exactly this). */
+type SuggestionAttrsBase = Omit<SuggestionAttrs, "id">;
+
+interface BenchTarget {
+  proposalId: string;
+  cookie: string;
+  /** The document's suggesting editor (a representative of another organization). */
+  suggester: { cookie: string; attrs: SuggestionAttrsBase } | null;
+}
+
+/** Send times of the suggesting editors' suggestions, by suggestion id (all clients share this process). */
+const suggestionSentAt = new Map<string, number>();
+
 /** A lean protocol client: sync, updates, the committed-state message; no awareness. */
 class BenchClient {
   readonly doc = new Y.Doc();
@@ -82,10 +101,15 @@ class BenchClient {
   private pendingSaved: { count: number; at: number }[] = [];
   measuring = false;
   synced!: Promise<void>;
+  private seq = 0;
+  /** Refusals received (a suggesting editor's suggestions must all be accepted). */
+  refused = 0;
 
   constructor(
     readonly key: string,
     private readonly sinks: { endToEnd: number[]; saved: number[] },
+    /** A suggesting editor: types suggested insertions (as this person) into the shared paragraph. */
+    private readonly suggester: SuggestionAttrsBase | null = null,
   ) {
     const fragment = this.doc.getXmlFragment("default");
     this.text = new Y.XmlText();
@@ -103,6 +127,20 @@ class BenchClient {
       if (!this.measuring || !event.transaction.origin) return;
       const now = performance.now();
       for (const k of event.keysChanged) if (k !== this.key) this.sinks.endToEnd.push(now - this.times.get(k)!);
+    });
+    // The suggesting editor cannot write the timing map (the server refuses anything but its own
+    // suggestions): its suggestions are timed by their ids instead.
+    fragment.observeDeep((events, transaction) => {
+      if (!this.measuring || transaction.origin !== "remote") return;
+      const now = performance.now();
+      for (const event of events) {
+        if (!(event.target instanceof Y.XmlText)) continue;
+        for (const op of event.delta) {
+          const id = (op.attributes as Record<string, { id?: string }> | undefined)?.[SUGGESTION_INSERT]?.id;
+          const at = id ? suggestionSentAt.get(id) : undefined;
+          if (at !== undefined) this.sinks.endToEnd.push(now - at);
+        }
+      }
     });
     void fragment;
   }
@@ -136,6 +174,8 @@ class BenchClient {
             Y.applyUpdate(this.doc, payload, "remote");
             if (sub === 1) resolve();
           }
+        } else if (type === 2) {
+          this.refused++;
         } else if (type === 100) {
           const ack = decoding.readVarUint(decoder);
           const now = performance.now();
@@ -150,6 +190,17 @@ class BenchClient {
 
   edit() {
     const at = performance.now();
+    if (this.suggester) {
+      // Into the first paragraph another editor made (a new paragraph is not a suggestion).
+      const paragraph = this.doc.getXmlFragment("default").get(0) as Y.XmlElement | undefined;
+      const text = paragraph?.get(0);
+      if (!(text instanceof Y.XmlText)) return;
+      const id = `${this.key}-${++this.seq}`;
+      suggestionSentAt.set(id, at);
+      text.insert(text.length, "s", { [SUGGESTION_INSERT]: { id, ...this.suggester } });
+      this.pendingSaved.push({ count: this.sent, at });
+      return;
+    }
     this.doc.transact(() => {
       if (this.text.parent === null) {
         const paragraph = new Y.XmlElement("paragraph");
@@ -225,7 +276,7 @@ async function startChild(script: string, mode: "durable" | "relay", env: Record
 
 async function runLoad(
   server: ChildServer,
-  targets: { proposalId: string; cookie: string }[],
+  targets: BenchTarget[],
   editors: number,
   seconds: number,
   durable: boolean,
@@ -239,11 +290,13 @@ async function runLoad(
     const batch: BenchClient[] = [];
     for (const target of targets.slice(i, i + 20)) {
       for (let e = 0; e < editors; e++) {
-        const client = new BenchClient(`e${e}`, sinks);
+        // One editor per document suggests (the last one): a representative of another organization.
+        const suggester = e === editors - 1 ? target.suggester : null;
+        const client = new BenchClient(`e${e}`, sinks, suggester?.attrs ?? null);
         const url = durable
           ? `ws://127.0.0.1:${server.port}/collab/${target.proposalId}?saved=1`
           : `ws://127.0.0.1:${server.port}/${target.proposalId}`;
-        client.connect(url, { Origin: origin, Cookie: target.cookie });
+        client.connect(url, { Origin: origin, Cookie: suggester?.cookie ?? target.cookie });
         batch.push(client);
       }
     }
@@ -273,8 +326,10 @@ async function runLoad(
   const report = await server.request<{ latencies: number[]; loopDelayP99Ms: number }>("report");
   await new Promise((r) => setTimeout(r, 3000));
   const idle = await server.request<{ rss: number }>("report");
+  const refused = clients.reduce((n, c) => n + c.refused, 0);
   for (const c of clients) c.close();
   return {
+    refused,
     serverP99Ms: round(percentile(report.latencies, 99)),
     serverEventLoopDelayP99Ms: round(report.loopDelayP99Ms),
     endToEndP50Ms: round(percentile(sinks.endToEnd, 50)),
@@ -328,7 +383,31 @@ export async function runCollabBench(options: CollabBenchOptions = {}): Promise<
       });
       cookies.push(`care_session=${(await createSession(db, person.id)).token}`);
     }
-    const targets: { proposalId: string; cookie: string }[] = [];
+    // The suggesting editors: representatives of an organization that neither leads nor co-sponsors.
+    const other = await createOrganization(db, {
+      name: "Bench suggesting organization",
+      shortName: "",
+      website: null,
+      description: "",
+      pillars: [],
+      votingMember: true,
+    });
+    const suggesters: NonNullable<BenchTarget["suggester"]>[] = [];
+    for (let i = 0; i < 10; i++) {
+      const person = await createPerson(db, {
+        email: `bench-suggester${i}@example.org`,
+        name: `Bench suggester ${i}`,
+        passwordHash: "x",
+        role: "representative",
+        organizationId: other.id,
+        canVote: false,
+      });
+      suggesters.push({
+        cookie: `care_session=${(await createSession(db, person.id)).token}`,
+        attrs: { by: person.id, name: person.name, orgId: other.id, org: other.name },
+      });
+    }
+    const targets: BenchTarget[] = [];
     for (let i = 0; i < documents; i++) {
       const p = await createProposal(db, {
         title: `Bench ${i}`,
@@ -337,7 +416,11 @@ export async function runCollabBench(options: CollabBenchOptions = {}): Promise<
         leadOrganizationId: organization.id,
         createdById: null,
       });
-      targets.push({ proposalId: p.id, cookie: cookies[i % cookies.length]! });
+      targets.push({
+        proposalId: p.id,
+        cookie: cookies[i % cookies.length]!,
+        suggester: options.suggesting === false ? null : suggesters[i % suggesters.length]!,
+      });
     }
 
     // A 60,000-character proposal stored as 500 uncompacted updates (five of them, opened cold).
@@ -365,7 +448,7 @@ export async function runCollabBench(options: CollabBenchOptions = {}): Promise<
       characters = fragment.toString().replace(/<[^>]+>/g, "").length;
       await appendProposalUpdates(
         db,
-        updates.map((update) => ({ proposalId: p.id, update })),
+        updates.map((update) => ({ proposalId: p.id, update, authorId: null })),
       );
       bigIds.push(p.id);
     }
@@ -378,7 +461,9 @@ export async function runCollabBench(options: CollabBenchOptions = {}): Promise<
     }
 
     const script = await bundleServer();
-    log(`Collaboration benchmark: ${documents} documents × ${editors} editors × 1 update/s, ${seconds} s measured per server`);
+    log(
+      `Collaboration benchmark: ${documents} documents × ${editors} editors × 1 update/s${options.suggesting === false ? "" : " (one of them suggesting)"}, ${seconds} s measured per server`,
+    );
 
     const durableServer = await startChild(script, "durable", { BENCH_DATABASE_URL: databaseUrl });
     children.push(durableServer);
@@ -425,6 +510,7 @@ export async function runCollabBench(options: CollabBenchOptions = {}): Promise<
       "edit → Saved p99 < 100 ms": { value: durable.savedP99Ms, limit: 100, ok: durable.savedP99Ms < 100 },
       "open 60k chars / 500 updates < 50 ms": { value: result.open60k.loadP99Ms, limit: 50, ok: result.open60k.loadP99Ms < 50 },
       "1,000 idle connections < 300 MB": { value: durable.idleRssMb, limit: 300, ok: durable.idleRssMb < 300 },
+      "suggesting editors' updates refused": { value: durable.refused, limit: 0, ok: durable.refused === 0 },
     };
     for (const [budget, { value, limit, ok }] of Object.entries(result.budgets))
       log(`  ${ok ? "ok  " : "OVER"} ${budget}: ${value} (limit ${limit})`);

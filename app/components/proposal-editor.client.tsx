@@ -1,15 +1,38 @@
 import Collaboration from "@tiptap/extension-collaboration";
 import CollaborationCaret from "@tiptap/extension-collaboration-caret";
+import { useFetcher, useRevalidator } from "@remix-run/react";
 import { EditorContent, useEditor, useEditorState, type Editor } from "@tiptap/react";
 import { useEffect, useReducer, useState } from "react";
 import { openCollabSession, type CollabSession, type SaveState } from "../lib/collab-client";
+import type { DraftingMode } from "../lib/drafting";
 import { isAllowedLink, proposalExtensions } from "../lib/editor-extensions";
+import { createSuggestMode, SuggestSwitch, suggestionsIn } from "../lib/suggest-mode";
+import { createPassageHighlights, passageHighlightKey, ThreadAnchors } from "../lib/passage-anchors";
+import { PassageThreads, type PassageThread } from "./passage-threads";
+import { SUGGESTION_DELETE, SUGGESTION_INSERT, suggesterLabel, type SuggestionIdentity, type SuggestionSummary } from "../lib/suggestions";
 
 export interface EditorUser {
   personId: string;
   name: string;
+  organizationId: string | null;
   organization: string | null;
   color: string;
+}
+
+export interface EditorDrafting {
+  mode: DraftingMode;
+  canReview: boolean;
+}
+
+/** The latest of a callback that changes with renders, for code that outlives them (the socket). */
+class LatestCallback {
+  private fn: () => void = () => {};
+  set(fn: () => void): void {
+    this.fn = fn;
+  }
+  call(): void {
+    this.fn();
+  }
 }
 
 const saveWords: Record<SaveState, string> = {
@@ -32,24 +55,31 @@ function closeMessage(code: number): string {
 export default function ProposalEditor({
   proposalId,
   user,
-  canEdit,
+  drafting,
   readOnlyReason,
+  threads,
+  canComment,
 }: {
   proposalId: string;
   user: EditorUser;
-  canEdit: boolean;
+  drafting: EditorDrafting;
   readOnlyReason: string | null;
+  threads: PassageThread[];
+  canComment: boolean;
 }) {
   const [, rerender] = useReducer((n: number) => n + 1, 0);
   const [session, setSession] = useState<CollabSession | null>(null);
+  const revalidator = useRevalidator();
+  const [revalidate] = useState(() => new LatestCallback());
+  useEffect(() => revalidate.set(revalidator.revalidate), [revalidate, revalidator]);
   useEffect(() => {
     // Created in the effect and destroyed in its cleanup (StrictMode runs effects twice).
-    const s = openCollabSession({ proposalId, personId: user.personId, onChange: rerender });
+    const s = openCollabSession({ proposalId, personId: user.personId, onChange: rerender, onThreads: () => revalidate.call() });
     // The session is an external resource made here (not derivable during render): keep it.
     // eslint-disable-next-line react-hooks/set-state-in-effect
     setSession(s);
     return () => s.destroy();
-  }, [proposalId, user.personId]);
+  }, [proposalId, user.personId, revalidate]);
 
   useEffect(() => {
     // Covers changes that arrive without an event (a committed message racing a keystroke).
@@ -69,28 +99,59 @@ export default function ProposalEditor({
   }, [session]);
 
   if (!session) return <p className="save-state">Saving…</p>;
-  return <BoundEditor key={proposalId} session={session} user={user} canEdit={canEdit} readOnlyReason={readOnlyReason} />;
+  return (
+    <BoundEditor
+      key={proposalId}
+      session={session}
+      user={user}
+      drafting={drafting}
+      readOnlyReason={readOnlyReason}
+      threads={threads}
+      canComment={canComment}
+    />
+  );
 }
 
 function BoundEditor({
   session,
   user,
-  canEdit,
+  drafting,
   readOnlyReason,
+  threads,
+  canComment,
 }: {
   session: CollabSession;
   user: EditorUser;
-  canEdit: boolean;
+  drafting: EditorDrafting;
   readOnlyReason: string | null;
+  threads: PassageThread[];
+  canComment: boolean;
 }) {
-  const readOnly = session.access ? session.access.readOnly : !canEdit;
+  const [anchors] = useState(() => new ThreadAnchors());
+  const readOnly = session.access ? session.access.readOnly : drafting.mode === "read";
   const reason = session.access ? session.access.reason : readOnlyReason;
+  // The server's word wins: a connection it treats as suggesting is always suggesting.
+  const mustSuggest = session.access ? session.access.suggesting : drafting.mode === "suggest";
+  const [chosenSuggesting, setChosenSuggesting] = useState(false);
+  const suggesting = !readOnly && (mustSuggest || chosenSuggesting);
+  // Read by the editor's plugin at each keystroke; kept current by the effect below.
+  const [suggestSwitch] = useState(() => new SuggestSwitch(suggesting));
+  useEffect(() => suggestSwitch.set(suggesting), [suggestSwitch, suggesting]);
+  const [heldBack, setHeldBack] = useState<string | null>(null);
+  const identity: SuggestionIdentity = {
+    personId: user.personId,
+    name: user.name,
+    organizationId: user.organizationId,
+    organization: user.organization,
+  };
   const editor = useEditor(
     {
       immediatelyRender: false,
       editable: !readOnly,
       extensions: [
         ...proposalExtensions(),
+        createSuggestMode({ identity, isOn: () => suggestSwitch.isOn(), onHeldBack: setHeldBack }),
+        createPassageHighlights(anchors),
         Collaboration.configure({ document: session.doc, field: "default" }),
         CollaborationCaret.configure({
           provider: session.provider,
@@ -126,6 +187,12 @@ function BoundEditor({
     editor.view.dom.setAttribute("aria-readonly", readOnly ? "true" : "false");
   }, [editor, readOnly]);
 
+  useEffect(() => {
+    anchors.set(threads.map((t) => ({ id: t.id, anchorFrom: t.anchorFrom, anchorTo: t.anchorTo, resolved: t.resolved !== null })));
+    // Redraw the highlights (a transaction that changes nothing in the text).
+    if (editor && !editor.isDestroyed) editor.view.dispatch(editor.state.tr.setMeta(passageHighlightKey, true));
+  }, [anchors, editor, threads]);
+
   const state = session.saveState();
   const here = presenceOf(session, user);
   return (
@@ -138,7 +205,8 @@ function BoundEditor({
       {session.refused ? (
         <div className="notice error" role="alert">
           <p>
-            Your last edit was refused and not saved: {session.refused.replace(/^read-only: this edit was refused and not saved\.\s*/, "")}
+            Your last edit was refused and not saved:{" "}
+            {session.refused.replace(/^(read-only|suggesting|refused): this edit was refused and not saved\.\s*/, "")}
           </p>
         </div>
       ) : null}
@@ -146,6 +214,27 @@ function BoundEditor({
         <div className="notice warning" role="status">
           <p>{reason}</p>
         </div>
+      ) : null}
+      {!readOnly && mustSuggest ? (
+        <div className="notice" role="status">
+          <p>{reason || "You are suggesting: your changes are shown as suggestions for the lead organization to accept or reject."}</p>
+        </div>
+      ) : null}
+      {!readOnly && !mustSuggest ? (
+        <fieldset className="mode-toggle">
+          <legend>How your changes go in</legend>
+          <label>
+            <input type="radio" name="editing-mode" checked={!chosenSuggesting} onChange={() => setChosenSuggesting(false)} /> Editing
+          </label>
+          <label>
+            <input type="radio" name="editing-mode" checked={chosenSuggesting} onChange={() => setChosenSuggesting(true)} /> Suggesting
+          </label>
+        </fieldset>
+      ) : null}
+      {suggesting && heldBack ? (
+        <p className="notice warning" role="status">
+          {heldBack}
+        </p>
       ) : null}
       <div className="save-bar">
         <p className="save-state" role="status" aria-live="polite">
@@ -166,11 +255,123 @@ function BoundEditor({
           </ul>
         </div>
       </div>
-      <div className="editor-frame">
-        {editor && !readOnly ? <Toolbar editor={editor} /> : null}
-        <EditorContent editor={editor} />
+      <div className="drafting-layout">
+        <div className="editor-frame">
+          {editor && !readOnly && !suggesting ? <Toolbar editor={editor} /> : null}
+          <EditorContent editor={editor} />
+          {editor ? <CaretSuggestion editor={editor} /> : null}
+        </div>
+        {editor ? (
+          <aside className="drafting-aside" aria-label="Suggestions and comments">
+            <SuggestionList editor={editor} user={user} canReview={drafting.canReview && !readOnly} />
+            <PassageThreads editor={editor} threads={threads} canComment={canComment} />
+          </aside>
+        ) : null}
       </div>
     </>
+  );
+}
+
+/** Who suggested the words at the caret (the same words the marks show on hover). */
+function CaretSuggestion({ editor }: { editor: Editor }) {
+  const label = useEditorState({
+    editor,
+    selector: ({ editor: e }) => {
+      const $from = e.state.selection.$from;
+      const node = $from.nodeAfter ?? $from.nodeBefore;
+      for (const mark of node?.marks ?? []) {
+        const kind = mark.type.name === SUGGESTION_INSERT ? "insertion" : mark.type.name === SUGGESTION_DELETE ? "deletion" : null;
+        if (kind)
+          return `At the caret: suggested ${kind} by ${suggesterLabel({ name: String(mark.attrs.name), org: (mark.attrs.org as string | null) ?? null })}`;
+      }
+      return "";
+    },
+  });
+  return label ? <p className="caret-suggestion">{label}</p> : null;
+}
+
+function describe(s: SuggestionSummary): string {
+  return `${s.kind === "insert" ? "insertion" : "deletion"} “${s.text}” by ${suggesterLabel(s)}`;
+}
+
+/** The open suggestions beside the text: who, what, and Accept / Reject (or Withdraw one's own). */
+function SuggestionList({ editor, user, canReview }: { editor: Editor; user: EditorUser; canReview: boolean }) {
+  const suggestions = useEditorState({ editor, selector: ({ editor: e }) => suggestionsIn(e.state.doc) });
+  const fetcher = useFetcher<{ resolved?: number; error?: { "": string[] } | null }>();
+  const byOrganization = new Map<string, { org: string; count: number }>();
+  for (const s of suggestions) {
+    if (!s.orgId) continue;
+    const entry = byOrganization.get(s.orgId) ?? { org: s.org ?? "Organization", count: 0 };
+    entry.count++;
+    byOrganization.set(s.orgId, entry);
+  }
+  const refusal = fetcher.data && "error" in fetcher.data ? fetcher.data.error?.[""]?.[0] : undefined;
+  const decide = (decision: "accept" | "reject" | "withdraw", target: { suggestionIds?: string; organizationId?: string }) =>
+    fetcher.submit({ intent: "resolve-suggestions", decision, ...target }, { method: "post" });
+  return (
+    <section className="suggestions" aria-labelledby="suggestions-heading">
+      <h3 id="suggestions-heading">Suggestions ({suggestions.length})</h3>
+      {refusal ? (
+        <p className="notice error" role="alert">
+          {refusal}
+        </p>
+      ) : null}
+      {suggestions.length === 0 ? <p className="empty">No open suggestions.</p> : null}
+      {canReview && byOrganization.size > 0 ? (
+        <ul className="plain-list suggestion-batches">
+          {[...byOrganization].map(([orgId, { org, count }]) => (
+            <li key={orgId}>
+              <button type="button" className="secondary" onClick={() => decide("accept", { organizationId: orgId })}>
+                Accept all from {org} ({count})
+              </button>{" "}
+              <button type="button" className="secondary" onClick={() => decide("reject", { organizationId: orgId })}>
+                Reject all from {org} ({count})
+              </button>
+            </li>
+          ))}
+        </ul>
+      ) : null}
+      <ol className="plain-list">
+        {suggestions.map((s) => (
+          <li key={s.id} className={`suggestion-item suggestion-item-${s.kind}`}>
+            <p>
+              <strong>{s.kind === "insert" ? "Insert" : "Delete"}</strong> {s.kind === "insert" ? <ins>{s.text}</ins> : <del>{s.text}</del>}
+            </p>
+            <p className="proposal-meta">{suggesterLabel(s)}</p>
+            <div className="actions">
+              <button
+                type="button"
+                className="secondary"
+                onClick={() =>
+                  editor
+                    .chain()
+                    .focus()
+                    .setTextSelection(s.from + 1)
+                    .run()
+                }
+              >
+                Show<span className="visually-hidden"> the {describe(s)}</span>
+              </button>
+              {canReview ? (
+                <>
+                  <button type="button" onClick={() => decide("accept", { suggestionIds: s.id })}>
+                    Accept<span className="visually-hidden"> the {describe(s)}</span>
+                  </button>
+                  <button type="button" className="secondary" onClick={() => decide("reject", { suggestionIds: s.id })}>
+                    Reject<span className="visually-hidden"> the {describe(s)}</span>
+                  </button>
+                </>
+              ) : null}
+              {!canReview && s.by === user.personId ? (
+                <button type="button" className="secondary" onClick={() => decide("withdraw", { suggestionIds: s.id })}>
+                  Withdraw<span className="visually-hidden"> your {describe(s)}</span>
+                </button>
+              ) : null}
+            </div>
+          </li>
+        ))}
+      </ol>
+    </section>
   );
 }
 
@@ -218,24 +419,77 @@ function Toolbar({ editor }: { editor: Editor }) {
     else if (isAllowedLink(href.trim())) chain().extendMarkRange("link").setLink({ href: href.trim() }).run();
     else window.alert("Links must start with https://, http:// or mailto:.");
   };
-  const button = (label: string, pressed: boolean | undefined, run: () => void) => (
-    <button type="button" className="secondary" aria-pressed={pressed} onClick={run}>
-      {label}
-    </button>
-  );
+  // WAI-ARIA toolbar: one Tab stop (the last button used), arrow keys, Home and End between buttons.
+  const [current, setCurrent] = useState(0);
+  const buttons: { label: string; title: string; pressed?: boolean; run: () => void }[] = [
+    { label: "Bold", title: "Bold (Ctrl+B)", pressed: active.bold, run: () => chain().toggleBold().run() },
+    { label: "Italic", title: "Italic (Ctrl+I)", pressed: active.italic, run: () => chain().toggleItalic().run() },
+    { label: "Heading", title: "Heading (type ## and a space)", pressed: active.h2, run: () => chain().toggleHeading({ level: 2 }).run() },
+    {
+      label: "Subheading",
+      title: "Subheading (type ### and a space)",
+      pressed: active.h3,
+      run: () => chain().toggleHeading({ level: 3 }).run(),
+    },
+    {
+      label: "Bulleted list",
+      title: "Bulleted list (type - and a space)",
+      pressed: active.bullet,
+      run: () => chain().toggleBulletList().run(),
+    },
+    {
+      label: "Numbered list",
+      title: "Numbered list (type 1. and a space)",
+      pressed: active.ordered,
+      run: () => chain().toggleOrderedList().run(),
+    },
+    { label: "Quote", title: "Quote (type > and a space)", pressed: active.quote, run: () => chain().toggleBlockquote().run() },
+    { label: "Link", title: "Link", pressed: active.link, run: setLink },
+    active.table
+      ? { label: "Remove table", title: "Remove the table at the caret", run: () => chain().deleteTable().run() }
+      : {
+          label: "Table",
+          title: "Insert a table of 3 rows and 3 columns",
+          run: () => chain().insertTable({ rows: 3, cols: 3, withHeaderRow: true }).run(),
+        },
+  ];
+  const move = (event: React.KeyboardEvent<HTMLDivElement>) => {
+    const last = buttons.length - 1;
+    const next =
+      event.key === "ArrowRight"
+        ? current === last
+          ? 0
+          : current + 1
+        : event.key === "ArrowLeft"
+          ? current === 0
+            ? last
+            : current - 1
+          : event.key === "Home"
+            ? 0
+            : event.key === "End"
+              ? last
+              : null;
+    if (next === null) return;
+    event.preventDefault();
+    setCurrent(next);
+    event.currentTarget.querySelectorAll("button")[next]?.focus();
+  };
   return (
-    <div className="editor-toolbar" role="toolbar" aria-label="Formatting">
-      {button("Bold", active.bold, () => chain().toggleBold().run())}
-      {button("Italic", active.italic, () => chain().toggleItalic().run())}
-      {button("Heading", active.h2, () => chain().toggleHeading({ level: 2 }).run())}
-      {button("Subheading", active.h3, () => chain().toggleHeading({ level: 3 }).run())}
-      {button("Bulleted list", active.bullet, () => chain().toggleBulletList().run())}
-      {button("Numbered list", active.ordered, () => chain().toggleOrderedList().run())}
-      {button("Quote", active.quote, () => chain().toggleBlockquote().run())}
-      {button("Link", active.link, setLink)}
-      {active.table
-        ? button("Remove table", undefined, () => chain().deleteTable().run())
-        : button("Table", undefined, () => chain().insertTable({ rows: 3, cols: 3, withHeaderRow: true }).run())}
+    <div className="editor-toolbar" role="toolbar" aria-label="Formatting" onKeyDown={move}>
+      {buttons.map((b, i) => (
+        <button
+          key={b.label}
+          type="button"
+          className="secondary"
+          title={b.title}
+          aria-pressed={b.pressed}
+          tabIndex={i === current ? 0 : -1}
+          onFocus={() => setCurrent(i)}
+          onClick={b.run}
+        >
+          {b.label}
+        </button>
+      ))}
     </div>
   );
 }

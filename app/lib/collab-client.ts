@@ -11,6 +11,7 @@ import * as Y from "yjs";
 const MESSAGE_AUTH = 2;
 const MESSAGE_COMMITTED = 100;
 const MESSAGE_ACCESS = 101;
+const MESSAGE_THREADS = 102;
 
 export type SaveState = "saved" | "saving" | "offline";
 
@@ -23,7 +24,7 @@ export interface CollabSession {
   sent: number;
   everConnected: boolean;
   failedAttempts: number;
-  access: { readOnly: boolean; reason: string } | null;
+  access: { readOnly: boolean; suggesting: boolean; reason: string } | null;
   refused: string | null;
   finalClose: { code: number; reason: string } | null;
   saveState(): SaveState;
@@ -40,7 +41,13 @@ export function offlineStoreName(personId: string, proposalId: string): string {
  * Opens a proposal's document: the offline copy first (so edits kept on this device go out in the
  * first sync), then the WebSocket. `onChange` runs whenever the save state may have changed.
  */
-export function openCollabSession(options: { proposalId: string; personId: string; onChange: () => void }): CollabSession {
+export function openCollabSession(options: {
+  proposalId: string;
+  personId: string;
+  onChange: () => void;
+  /** The comments on passages changed on the server. */
+  onThreads?: () => void;
+}): CollabSession {
   const doc = new Y.Doc();
   const offline = new IndexeddbPersistence(offlineStoreName(options.personId, options.proposalId), doc);
   const session = {} as CollabSession;
@@ -72,9 +79,11 @@ export function openCollabSession(options: { proposalId: string; personId: strin
   };
   provider.messageHandlers[MESSAGE_ACCESS] = (_encoder, decoder) => {
     const mode = decoding.readVarUint(decoder);
-    session.access = { readOnly: mode === 0, reason: decoding.readVarString(decoder) };
+    // 0 read-only, 1 edit, 2 suggest (server/collab/protocol.ts ACCESS_*).
+    session.access = { readOnly: mode === 0, suggesting: mode === 2, reason: decoding.readVarString(decoder) };
     options.onChange();
   };
+  provider.messageHandlers[MESSAGE_THREADS] = () => options.onThreads?.();
   provider.messageHandlers[MESSAGE_AUTH] = (_encoder, decoder) => {
     decoding.readVarUint(decoder);
     session.refused = decoding.readVarString(decoder);

@@ -20,6 +20,10 @@ const expected: Record<(typeof actions)[number], [boolean, boolean, boolean, boo
   "proposal:read": [true, true, true, true],
   "proposal:create": [true, true, true, false],
   "proposal:edit": [true, true, true, false],
+  "proposal:edit-text": [true, false, false, false],
+  "proposal:suggest": [true, true, true, false],
+  "proposal:review": [true, false, false, false],
+  "proposal:open-editing": [true, false, false, false],
   "comment:write": [true, true, true, false],
   "comment:hide": [true, false, false, false],
   "round:manage": [true, false, false, false],
@@ -53,6 +57,20 @@ describe("the permission table, cell by cell", () => {
     expect(can(voter, "ballot:cast", { organizationId: "org-a" })).toBe(true);
     expect(can(voter, "ballot:cast", { organizationId: "org-b" })).toBe(false);
     expect(can(voter, "ballot:cast")).toBe(false);
+  });
+
+  it("lets the lead and co-sponsors edit and review, others suggest, and open editing lets every member edit", () => {
+    const sponsored = { sponsorOrganizationIds: ["org-a", "org-c"] };
+    const other = { sponsorOrganizationIds: ["org-b"] };
+    expect(can(representative, "proposal:edit-text", sponsored)).toBe(true);
+    expect(can(representative, "proposal:review", sponsored)).toBe(true);
+    expect(can(representative, "proposal:edit-text", other)).toBe(false);
+    expect(can(representative, "proposal:review", other)).toBe(false);
+    expect(can(representative, "proposal:suggest", other)).toBe(true);
+    expect(can(representative, "proposal:edit-text", { ...other, openEditing: true })).toBe(true);
+    expect(can(representative, "proposal:review", { ...other, openEditing: true })).toBe(false);
+    expect(can(suspendedVoter, "proposal:edit-text", { sponsorOrganizationIds: ["org-a"], openEditing: true })).toBe(false);
+    expect(can(suspendedVoter, "proposal:suggest", sponsored)).toBe(false);
   });
 
   it("treats an organization that left like a suspended one", () => {

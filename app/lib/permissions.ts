@@ -17,6 +17,10 @@ export const actions = [
   "proposal:read",
   "proposal:create",
   "proposal:edit",
+  "proposal:edit-text",
+  "proposal:suggest",
+  "proposal:review",
+  "proposal:open-editing",
   "comment:write",
   "comment:hide",
   "round:manage",
@@ -26,13 +30,15 @@ export const actions = [
 ] as const;
 export type Action = (typeof actions)[number];
 
-type Rule = boolean | "own-active-organization" | "own-organization-voter";
+type Rule = boolean | "own-active-organization" | "own-organization-voter" | "sponsor" | "sponsor-or-open";
 
 /**
  * The table. `true`: always; `false`: never; "own-active-organization": only while the person's
  * organization is active (a suspended organization's representatives read but do not write);
  * "own-organization-voter": additionally, the person can vote for their organization and the
- * resource belongs to that organization.
+ * resource belongs to that organization; "sponsor": the person's active organization leads or
+ * co-sponsors the proposal; "sponsor-or-open": that, or a convener opened the proposal to direct
+ * editing by every member organization.
  */
 export const permissionTable: Record<Action, Record<Role, Rule>> = {
   "app:enter": { representative: true, convener: true },
@@ -46,6 +52,11 @@ export const permissionTable: Record<Action, Record<Role, Rule>> = {
   "proposal:read": { representative: true, convener: true },
   "proposal:create": { representative: "own-active-organization", convener: true },
   "proposal:edit": { representative: "own-active-organization", convener: true },
+  // The text itself: sponsors change it directly, every other active member suggests.
+  "proposal:edit-text": { representative: "sponsor-or-open", convener: true },
+  "proposal:suggest": { representative: "own-active-organization", convener: true },
+  "proposal:review": { representative: "sponsor", convener: true },
+  "proposal:open-editing": { representative: false, convener: true },
   "comment:write": { representative: "own-active-organization", convener: true },
   "comment:hide": { representative: false, convener: true },
   "round:manage": { representative: false, convener: true },
@@ -64,6 +75,10 @@ export interface Actor {
 export interface Resource {
   /** The organization the resource belongs to (a ballot's organization). */
   organizationId?: string | null;
+  /** A proposal's lead and co-sponsoring organizations. */
+  sponsorOrganizationIds?: readonly string[];
+  /** A proposal opened by a convener to direct editing by every member organization. */
+  openEditing?: boolean;
 }
 
 export function can(actor: Actor | null | undefined, action: Action, resource?: Resource): boolean {
@@ -72,5 +87,9 @@ export function can(actor: Actor | null | undefined, action: Action, resource?: 
   if (typeof rule === "boolean") return rule;
   if (actor.organizationId === null || actor.organizationStatus !== "active") return false;
   if (rule === "own-active-organization") return true;
+  if (rule === "sponsor" || rule === "sponsor-or-open") {
+    if (rule === "sponsor-or-open" && resource?.openEditing === true) return true;
+    return resource?.sponsorOrganizationIds?.includes(actor.organizationId) ?? false;
+  }
   return actor.canVote && resource?.organizationId === actor.organizationId;
 }

@@ -21,6 +21,7 @@ import type { PillarKey, ProposalStatus } from "../../db/schema";
 import { colorFor } from "../../server/collab/awareness";
 import { sanitizeBodyHtml } from "../../server/collab/derive";
 import { can } from "../lib/permissions";
+import { draftingMode, draftingRuleText } from "../lib/drafting";
 import { formatInstant } from "../lib/time";
 import { UserFacingError } from "./auth.server";
 import { readerTimeZone } from "./dashboard.server";
@@ -185,6 +186,10 @@ export async function getProposalPage(context: AppLoadContext, person: SessionPe
   const [sponsors, comments, revisions] = await Promise.all([listSponsors(db, id), listComments(db, id), listRevisions(db, id)]);
   const now = Date.now();
   const mayHide = can(person, "comment:hide");
+  const resource = {
+    sponsorOrganizationIds: [proposal.leadOrganizationId, ...sponsors.map((s) => s.id)],
+    openEditing: proposal.openEditing,
+  };
   return {
     proposal: {
       id: proposal.id,
@@ -200,6 +205,15 @@ export async function getProposalPage(context: AppLoadContext, person: SessionPe
       bodyHtml: renderSanitized(proposal.bodyHtml),
     },
     sponsors,
+    drafting: {
+      mode: proposal.status === "draft" ? draftingMode(person, resource) : ("read" as const),
+      canReview: proposal.status === "draft" && can(person, "proposal:review", resource),
+      /** Lead, co-sponsor or convener, whatever the status (resolving comments). */
+      reviewer: can(person, "proposal:review", resource),
+      openEditing: proposal.openEditing,
+      rule: draftingRuleText(proposal.openEditing),
+      canChangeRule: proposal.status === "draft" && can(person, "proposal:open-editing"),
+    },
     revisionCount: revisions.length,
     canEdit: canEditProposal(person, proposal.status),
     readOnlyReason: readOnlyReason(person, proposal.status),
@@ -208,6 +222,7 @@ export async function getProposalPage(context: AppLoadContext, person: SessionPe
     editorUser: {
       personId: person.id,
       name: person.name,
+      organizationId: person.organizationId,
       organization: person.organizationName ?? (person.role === "convener" ? "Convener" : null),
       color: colorFor(person.id),
     },

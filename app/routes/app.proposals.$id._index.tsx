@@ -19,7 +19,20 @@ import {
   reviseComment,
   saveVersion,
 } from "../models/proposals.server";
-import { commentSchema, editCommentSchema, hideCommentSchema, proposalDetailsSchema, saveVersionSchema } from "../schemas/proposal";
+import {
+  commentSchema,
+  editCommentSchema,
+  hideCommentSchema,
+  openEditingSchema,
+  proposalDetailsSchema,
+  replySchema,
+  resolveSuggestionsSchema,
+  resolveThreadSchema,
+  saveVersionSchema,
+  startThreadSchema,
+} from "../schemas/proposal";
+import { listPassageThreads, replyToThread, resolveThread, startPassageThread } from "../models/passage-comments.server";
+import { changeOpenEditing, resolveProposalSuggestions } from "../models/suggestions.server";
 import proposalStyles from "../styles/proposals.css";
 import { notFound } from "../lib/not-found";
 
@@ -37,7 +50,8 @@ export async function loader({ request, context, params }: LoaderFunctionArgs) {
   if (!page) throw notFound();
   const organizations = page.canEdit ? await listOrganizationChoices(context) : [];
   const rounds = await getProposalRounds(context, person, page.proposal.id, page.proposal.status);
-  return { ...page, organizations, rounds };
+  const threads = await listPassageThreads(context, person, page.proposal.id, page.drafting.reviewer);
+  return { ...page, organizations, rounds, threads };
 }
 
 export async function action({ request, context, params }: ActionFunctionArgs) {
@@ -58,6 +72,29 @@ export async function action({ request, context, params }: ActionFunctionArgs) {
     "edit-comment": intentForm(editCommentSchema, async (value) =>
       (await reviseComment(context, person, id, value.commentId, value.body)) ? data({ commentEdited: true as const }) : null,
     ),
+    "resolve-suggestions": intentForm(resolveSuggestionsSchema, async (value) => {
+      const result = await resolveProposalSuggestions(context, person, id, value);
+      return result && data({ resolved: result.resolved });
+    }),
+    "open-editing": intentForm(openEditingSchema, async (value) => {
+      const result = await changeOpenEditing(context, person, id, value.open === "yes");
+      return result && data({ openEditingChanged: result.changed });
+    }),
+    "start-thread": intentForm(startThreadSchema, async (value) => {
+      const thread = await startPassageThread(context, person, id, value);
+      if (thread) context.collab.threadsChanged(id);
+      return thread && data({ threadStarted: thread.id });
+    }),
+    reply: intentForm(replySchema, async (value) => {
+      const done = await replyToThread(context, person, id, value.threadId, value.body);
+      if (done) context.collab.threadsChanged(id);
+      return done && data({ replied: value.threadId });
+    }),
+    "resolve-thread": intentForm(resolveThreadSchema, async (value) => {
+      const done = await resolveThread(context, person, id, value.threadId, value.resolved === "yes");
+      if (done) context.collab.threadsChanged(id);
+      return done && data({ threadResolved: value.threadId });
+    }),
     "hide-comment": intentForm(hideCommentSchema, async (value) =>
       (await hideProposalComment(context, person, id, value.commentId, value.reason)) ? data({ commentHidden: true as const }) : null,
     ),
@@ -129,9 +166,17 @@ export default function ProposalPage() {
 
       <section aria-labelledby="text-heading">
         <h2 id="text-heading">Text</h2>
+        <DraftingRule drafting={page.drafting} result={result} />
         {hydrated ? (
           <Suspense fallback={staticBody}>
-            <ProposalEditor proposalId={proposal.id} user={page.editorUser} canEdit={page.canEdit} readOnlyReason={page.readOnlyReason} />
+            <ProposalEditor
+              proposalId={proposal.id}
+              user={page.editorUser}
+              drafting={page.drafting}
+              readOnlyReason={page.readOnlyReason}
+              threads={page.threads}
+              canComment={page.canComment}
+            />
           </Suspense>
         ) : (
           <>
@@ -182,6 +227,38 @@ export default function ProposalPage() {
 }
 
 type ActionResult = ReturnType<typeof useActionData<typeof action>>;
+
+function DraftingRule({
+  drafting,
+  result,
+}: {
+  drafting: ReturnType<typeof useLoaderData<typeof loader>>["drafting"];
+  result: ActionResult;
+}) {
+  return (
+    <div className="drafting-rule">
+      <p>
+        <strong>Who edits this draft:</strong> {drafting.rule}
+      </p>
+      {result && "openEditingChanged" in result ? (
+        <p className="notice success" role="status">
+          {drafting.openEditing
+            ? "Every member organization can now edit this draft directly."
+            : "Only the sponsors edit this draft directly again; others suggest."}
+        </p>
+      ) : null}
+      {drafting.canChangeRule ? (
+        <Form method="post">
+          <input type="hidden" name="intent" value="open-editing" />
+          <input type="hidden" name="open" value={drafting.openEditing ? "no" : "yes"} />
+          <button type="submit" className="secondary">
+            {drafting.openEditing ? "Close direct editing to the sponsors" : "Open direct editing to every member organization"}
+          </button>
+        </Form>
+      ) : null}
+    </div>
+  );
+}
 
 function SaveVersionForm({ result }: { result: ActionResult }) {
   const lastResult = result && "status" in result && result.initialValue?.intent === "save-version" ? result : undefined;

@@ -23,6 +23,8 @@ export async function loader({ request, params, context }: LoaderFunctionArgs) {
   if (!proposal) throw notFound();
   const zone = await readerTimeZone(context, person);
   const { eligible, withoutVoter } = await previewRoster(context);
+  // The text under vote is the accepted text: open suggestions are named before the round opens.
+  const openSuggestions = proposal.status === "draft" ? ((await context.collab.listSuggestions(proposal.id))?.length ?? 0) : 0;
   // A week from now at 5 pm in the convener's zone: a sensible first deadline.
   const inAWeek = new Date(Date.now() + 7 * 86_400_000);
   const defaultDeadline = instantToZonedLocal(inAWeek, zone).slice(0, 10) + "T17:00";
@@ -33,6 +35,7 @@ export async function loader({ request, params, context }: LoaderFunctionArgs) {
     withoutVoter,
     defaultDeadline,
     ruleText: ruleInWords(defaultRule, eligible.length),
+    openSuggestions,
   };
 }
 
@@ -61,7 +64,7 @@ export async function action({ request, params, context }: ActionFunctionArgs) {
 }
 
 export default function OpenRound() {
-  const { proposal, zone, rosterNames, withoutVoter, defaultDeadline, ruleText } = useLoaderData<typeof loader>();
+  const { proposal, zone, rosterNames, withoutVoter, defaultDeadline, ruleText, openSuggestions } = useLoaderData<typeof loader>();
   const lastResult = useActionData<typeof action>();
   const [form, fields] = useForm<z.input<typeof openRoundSchema>>({
     id: "open-round",
@@ -87,6 +90,14 @@ export default function OpenRound() {
       {proposal.status !== "draft" ? (
         <div className="notice error" role="alert">
           <p>This proposal is not a draft, so no round can open on it now.</p>
+        </div>
+      ) : null}
+      {openSuggestions > 0 ? (
+        <div className="notice warning" role="status">
+          <p>
+            {`${openSuggestions === 1 ? "1 suggestion is" : `${openSuggestions} suggestions are`} still open on this draft. The text under vote is the accepted text: suggested insertions are left out and words suggested for deletion stay in. `}
+            <Link to={`/app/proposals/${proposal.id}`}>Accept or reject them first</Link>, or open the round on the accepted text.
+          </p>
         </div>
       ) : null}
       <h2>Roster</h2>

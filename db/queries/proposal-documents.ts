@@ -1,6 +1,7 @@
 import { and, asc, eq, inArray } from "drizzle-orm";
 import type { Db } from "../client";
-import { proposalSnapshots, proposalUpdates, proposals } from "../schema";
+import type { ProposalStatus } from "../schema";
+import { proposalClientIds, proposalSnapshots, proposalSponsors, proposalUpdates, proposals } from "../schema";
 
 export interface StoredDocument {
   snapshot: Uint8Array | null;
@@ -22,7 +23,10 @@ export async function readProposalDocument(db: Db, proposalId: string): Promise<
 }
 
 /** Appends updates to the log in one statement (one batch, any number of proposals). */
-export async function appendProposalUpdates(db: Db, rows: { proposalId: string; update: Uint8Array }[]): Promise<void> {
+export async function appendProposalUpdates(
+  db: Db,
+  rows: { proposalId: string; update: Uint8Array; authorId: string | null }[],
+): Promise<void> {
   if (rows.length === 0) return;
   await db.insert(proposalUpdates).values(rows);
 }
@@ -86,14 +90,49 @@ export async function saveDerivedBody(db: Db, proposalId: string, body: DerivedB
     .where(eq(proposals.id, proposalId));
 }
 
-/** Access facts of proposals, for the collaboration server's periodic re-check. */
-export async function listProposalStatuses(db: Db, ids: string[]) {
+export interface ProposalAccessFacts {
+  id: string;
+  status: ProposalStatus;
+  openEditing: boolean;
+  /** The lead organization first, then the co-sponsors. */
+  sponsorOrganizationIds: string[];
+}
+
+/** Access facts of proposals (status, drafting rule, sponsors), for the collaboration server. */
+export async function listProposalStatuses(db: Db, ids: string[]): Promise<ProposalAccessFacts[]> {
   if (ids.length === 0) return [];
-  return db.select({ id: proposals.id, status: proposals.status }).from(proposals).where(inArray(proposals.id, ids));
+  const rows = await db
+    .select({ id: proposals.id, status: proposals.status, openEditing: proposals.openEditing, lead: proposals.leadOrganizationId })
+    .from(proposals)
+    .where(inArray(proposals.id, ids));
+  const sponsors = await db
+    .select({ proposalId: proposalSponsors.proposalId, organizationId: proposalSponsors.organizationId })
+    .from(proposalSponsors)
+    .where(inArray(proposalSponsors.proposalId, ids));
+  return rows.map((r) => ({
+    id: r.id,
+    status: r.status,
+    openEditing: r.openEditing,
+    sponsorOrganizationIds: [r.lead, ...sponsors.filter((s) => s.proposalId === r.id).map((s) => s.organizationId)],
+  }));
 }
 
 /** One proposal's access facts, or null when there is no such proposal. */
-export async function getProposalAccess(db: Db, id: string) {
-  const [row] = await db.select({ id: proposals.id, status: proposals.status }).from(proposals).where(eq(proposals.id, id));
+export async function getProposalAccess(db: Db, id: string): Promise<ProposalAccessFacts | null> {
+  const [row] = await listProposalStatuses(db, [id]);
   return row ?? null;
+}
+
+/** The person bound to each Yjs client id of a proposal's document. */
+export async function listClientIds(db: Db, proposalId: string): Promise<{ clientId: number; personId: string }[]> {
+  return db
+    .select({ clientId: proposalClientIds.clientId, personId: proposalClientIds.personId })
+    .from(proposalClientIds)
+    .where(eq(proposalClientIds.proposalId, proposalId));
+}
+
+/** Binds client ids to people; a binding that exists already is kept (first use wins). */
+export async function bindClientIds(db: Db, rows: { proposalId: string; clientId: number; personId: string }[]): Promise<void> {
+  if (rows.length === 0) return;
+  await db.insert(proposalClientIds).values(rows).onConflictDoNothing();
 }

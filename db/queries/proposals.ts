@@ -33,11 +33,17 @@ export async function getProposal(db: Db, id: string) {
       bodyHtml: proposals.bodyHtml,
       bodyText: proposals.bodyText,
       bodyUpdatedAt: proposals.bodyUpdatedAt,
+      openEditing: proposals.openEditing,
     })
     .from(proposals)
     .innerJoin(organizations, eq(organizations.id, proposals.leadOrganizationId))
     .where(eq(proposals.id, id));
   return row ?? null;
+}
+
+/** Opens a draft to direct editing by every member organization, or closes it again. */
+export async function setOpenEditing(db: Db, id: string, openEditing: boolean) {
+  await db.update(proposals).set({ openEditing, updatedAt: new Date() }).where(eq(proposals.id, id));
 }
 
 /** Locks a proposal's row for the rest of the transaction (metadata changes, revisions, rounds). */

@@ -10,3 +10,4 @@ export * from "./proposals";
 export * from "./rounds";
 export * from "./positions";
 export * from "./mail-preferences";
+export * from "./passage-comments";

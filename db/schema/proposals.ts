@@ -1,5 +1,19 @@
 import { sql } from "drizzle-orm";
-import { bigint, bigserial, check, index, integer, jsonb, pgEnum, pgTable, primaryKey, text, uniqueIndex, uuid } from "drizzle-orm/pg-core";
+import {
+  bigint,
+  bigserial,
+  boolean,
+  check,
+  index,
+  integer,
+  jsonb,
+  pgEnum,
+  pgTable,
+  primaryKey,
+  text,
+  uniqueIndex,
+  uuid,
+} from "drizzle-orm/pg-core";
 import { bytea, createdAt, id, instant } from "./columns";
 import { pillarEnum } from "./coalition";
 import { organizations } from "./organizations";
@@ -33,6 +47,11 @@ export const proposals = pgTable(
     bodyHtml: text().notNull().default(""),
     bodyText: text().notNull().default(""),
     bodyUpdatedAt: instant(),
+    /**
+     * Opened by a convener to direct editing by every member organization (a brainstorm); by
+     * default only conveners and the lead and co-sponsoring organizations edit, others suggest.
+     */
+    openEditing: boolean().notNull().default(false),
   },
   (t) => [
     index("proposals_status_idx").on(t.status),
@@ -69,9 +88,31 @@ export const proposalUpdates = pgTable(
       .notNull()
       .references(() => proposals.id, { onDelete: "cascade" }),
     update: bytea().notNull(),
+    /** Who sent it (the server's record of the connection's person; null: the server itself). */
+    authorId: uuid().references(() => people.id),
     createdAt: createdAt(),
   },
   (t) => [index("proposal_updates_proposal_idx").on(t.proposalId, t.id)],
+);
+
+/**
+ * Which person each Yjs client id of a proposal's document belongs to: bound by the collaboration
+ * server to the person whose connection first wrote with it, and never rebound. Authorship (of a
+ * suggestion, of a change in a comparison) is read from here, never from the document.
+ */
+export const proposalClientIds = pgTable(
+  "proposal_client_ids",
+  {
+    proposalId: uuid()
+      .notNull()
+      .references(() => proposals.id, { onDelete: "cascade" }),
+    clientId: bigint({ mode: "number" }).notNull(),
+    personId: uuid()
+      .notNull()
+      .references(() => people.id),
+    createdAt: createdAt(),
+  },
+  (t) => [primaryKey({ columns: [t.proposalId, t.clientId] })],
 );
 
 /** The compacted Yjs state of a proposal: every update folded in so far (V1 encoding). */

@@ -1,38 +1,51 @@
 import type { IncomingMessage } from "node:http";
 import { can, type Actor } from "../../app/lib/permissions";
+import { draftingMode, SUGGEST_ONLY_TEXT } from "../../app/lib/drafting";
 import type { Db } from "../../db/client";
-import { getProposalAccess } from "../../db/queries/proposal-documents";
+import { getProposalAccess, type ProposalAccessFacts } from "../../db/queries/proposal-documents";
 import { validateSessionToken, type SessionPerson } from "../../db/queries/sessions";
-import type { ProposalStatus } from "../../db/schema";
 import { CLOSE_FORBIDDEN, CLOSE_NOT_FOUND, CLOSE_UNAUTHENTICATED, SAVED_PARAMETER } from "./protocol";
 import { isUuid } from "../../app/lib/uuid";
 
 export interface Access {
   readOnly: boolean;
+  /** Every change must be a suggestion of the connection's own person (the server checks). */
+  suggesting: boolean;
   /** Why the connection is read-only, in words shown to the person (empty when it may edit). */
   reason: string;
 }
 
+/** What decides a connection's access besides the person: the proposal's status and drafting rule. */
+export type ProposalFacts = Omit<ProposalAccessFacts, "id">;
+
+const readOnly = (reason: string): Access => ({ readOnly: true, suggesting: false, reason });
+
 /**
- * Who may write: the permission table (a suspended organization's representatives read only) and
- * the proposal's status (only a draft changes). Pure: used at upgrade and at every re-check.
+ * Who may write, and how: the permission table (sponsors edit, other active members suggest, a
+ * suspended organization's representatives read only) and the proposal's status (only a draft
+ * changes). Pure: used at upgrade and at every re-check.
  */
-export function decideAccess(actor: Actor, status: ProposalStatus, locked = false): Access {
+export function decideAccess(actor: Actor, facts: ProposalFacts, locked = false): Access {
+  const { status } = facts;
   if (locked || status === "in_round") {
-    return { readOnly: true, reason: "This proposal is locked while its consensus round is open: the text cannot change." };
-  }
-  if (status === "adopted") return { readOnly: true, reason: "This proposal was adopted: its text can no longer change." };
-  if (status === "archived") return { readOnly: true, reason: "This proposal is archived: its text can no longer change." };
-  if (!can(actor, "proposal:edit")) {
     return {
       readOnly: true,
-      reason:
-        actor.organizationStatus === "suspended"
-          ? "Your organization is suspended: you can read this proposal, but not edit it."
-          : "You can read this proposal, but not edit it.",
+      suggesting: false,
+      reason: "This proposal is locked while its consensus round is open: the text cannot change.",
     };
   }
-  return { readOnly: false, reason: "" };
+  if (status === "adopted") return readOnly("This proposal was adopted: its text can no longer change.");
+  if (status === "archived") return readOnly("This proposal is archived: its text can no longer change.");
+  const mode = draftingMode(actor, { sponsorOrganizationIds: facts.sponsorOrganizationIds, openEditing: facts.openEditing });
+  if (mode === "read") {
+    return readOnly(
+      actor.organizationStatus === "suspended"
+        ? "Your organization is suspended: you can read this proposal, but not edit it."
+        : "You can read this proposal, but not edit it.",
+    );
+  }
+  if (mode === "suggest") return { readOnly: false, suggesting: true, reason: SUGGEST_ONLY_TEXT };
+  return { readOnly: false, suggesting: false, reason: "" };
 }
 
 export interface Admitted {
@@ -40,7 +53,7 @@ export interface Admitted {
   proposalId: string;
   sessionId: string;
   person: SessionPerson;
-  status: ProposalStatus;
+  facts: ProposalFacts;
   /** The client asked for the committed-state and access messages (`?saved=1`). */
   wantsCommitted: boolean;
 }
@@ -96,7 +109,7 @@ export async function authenticateUpgrade(
     proposalId,
     sessionId: session.id,
     person: session.person,
-    status: proposal.status,
+    facts: { status: proposal.status, openEditing: proposal.openEditing, sponsorOrganizationIds: proposal.sponsorOrganizationIds },
     wantsCommitted: query.get(SAVED_PARAMETER) === "1",
   };
 }

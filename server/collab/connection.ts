@@ -6,7 +6,17 @@ import type { AwarenessIdentity } from "./awareness";
 import type { Access } from "./authenticate";
 import type { CollabLimits } from "./limits";
 import { RateBucket } from "./limits";
-import { ACCESS_EDIT, ACCESS_READ_ONLY, CLOSE_SLOW_CONSUMER, MESSAGE_ACCESS, MESSAGE_AWARENESS, MESSAGE_COMMITTED } from "./protocol";
+import type { SuggestionIdentity } from "../../app/lib/suggestions";
+import {
+  ACCESS_EDIT,
+  ACCESS_READ_ONLY,
+  ACCESS_SUGGEST,
+  CLOSE_SLOW_CONSUMER,
+  MESSAGE_ACCESS,
+  MESSAGE_AWARENESS,
+  MESSAGE_COMMITTED,
+  MESSAGE_THREADS,
+} from "./protocol";
 
 /** A keep-alive: an awareness update with no entries (a no-op for every y-websocket client). */
 const KEEP_ALIVE = new Uint8Array([MESSAGE_AWARENESS, 1, 0]);
@@ -22,7 +32,7 @@ export class Connection {
   readonly bucket: RateBucket;
   readonly awarenessBucket: RateBucket;
   actor: Actor;
-  access: Access = { readOnly: true, reason: "" };
+  access: Access = { readOnly: true, suggesting: false, reason: "" };
   closed = false;
   /** Document messages (sync step 2 and updates) received; the client counts the same ones. */
   received = 0;
@@ -64,6 +74,16 @@ export class Connection {
     return this.actor.organizationId;
   }
 
+  /** The person as their suggestion marks must name them. */
+  suggestionIdentity(): SuggestionIdentity {
+    return {
+      personId: this.personId,
+      name: this.identity.name,
+      organizationId: this.actor.organizationId,
+      organization: this.identity.organization,
+    };
+  }
+
   /** The number of this connection's document messages that are committed. */
   ack(): number {
     return this.pendingSeqs.length > 0 ? this.pendingSeqs[0]! - 1 : this.received;
@@ -103,14 +123,20 @@ export class Connection {
     this.send(encoding.toUint8Array(encoder));
   }
 
+  /** Tells a client that asked that the comments on passages changed. */
+  sendThreadsChanged() {
+    if (this.wantsCommitted) this.send(new Uint8Array([MESSAGE_THREADS]));
+  }
+
   /** Sets what the connection may do and tells a client that asked. */
   setAccess(access: Access, force = false) {
-    const changed = access.readOnly !== this.access.readOnly || access.reason !== this.access.reason;
+    const changed =
+      access.readOnly !== this.access.readOnly || access.suggesting !== this.access.suggesting || access.reason !== this.access.reason;
     this.access = access;
     if (!this.wantsCommitted || (!changed && !force)) return;
     const encoder = encoding.createEncoder();
     encoding.writeVarUint(encoder, MESSAGE_ACCESS);
-    encoding.writeVarUint(encoder, access.readOnly ? ACCESS_READ_ONLY : ACCESS_EDIT);
+    encoding.writeVarUint(encoder, access.readOnly ? ACCESS_READ_ONLY : access.suggesting ? ACCESS_SUGGEST : ACCESS_EDIT);
     encoding.writeVarString(encoder, access.reason);
     this.send(encoding.toUint8Array(encoder));
   }

@@ -8,7 +8,14 @@ import * as Y from "yjs";
  * dependencies are missing (it would then leak into every later state it encodes).
  */
 
-export type UpdateCheck = { ok: true; changes: boolean } | { ok: false; reason: string };
+export type UpdateCheck =
+  | {
+      ok: true;
+      changes: boolean;
+      /** Client ids under which the update writes new items (the writers it claims to be). */
+      writers: number[];
+    }
+  | { ok: false; reason: string };
 
 const bad = (reason: string): UpdateCheck => ({ ok: false, reason });
 
@@ -116,7 +123,8 @@ export function checkUpdate(update: Uint8Array, doc: Y.Doc): UpdateCheck {
       if (!changes && !alreadyDeleted(doc, client, clock, len)) changes = true;
     }
   }
-  return { ok: true, changes };
+  const writers = [...ranges].filter(([client, range]) => range.end > Y.getState(store, client)).map(([client]) => client);
+  return { ok: true, changes, writers };
 }
 
 /**

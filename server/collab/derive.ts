@@ -6,6 +6,7 @@ import * as Y from "yjs";
 import { isAllowedLink, proposalExtensions } from "../../app/lib/editor-extensions";
 import type { DerivedBody } from "../../db/queries/proposal-documents";
 import { storableJson } from "../../db/storable-text";
+import { SUGGESTION_DELETE, SUGGESTION_INSERT } from "../../app/lib/suggestions";
 
 /** The Yjs XML fragment that holds the text (Tiptap's default name: outside tools find it). */
 export const BODY_FRAGMENT = "default";
@@ -191,19 +192,56 @@ export function plainText(json: JSONContent): string {
 }
 
 /**
- * The derived forms of a Yjs document: ProseMirror JSON (through the schema: unknown nodes are
- * dropped), sanitized HTML and plain text. The one place they are made, so the one place that
- * makes them storable: any client may write U+0000 or half a surrogate pair into the text or into
- * an attribute (a link's target), which PostgreSQL refuses; each becomes U+FFFD in every form.
+ * The accepted text of a ProseMirror JSON document: pending suggested insertions left out,
+ * pending suggested deletions kept as plain text. This is what is voted on, searched, listed and
+ * compared; the suggestions themselves live only in the Yjs document.
  */
-export function deriveBody(doc: Y.Doc): DerivedBody {
-  let json: JSONContent;
+export function acceptedJson(json: JSONContent): JSONContent {
+  const strip = (node: JSONContent): JSONContent | null => {
+    if (node.type === "text") {
+      const marks = node.marks ?? [];
+      if (marks.some((m) => m.type === SUGGESTION_INSERT)) return null;
+      const kept = marks.filter((m) => m.type !== SUGGESTION_DELETE);
+      const { marks: _marks, ...rest } = node;
+      return kept.length > 0 ? { ...rest, marks: kept } : rest;
+    }
+    if (!node.content) return node;
+    const content: JSONContent[] = [];
+    for (const child of node.content) {
+      const kept = strip(child);
+      if (!kept) continue;
+      const last = content[content.length - 1];
+      // Text split only by a suggestion mark joins again, so the accepted text is one canonical JSON.
+      if (last?.type === "text" && kept.type === "text" && JSON.stringify(last.marks ?? []) === JSON.stringify(kept.marks ?? [])) {
+        content[content.length - 1] = { ...last, text: (last.text ?? "") + (kept.text ?? "") };
+      } else content.push(kept);
+    }
+    return { ...node, content };
+  };
+  return strip(json) ?? { type: "doc", content: [] };
+}
+
+/**
+ * The Yjs document as ProseMirror JSON, suggestions included (the editor's view of it). The one
+ * place the derived forms start from, so the one place that makes them storable: any client may
+ * write U+0000 or half a surrogate pair into the text or into an attribute (a link's target),
+ * which PostgreSQL refuses; each becomes U+FFFD.
+ */
+export function documentJson(doc: Y.Doc): JSONContent {
   try {
     // Built through the schema: a node the schema does not know is left out, not trusted.
-    json = storableJson(yXmlFragmentToProseMirrorRootNode(doc.getXmlFragment(BODY_FRAGMENT), schema).toJSON() as JSONContent);
+    return storableJson(yXmlFragmentToProseMirrorRootNode(doc.getXmlFragment(BODY_FRAGMENT), schema).toJSON() as JSONContent);
   } catch {
-    json = { type: "doc", content: [] };
+    return { type: "doc", content: [] };
   }
+}
+
+/**
+ * The derived forms of a Yjs document's accepted text: ProseMirror JSON (through the schema:
+ * unknown nodes are dropped), sanitized HTML and plain text.
+ */
+export function deriveBody(doc: Y.Doc): DerivedBody {
+  const json = acceptedJson(documentJson(doc));
   return { json, html: renderBodyHtml(json), text: plainText(json) };
 }
 

@@ -4,9 +4,9 @@ import type { WebSocket } from "ws";
 import * as Y from "yjs";
 import type { Db } from "../../db/client";
 import { listLiveSessionStates } from "../../db/queries/live-sessions";
-import { getProposalAccess, listProposalStatuses } from "../../db/queries/proposal-documents";
+import { getProposalAccess, listClientIds, listProposalStatuses } from "../../db/queries/proposal-documents";
 import type { Logger } from "../logger";
-import type { Admitted } from "./authenticate";
+import type { Admitted, ProposalFacts } from "./authenticate";
 import { colorFor } from "./awareness";
 import { Connection } from "./connection";
 import { ConnectionRegistry } from "./connections";
@@ -142,7 +142,7 @@ export class CollabHub {
     this.registry.add(connection);
     this.perDocument.add(admitted.proposalId);
     try {
-      room = await this.room(admitted.proposalId, admitted.status);
+      room = await this.room(admitted.proposalId, admitted.facts);
     } catch (error) {
       this.perDocument.remove(admitted.proposalId);
       this.log.error({ err: error, proposalId: admitted.proposalId }, "collab: loading the document failed");
@@ -160,8 +160,8 @@ export class CollabHub {
       room.unloadTimer = null;
     }
     // The status read at this upgrade is the freshest the hub has (the re-check runs every few s).
-    if (room.status !== admitted.status) {
-      room.status = admitted.status;
+    if (canonicalFacts(room.facts) !== canonicalFacts(admitted.facts)) {
+      room.facts = admitted.facts;
       for (const c of room.connections) room.refreshAccess(c);
     }
     room.add(connection);
@@ -174,7 +174,7 @@ export class CollabHub {
    * The loaded room of a proposal. Concurrent openers wait for the same load; an unloading room
    * is finished first (its pending updates flushed) and then loaded afresh.
    */
-  private async room(proposalId: string, status: Room["status"]): Promise<Room> {
+  private async room(proposalId: string, facts: ProposalFacts): Promise<Room> {
     for (;;) {
       const loaded = this.rooms.get(proposalId);
       if (loaded && !loaded.unloading && !loaded.isBroken) return loaded;
@@ -185,11 +185,15 @@ export class CollabHub {
       const inFlight = this.loading.get(proposalId);
       if (inFlight) return inFlight;
       const load = (async () => {
-        const { doc, bytes, logRows } = await loadDocument(this.db, proposalId);
+        const [{ doc, bytes, logRows }, owners] = await Promise.all([
+          loadDocument(this.db, proposalId),
+          listClientIds(this.db, proposalId),
+        ]);
+        const clientOwners = new Map(owners.map((o) => [o.clientId, o.personId]));
         const room = new Room(
           proposalId,
           doc,
-          { bytes, logRows, status },
+          { bytes, logRows, facts, clientOwners },
           {
             writer: this.writer,
             log: this.log,
@@ -317,6 +321,12 @@ export class CollabHub {
     for (const c of this.registry.list()) if (!c.backlog) c.keepAlive(now);
   }
 
+  /** Tells every live connection of a proposal that its comments on passages changed. */
+  threadsChanged(proposalId: string): void {
+    const room = this.rooms.get(proposalId);
+    if (room) for (const c of room.connections) c.sendThreadsChanged();
+  }
+
   /** Ends every connection of a person (logout, deactivation): they must sign in again. */
   closeConnectionsOfPerson(personId: string, reason = "signed out"): number {
     const connections = this.registry.ofPerson(personId);
@@ -348,9 +358,9 @@ export class CollabHub {
       listProposalStatuses(this.db, [...this.rooms.keys()]),
     ]);
     const bySession = new Map(states.map((s) => [s.sessionId, s]));
-    for (const { id, status } of statuses) {
+    for (const { id, ...facts } of statuses) {
       const room = this.rooms.get(id);
-      if (room) room.status = status;
+      if (room) room.facts = facts;
     }
     for (const c of connections) {
       const state = bySession.get(c.sessionId);
@@ -379,8 +389,31 @@ export class CollabHub {
     if (room) {
       room.locked = locked;
       const access = await getProposalAccess(this.db, proposalId);
-      if (access) room.status = access.status;
+      if (access) {
+        const { id: _id, ...facts } = access;
+        room.facts = facts;
+      }
       for (const c of room.connections) room.refreshAccess(c);
+    }
+  }
+
+  /**
+   * Runs `work` on a proposal's loaded room (loading it if nobody has it open), then lets an unused
+   * room unload as usual. Null when there is no such proposal.
+   */
+  async withRoom<T>(proposalId: string, work: (room: Room) => T): Promise<T | null> {
+    const access = await getProposalAccess(this.db, proposalId);
+    if (!access) return null;
+    const { id: _id, ...facts } = access;
+    const room = await this.room(proposalId, facts);
+    if (room.unloadTimer) {
+      clearTimeout(room.unloadTimer);
+      room.unloadTimer = null;
+    }
+    try {
+      return work(room);
+    } finally {
+      this.scheduleUnload(room);
     }
   }
 
@@ -410,6 +443,10 @@ export class CollabHub {
     );
     this.rooms.clear();
   }
+}
+
+function canonicalFacts(facts: ProposalFacts): string {
+  return JSON.stringify([facts.status, facts.openEditing, [...facts.sponsorOrganizationIds].sort()]);
 }
 
 /**

@@ -10,6 +10,7 @@ import { defaultLimits, type CollabLimits } from "./limits";
 import { lockProposalForRound, unlockProposal } from "./lock";
 import { takeRevision } from "./revisions";
 import { ProposalStateError, type CollabService } from "./service";
+import { listSuggestions, resolveSuggestions } from "./suggestions";
 
 export interface Collaboration {
   hub: CollabHub;
@@ -73,6 +74,20 @@ export function createCollaboration(options: {
     recheckProposal: () => hub.recheck(),
     flushProposal: () => hub.flush(),
     presence: (proposalId) => hub.presence(proposalId),
+    threadsChanged: (proposalId) => hub.threadsChanged(proposalId),
+    listSuggestions: (proposalId) => hub.withRoom(proposalId, (room) => listSuggestions(room.doc)),
+    async resolveSuggestions(input) {
+      const ids = new Set(input.ids);
+      const resolved = await hub.withRoom(input.proposalId, (room) =>
+        room.facts.status === "draft" && !room.locked
+          ? room.applyServerChange(input.authorId, (doc, origin) => resolveSuggestions(doc, ids, input.accept, origin))
+          : null,
+      );
+      if (resolved === null) return null;
+      // Committed before the caller audits it: the audit never names a change that was lost.
+      await hub.flush();
+      return resolved;
+    },
     async saveRevision(input) {
       await hub.flush();
       return db.transaction(async (tx) => {

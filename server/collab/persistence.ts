@@ -1,6 +1,12 @@
 import * as Y from "yjs";
 import type { Db } from "../../db/client";
-import { appendProposalUpdates, compactProposalDocument, readProposalDocument, saveDerivedBody } from "../../db/queries/proposal-documents";
+import {
+  appendProposalUpdates,
+  bindClientIds,
+  compactProposalDocument,
+  readProposalDocument,
+  saveDerivedBody,
+} from "../../db/queries/proposal-documents";
 import type { Logger } from "../logger";
 import { deriveBody } from "./derive";
 
@@ -78,6 +84,10 @@ interface Entry {
   seq: number;
   proposalId: string;
   update: Uint8Array;
+  /** Who sent it (null: the server itself). */
+  authorId: string | null;
+  /** Yjs client ids this update uses for the first time, bound to its author. */
+  newClientIds: number[];
   /** Called, in log order, once the row is committed. */
   committed: () => void;
 }
@@ -109,8 +119,13 @@ export class UpdateWriter {
     return this.queue.length + (this.writing ? 1 : 0);
   }
 
-  enqueue(proposalId: string, update: Uint8Array, committed: () => void): void {
-    this.queue.push({ seq: ++this.seq, proposalId, update, committed });
+  enqueue(
+    proposalId: string,
+    update: Uint8Array,
+    committed: () => void,
+    author: { authorId: string | null; newClientIds: number[] } = { authorId: null, newClientIds: [] },
+  ): void {
+    this.queue.push({ seq: ++this.seq, proposalId, update, committed, ...author });
     this.schedule();
   }
 
@@ -144,10 +159,18 @@ export class UpdateWriter {
         }
         const batch = this.queue.slice(0, n);
         try {
-          await appendProposalUpdates(
-            this.db,
-            batch.map((e) => ({ proposalId: e.proposalId, update: e.update })),
+          const rows = batch.map((e) => ({ proposalId: e.proposalId, update: e.update, authorId: e.authorId }));
+          const bindings = batch.flatMap((e) =>
+            e.authorId ? e.newClientIds.map((clientId) => ({ proposalId: e.proposalId, clientId, personId: e.authorId! })) : [],
           );
+          // A client id's binding is stored with the first update that uses it, atomically: an
+          // update in the log never lacks the record of whose it is.
+          if (bindings.length === 0) await appendProposalUpdates(this.db, rows);
+          else
+            await this.db.transaction(async (tx) => {
+              await bindClientIds(tx, bindings);
+              await appendProposalUpdates(tx, rows);
+            });
         } catch (error) {
           // Retried until it succeeds, never dropped: the updates stay at the head of the queue,
           // in order, and clients keep showing "Saving…" meanwhile. Backoff caps at 5 s.

@@ -23,10 +23,17 @@ export const SYNC_UPDATE = 2;
  * then varUint8Array state vector (Y.encodeStateVector form) of the committed document.
  */
 export const MESSAGE_COMMITTED = 100;
-/** MESSAGE_ACCESS: varUint mode (ACCESS_READ_ONLY | ACCESS_EDIT), varString reason shown to people. */
+/**
+ * MESSAGE_ACCESS: varUint mode (ACCESS_READ_ONLY | ACCESS_EDIT | ACCESS_SUGGEST), varString reason
+ * shown to people.
+ */
 export const MESSAGE_ACCESS = 101;
 export const ACCESS_READ_ONLY = 0;
 export const ACCESS_EDIT = 1;
+/** Every change must be a suggestion of this person (the server refuses anything else). */
+export const ACCESS_SUGGEST = 2;
+/** MESSAGE_THREADS: no payload; the comments on passages changed (the page reloads its data). */
+export const MESSAGE_THREADS = 102;
 
 /** URL parameter by which a client asks for the custom messages. */
 export const SAVED_PARAMETER = "saved";
@@ -49,3 +56,7 @@ export const CLOSE_SERVER_STOPPING = 1012; // "service restart" (RFC 6455): reco
 
 /** Reason text for the standard auth message (permission denied), which stock clients log. */
 export const REFUSED_READ_ONLY = "read-only: this edit was refused and not saved";
+/** The same for a suggesting connection's change that was not only its own suggestions. */
+export const REFUSED_SUGGESTING = "suggesting: this edit was refused and not saved";
+/** An update written under a Yjs client id that belongs to another person. */
+export const REFUSED_CLIENT_ID = "refused: this edit was written under another person's client id";

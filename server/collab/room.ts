@@ -3,14 +3,14 @@ import * as encoding from "lib0/encoding";
 import { performance } from "node:perf_hooks";
 import * as awarenessProtocol from "y-protocols/awareness";
 import * as Y from "yjs";
-import type { ProposalStatus } from "../../db/schema";
 import type { Logger } from "../logger";
 import { filterAwarenessUpdate } from "./awareness";
-import { decideAccess } from "./authenticate";
+import { decideAccess, type ProposalFacts } from "./authenticate";
 import type { Connection } from "./connection";
 import { checkUpdate, isValidStateVector } from "./decode";
 import type { CollabLimits } from "./limits";
 import type { UpdateWriter } from "./persistence";
+import { checkSuggestingUpdate } from "./suggestions";
 import {
   CLOSE_DOCUMENT_TOO_LARGE,
   CLOSE_INVALID_MESSAGE,
@@ -20,7 +20,9 @@ import {
   MESSAGE_AWARENESS,
   MESSAGE_QUERY_AWARENESS,
   MESSAGE_SYNC,
+  REFUSED_CLIENT_ID,
   REFUSED_READ_ONLY,
+  REFUSED_SUGGESTING,
   SYNC_STEP1,
   SYNC_STEP2,
   SYNC_UPDATE,
@@ -62,7 +64,13 @@ export class Room {
   /** Log rows not folded into the snapshot (compaction threshold). */
   logRows: number;
   bytes: number;
-  status: ProposalStatus;
+  /** Status and drafting rule (sponsors, open editing), as the database last said. */
+  facts: ProposalFacts;
+  /**
+   * The server's record of whose each Yjs client id is (loaded with the document, extended as
+   * connections first write under an id); null marks the server's own id.
+   */
+  readonly clientOwners: Map<number, string | null>;
   /** Locked for a round: every connection read-only whatever the database says yet. */
   locked = false;
   isBroken = false;
@@ -75,12 +83,15 @@ export class Room {
   constructor(
     readonly proposalId: string,
     readonly doc: Y.Doc,
-    loaded: { bytes: number; logRows: number; status: ProposalStatus },
+    loaded: { bytes: number; logRows: number; facts: ProposalFacts; clientOwners: Map<number, string> },
     private readonly hooks: RoomHooks,
   ) {
     this.bytes = loaded.bytes;
     this.logRows = loaded.logRows;
-    this.status = loaded.status;
+    this.facts = loaded.facts;
+    this.clientOwners = new Map(loaded.clientOwners);
+    // The server edits the document itself (accepting and rejecting suggestions) under its own id.
+    this.clientOwners.set(doc.clientID, null);
     this.committedSv = Y.encodeStateVector(doc);
     this.awareness = new awarenessProtocol.Awareness(doc);
     this.awareness.setLocalState(null);
@@ -99,7 +110,7 @@ export class Room {
 
   /** Recomputes a connection's access from its actor, the proposal's status and the lock. */
   refreshAccess(connection: Connection, force = false) {
-    connection.setAccess(decideAccess(connection.actor, this.status, this.locked), force);
+    connection.setAccess(decideAccess(connection.actor, this.facts, this.locked), force);
   }
 
   /** Starts the protocol with a new connection: server's SyncStep1, then current presence. */
@@ -174,7 +185,7 @@ export class Room {
           );
           return;
         }
-        if (sub === SYNC_STEP2 || sub === SYNC_UPDATE) return this.receiveUpdate(connection, payload, receivedAt);
+        if (sub === SYNC_STEP2 || sub === SYNC_UPDATE) return this.receiveUpdate(connection, payload, receivedAt, sub === SYNC_STEP2);
         return this.invalid(connection, `unknown sync message ${sub}`);
       }
       case MESSAGE_AWARENESS: {
@@ -202,7 +213,7 @@ export class Room {
     }
   }
 
-  private receiveUpdate(connection: Connection, update: Uint8Array, receivedAt: number) {
+  private receiveUpdate(connection: Connection, update: Uint8Array, receivedAt: number, isSyncReply = false) {
     connection.received++;
     const seq = connection.received;
     const check = checkUpdate(update, this.doc);
@@ -213,18 +224,23 @@ export class Room {
       if (connection.pendingSeqs.length === 0) connection.sendCommitted(this.committedSv);
       return;
     }
-    if (connection.access.readOnly) {
-      // Refused, and the author is told (the standard auth message, which stock clients log).
-      // The refused message stays "pending" for ever, so the client never shows it as saved.
-      connection.pendingSeqs.push(seq);
-      this.hooks.log.info({ proposalId: this.proposalId, personId: connection.personId }, "collab: edit refused (read-only)");
-      connection.send(
-        message(MESSAGE_AUTH, (e) => {
-          encoding.writeVarUint(e, 0);
-          encoding.writeVarString(e, `${REFUSED_READ_ONLY}. ${connection.access.reason}`);
-        }),
-      );
-      return;
+    if (connection.access.readOnly) return this.refuse(connection, seq, "read-only", `${REFUSED_READ_ONLY}. ${connection.access.reason}`);
+    // Authorship is the server's record: a client id belongs to the person who first wrote with it.
+    // A sync reply after a reconnect may carry other people's edits that this server relayed but
+    // lost in a crash before committing them: those keep their recorded owner, and an id nobody
+    // owns yet is left unbound (its author binds it with their next edit). Live edits are strict.
+    const newClientIds: number[] = [];
+    for (const client of check.writers) {
+      const owner = this.clientOwners.get(client);
+      if (owner === undefined) {
+        if (!isSyncReply) newClientIds.push(client);
+      } else if (owner !== connection.personId && !isSyncReply) {
+        return this.refuse(connection, seq, "client id of another person", `${REFUSED_CLIENT_ID}. Reload the page to go on editing.`);
+      }
+    }
+    if (connection.access.suggesting) {
+      const suggestion = checkSuggestingUpdate(this.doc, update, connection.suggestionIdentity());
+      if (!suggestion.ok) return this.refuse(connection, seq, "not a suggestion", `${REFUSED_SUGGESTING}. ${suggestion.reason}`);
     }
     if (this.bytes + update.byteLength > this.hooks.limits.maxDocumentBytes) {
       this.hooks.log.warn({ proposalId: this.proposalId, personId: connection.personId }, "collab: document size limit reached");
@@ -241,25 +257,77 @@ export class Room {
       this.hooks.log.error({ proposalId: this.proposalId }, "collab: a checked update left missing dependencies");
       return this.markBroken(connection);
     }
+    for (const client of newClientIds) this.clientOwners.set(client, connection.personId);
+    connection.pendingSeqs.push(seq);
+    this.accepted(update, { authorId: connection.personId, newClientIds }, connection, () => connection.pendingSeqs.shift());
+    this.hooks.recordLatency?.(performance.now() - receivedAt);
+  }
+
+  /** Refuses a document message: nothing applied, the author told why, the message never "saved". */
+  private refuse(connection: Connection, seq: number, why: string, words: string) {
+    // The refused message stays "pending" for ever, so the client never shows it as saved; the
+    // standard auth message carries the words (stock clients log them).
+    connection.pendingSeqs.push(seq);
+    this.hooks.log.info({ proposalId: this.proposalId, personId: connection.personId, why }, "collab: edit refused");
+    connection.send(
+      message(MESSAGE_AUTH, (e) => {
+        encoding.writeVarUint(e, 0);
+        encoding.writeVarString(e, words);
+      }),
+    );
+  }
+
+  /** An applied update: counted, queued for the log in application order, relayed to the others. */
+  private accepted(
+    update: Uint8Array,
+    author: { authorId: string | null; newClientIds: number[] },
+    from: Connection | null,
+    committed: () => void,
+  ) {
     this.bytes += update.byteLength;
     const svAfter = Y.encodeStateVector(this.doc);
-    connection.pendingSeqs.push(seq);
     this.pending++;
     // Log order = application order, so "committed through this entry" means the document as it
     // was right after it was applied: that state vector is what clients are told.
-    this.hooks.writer.enqueue(this.proposalId, update, () => {
-      this.committedSv = svAfter;
-      this.pending--;
-      this.logRows++;
-      connection.pendingSeqs.shift();
-    });
+    this.hooks.writer.enqueue(
+      this.proposalId,
+      update,
+      () => {
+        this.committedSv = svAfter;
+        this.pending--;
+        this.logRows++;
+        committed();
+      },
+      author,
+    );
     const broadcast = message(MESSAGE_SYNC, (e) => {
       encoding.writeVarUint(e, SYNC_UPDATE);
       encoding.writeVarUint8Array(e, update);
     });
-    for (const c of this.connections) if (c !== connection) c.send(broadcast);
-    this.hooks.recordLatency?.(performance.now() - receivedAt);
+    for (const c of this.connections) if (c !== from) c.send(broadcast);
     this.hooks.changed(this);
+  }
+
+  /**
+   * A change the server makes itself (accepting or rejecting suggestions for `authorId`): applied
+   * in one transaction under the server's client id, logged with the person who asked, sent to
+   * every connection. Returns what `change` returned.
+   */
+  applyServerChange<T>(authorId: string, change: (doc: Y.Doc, origin: unknown) => T): T {
+    const origin = Symbol("server change");
+    const updates: Uint8Array[] = [];
+    const collect = (update: Uint8Array, o: unknown) => {
+      if (o === origin) updates.push(update);
+    };
+    this.doc.on("update", collect);
+    let result: T;
+    try {
+      result = change(this.doc, origin);
+    } finally {
+      this.doc.off("update", collect);
+    }
+    if (updates.length > 0) this.accepted(Y.mergeUpdates(updates), { authorId, newClientIds: [] }, null, () => {});
+    return result;
   }
 
   /** After a batch commit: every connection that asked learns the committed state. */

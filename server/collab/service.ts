@@ -1,6 +1,7 @@
 import type { Db } from "../../db/client";
 import type { ProposalStatus } from "../../db/schema";
 import type { RevisionSummary } from "./revisions";
+import type { SuggestionSummary } from "../../app/lib/suggestions";
 
 export type { RevisionSummary };
 
@@ -28,8 +29,18 @@ export interface CollabService {
   recheckProposal(proposalId: string): Promise<void>;
   /** Commits every update applied so far. */
   flushProposal(proposalId: string): Promise<void>;
+  /** Tells a proposal's live editors that its comments on passages changed (they reload them). */
+  threadsChanged(proposalId: string): void;
   /** Who is connected to a proposal now. */
   presence(proposalId: string): { name: string; organization: string | null }[];
+  /** The open suggestions in a proposal's live document (null: no such proposal). */
+  listSuggestions(proposalId: string): Promise<SuggestionSummary[] | null>;
+  /**
+   * Accepts or rejects suggestions (ids from listSuggestions): the server changes the document
+   * itself, relays the change to everyone and commits it before returning what it resolved. The
+   * caller checks who may do this and audits it.
+   */
+  resolveSuggestions(input: { proposalId: string; authorId: string; ids: string[]; accept: boolean }): Promise<SuggestionSummary[] | null>;
   /** Pending updates committed, then a named revision taken from the committed state. */
   saveRevision(input: { proposalId: string; authorId: string; label: string }): Promise<RevisionSummary>;
   /**

@@ -5,6 +5,7 @@ import { openDatabase } from "../../db/client";
 import { migrateDatabase } from "../../db/migrate";
 import { seedCoalition } from "../../db/queries/coalition";
 import { setOrganizationStatus } from "../../db/queries/organizations";
+import { setSponsors } from "../../db/queries/proposals";
 import { readCoalitionProfile } from "../../server/boot";
 import { migrationsFolder } from "../../server/paths";
 import { consoleErrors, describeE2E, expectNoAxeViolations, launchChromium, newPersonContext } from "../support/browser";
@@ -35,6 +36,8 @@ describeE2E("writing a proposal together", () => {
     people.cleo = (await makePerson(db, { organizationId: west.id, name: "Cleo Reader" })).email;
     await setOrganizationStatus(db, west.id, "suspended");
     proposalId = (await makeProposal(db, { leadOrganizationId: north.id, title: "Coverage for rare conditions" })).id;
+    // Ben's organization co-sponsors: he edits directly (others would suggest; tests/e2e/suggestions.test.ts).
+    await setSponsors(db, proposalId, [south.id]);
     await database.close();
     port = await freePort();
     server = await startServerProcess({ dataDir, port });

@@ -80,7 +80,7 @@ describe("collaboration limits", () => {
     other.getText("t").insert(0, "a");
     const sv = Y.encodeStateVector(other);
     other.getText("t").insert(1, "b");
-    await appendProposalUpdates(db, [{ proposalId: proposal.id, update: Y.encodeStateAsUpdate(other, sv) }]);
+    await appendProposalUpdates(db, [{ proposalId: proposal.id, update: Y.encodeStateAsUpdate(other, sv), authorId: null }]);
     const before = await readProposalDocument(db, proposal.id);
     const someone = await signedInCookie(server.url, db);
     const s = await open(proposal.id, someone.cookie);

@@ -31,7 +31,7 @@ describe("collaboration server", () => {
     const db = server.database.db;
     const proposal = await makeProposal(db);
     const a = await signedInCookie(server.url, db, { organizationId: proposal.leadOrganizationId });
-    const b = await signedInCookie(server.url, db);
+    const b = await signedInCookie(server.url, db, { organizationId: proposal.leadOrganizationId });
     const one = track(connectCollab(server.url, proposal.id, { cookie: a.cookie, saved: true }));
     const two = track(connectCollab(server.url, proposal.id, { cookie: b.cookie, saved: true }));
     await Promise.all([one.synced(), two.synced()]);
@@ -52,7 +52,7 @@ describe("collaboration server", () => {
       ),
     );
     expect(textOf(fromDb)).toBe(textOf(one.doc));
-    expect(one.access).toEqual({ readOnly: false, reason: "" });
+    expect(one.access).toEqual({ readOnly: false, suggesting: false, reason: "" });
   });
 
   it("refuses upgrades with a final 44xx code: no cookie, another Origin, unknown proposal, malformed id", async () => {
@@ -78,7 +78,7 @@ describe("collaboration server", () => {
   it("compaction gives the same document as replaying the log, and deletes only the rows it folded", async () => {
     const db = server.database.db;
     const proposal = await makeProposal(db);
-    const { cookie } = await signedInCookie(server.url, db);
+    const { cookie } = await signedInCookie(server.url, db, { organizationId: proposal.leadOrganizationId });
     const c = track(connectCollab(server.url, proposal.id, { cookie, saved: true }));
     await c.synced();
     for (let i = 0; i < 30; i++) typeInto(c.doc, `word${i} `);

@@ -143,10 +143,12 @@ describe("opening a round", () => {
   it("waits for pending edits, and an edit sent after the lock is refused and its author told", async () => {
     await freshRoster(1);
     const db = server.database.db;
-    const writer = await makePerson(db, {});
+    const lead = await makeOrganization(db, { votingMember: false });
+    // A representative of the lead organization: edits go in directly (others would suggest).
+    const writer = await makePerson(db, { organizationId: lead.id });
     const client = new TestClient(server.url);
     await signInAs(db, client, writer.id);
-    const proposal = await makeProposal(db, { leadOrganizationId: (await makeOrganization(db, { votingMember: false })).id });
+    const proposal = await makeProposal(db, { leadOrganizationId: lead.id });
     const editor = connectCollab(server.url, proposal.id, { cookie: `care_session=${client.cookie("care_session")}`, saved: true });
     try {
       await editor.synced();

@@ -45,7 +45,7 @@ export interface TestCollabClient {
   provider: WebsocketProvider;
   /** The last committed-state message (ack, state vector) received. */
   committed: { ack: number; sv: Map<number, number> } | null;
-  access: { readOnly: boolean; reason: string } | null;
+  access: { readOnly: boolean; suggesting: boolean; reason: string } | null;
   refusals: string[];
   /** Document messages this client sent (sync step 2 and updates), counted as the server counts. */
   sent: number;
@@ -71,6 +71,7 @@ export function connectCollab(
   const headers: Record<string, string> = { Origin: options.origin ?? baseUrl };
   if (options.cookie) headers.Cookie = options.cookie;
   const Base = webSocketWithHeaders(headers);
+  let destroyed = false;
   const state: TestCollabClient = {
     doc,
     provider: undefined as unknown as WebsocketProvider,
@@ -108,6 +109,8 @@ export function connectCollab(
         poll();
       }),
     destroy() {
+      if (destroyed) return;
+      destroyed = true;
       state.provider.destroy();
     },
   };
@@ -138,7 +141,7 @@ export function connectCollab(
   };
   provider.messageHandlers[MESSAGE_ACCESS] = (_encoder, decoder) => {
     const mode = decoding.readVarUint(decoder);
-    state.access = { readOnly: mode === 0, reason: decoding.readVarString(decoder) };
+    state.access = { readOnly: mode === 0, suggesting: mode === 2, reason: decoding.readVarString(decoder) };
   };
   provider.messageHandlers[MESSAGE_AUTH] = (_encoder, decoder) => {
     decoding.readVarUint(decoder);

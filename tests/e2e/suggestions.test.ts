@@ -1,0 +1,229 @@
+import fs from "node:fs";
+import type { Browser, BrowserContext, Page } from "playwright-core";
+import { afterAll, beforeAll, expect, it } from "vitest";
+import { openDatabase } from "../../db/client";
+import { migrateDatabase } from "../../db/migrate";
+import { seedCoalition } from "../../db/queries/coalition";
+import { setSponsors } from "../../db/queries/proposals";
+import { readCoalitionProfile } from "../../server/boot";
+import { migrationsFolder } from "../../server/paths";
+import { consoleErrors, describeE2E, expectNoAxeViolations, launchChromium, newPersonContext } from "../support/browser";
+import { makeProposal } from "../support/collab";
+import { makeOrganization, makePerson, TEST_PASSWORD } from "../support/factories";
+import { freePort, startServerProcess, temporaryDataDir, type ServerProcess } from "../support/process";
+
+describeE2E("drafting with suggestions", () => {
+  let browser: Browser;
+  let server: ServerProcess;
+  let dataDir: string;
+  let proposalId: string;
+  const people = { lena: "", cora: "", sam: "" };
+
+  beforeAll(async () => {
+    dataDir = temporaryDataDir("care-table-suggestions-");
+    const database = await openDatabase({ dataDir });
+    await migrateDatabase(database, migrationsFolder);
+    await seedCoalition(database.db, readCoalitionProfile());
+    const db = database.db;
+    const lead = await makeOrganization(db, { name: "North Patients Network" });
+    const sponsor = await makeOrganization(db, { name: "South Care Alliance" });
+    const other = await makeOrganization(db, { name: "East Rare Disease Forum" });
+    people.lena = (await makePerson(db, { organizationId: lead.id, name: "Lena Lead" })).email;
+    people.cora = (await makePerson(db, { organizationId: sponsor.id, name: "Cora Cosponsor" })).email;
+    people.sam = (await makePerson(db, { organizationId: other.id, name: "Sam Suggester" })).email;
+    proposalId = (await makeProposal(db, { leadOrganizationId: lead.id, title: "Free care at the point of use" })).id;
+    await setSponsors(db, proposalId, [sponsor.id]);
+    await database.close();
+    server = await startServerProcess({ dataDir, port: await freePort() });
+    browser = await launchChromium();
+  });
+  afterAll(async () => {
+    await browser?.close();
+    await server?.stop();
+    if (dataDir) fs.rmSync(dataDir, { recursive: true, force: true });
+  });
+
+  async function signedIn(email: string): Promise<{ context: BrowserContext; page: Page }> {
+    const context = await newPersonContext(browser);
+    const page = await context.newPage();
+    await page.goto(`${server.url}/login`);
+    await page.getByLabel("Email").fill(email);
+    await page.getByLabel("Password").fill(TEST_PASSWORD);
+    await page.getByRole("button", { name: "Log in" }).click();
+    await page.waitForURL("**/app");
+    await page.goto(`${server.url}/app/proposals/${proposalId}`);
+    await editor(page).and(page.locator("[contenteditable=true]")).waitFor();
+    await saveState(page).getByText("Saved", { exact: true }).waitFor();
+    return { context, page };
+  }
+
+  const editor = (page: Page) => page.getByRole("textbox", { name: "Proposal text" });
+  const saveState = (page: Page) => page.locator(".save-state");
+  /** The editor's text without others' caret labels (which sit inside the text). */
+  const textWithoutCarets = (page: Page) =>
+    editor(page).evaluate((el) => {
+      const copy = el.cloneNode(true) as HTMLElement;
+      for (const caret of copy.querySelectorAll(".collaboration-carets__caret")) caret.remove();
+      return copy.textContent ?? "";
+    });
+  const suggestions = (page: Page) => page.getByRole("region", { name: /^Suggestions \(/ });
+
+  it("a co-sponsor edits directly while another member suggests; both see it labelled; the lead accepts one and rejects another", async () => {
+    const cora = await signedIn(people.cora);
+    const sam = await signedIn(people.sam);
+
+    // The co-sponsor may choose; the other member is told they suggest.
+    await cora.page.getByRole("radio", { name: "Editing" }).and(cora.page.locator(":checked")).waitFor();
+    await expect.poll(() => cora.page.getByRole("radio", { name: "Suggesting" }).count()).toBe(1);
+    await sam.page.getByText(/You are suggesting: your organization does not lead or co-sponsor this proposal/).waitFor();
+    expect(await sam.page.getByRole("radio", { name: "Editing" }).count()).toBe(0);
+
+    await editor(cora.page).click();
+    await cora.page.keyboard.type("Care must be free.");
+    await saveState(cora.page).getByText("Saved", { exact: true }).waitFor();
+    await editor(sam.page).getByText("Care must be free.").waitFor();
+
+    // Sam suggests: an insertion at the end and the deletion of the first word.
+    await editor(sam.page).click();
+    await sam.page.keyboard.press("Control+End");
+    await sam.page.keyboard.type(" Always.");
+    await sam.page.keyboard.press("Home");
+    for (let i = 0; i < 4; i++) await sam.page.keyboard.press("Shift+ArrowRight");
+    await sam.page.keyboard.press("Backspace");
+    await saveState(sam.page).getByText("Saved", { exact: true }).waitFor();
+    expect(await sam.page.getByText(/Your last edit was refused/).count()).toBe(0);
+
+    for (const page of [sam.page, cora.page]) {
+      const inserted = editor(page).locator("ins.suggestion", { hasText: "Always." });
+      await inserted.waitFor();
+      expect(await inserted.getAttribute("title")).toBe("Suggested insertion by Sam Suggester (East Rare Disease Forum)");
+      const deleted = editor(page).locator("del.suggestion", { hasText: "Care" });
+      await deleted.waitFor();
+      // Struck through, not only coloured.
+      expect(await deleted.evaluate((el) => getComputedStyle(el).textDecorationLine)).toContain("line-through");
+      await suggestions(page).getByRole("heading", { name: "Suggestions (2)" }).waitFor();
+      await suggestions(page).getByText("Sam Suggester (East Rare Disease Forum)").first().waitFor();
+    }
+    // The suggester may withdraw, not accept.
+    expect(
+      await suggestions(sam.page)
+        .getByRole("button", { name: /^Accept/ })
+        .count(),
+    ).toBe(0);
+    await suggestions(sam.page)
+      .getByRole("button", { name: /^Withdraw your insertion/ })
+      .waitFor();
+
+    for (const width of [1280, 390]) {
+      await sam.page.setViewportSize({ width, height: 900 });
+      await expectNoAxeViolations(sam.page, `the editor with suggestions at ${width} px`);
+      const overflow = await sam.page.evaluate(() => document.documentElement.scrollWidth - window.innerWidth);
+      expect(overflow).toBeLessThanOrEqual(0);
+    }
+
+    const lena = await signedIn(people.lena);
+    await suggestions(lena.page).getByRole("heading", { name: "Suggestions (2)" }).waitFor();
+    await expectNoAxeViolations(lena.page, "the lead's editor with suggestions");
+    await suggestions(lena.page)
+      .getByRole("button", { name: "Accept the insertion “ Always.” by Sam Suggester (East Rare Disease Forum)" })
+      .click();
+    await suggestions(lena.page).getByRole("heading", { name: "Suggestions (1)" }).waitFor();
+    await suggestions(lena.page)
+      .getByRole("button", { name: "Reject the deletion “Care” by Sam Suggester (East Rare Disease Forum)" })
+      .click();
+    for (const page of [lena.page, cora.page, sam.page]) {
+      await suggestions(page).getByRole("heading", { name: "Suggestions (0)" }).waitFor();
+      await expect.poll(() => textWithoutCarets(page)).toBe("Care must be free. Always.");
+      expect(await editor(page).locator(".suggestion").count()).toBe(0);
+    }
+    for (const page of [lena.page, cora.page, sam.page]) expect(consoleErrors(page)).toEqual([]);
+    await Promise.all([lena.context.close(), cora.context.close(), sam.context.close()]);
+  });
+
+  it("a comment on a selected passage is highlighted for the other person, gets a reply, and says so when its words are deleted; it is resolved", async () => {
+    const cora = await signedIn(people.cora);
+    const sam = await signedIn(people.sam);
+    const threads = (page: Page) => page.getByRole("region", { name: /^Comments on passages/ });
+
+    await editor(cora.page).click();
+    await cora.page.keyboard.press("Control+End");
+    await cora.page.keyboard.press("Enter");
+    await cora.page.keyboard.type("Access must be fair.");
+    await editor(sam.page).getByText("Access must be fair.").waitFor();
+    for (let i = 0; i < 13; i++) await cora.page.keyboard.press("Shift+ArrowLeft");
+    await threads(cora.page).getByRole("button", { name: "Comment" }).click();
+    await threads(cora.page).getByLabel("Your comment on these words").fill("Is “fair” enough for @East Rare Disease Forum?");
+    await threads(cora.page).getByRole("button", { name: "Add comment" }).click();
+    await threads(cora.page).getByRole("heading", { name: "Comments on passages (1 open)" }).waitFor();
+
+    // Live for the other person: highlighted and listed, without a reload.
+    await editor(sam.page).locator(".commented-passage", { hasText: "must be fair." }).waitFor();
+    await threads(sam.page).getByText("Is “fair” enough for @East Rare Disease Forum?").waitFor();
+    for (const width of [1280, 390]) {
+      await sam.page.setViewportSize({ width, height: 900 });
+      await expectNoAxeViolations(sam.page, `the editor with a comment at ${width} px`);
+      expect(await sam.page.evaluate(() => document.documentElement.scrollWidth - window.innerWidth)).toBeLessThanOrEqual(0);
+    }
+    await threads(sam.page)
+      .getByLabel(/^Your reply/)
+      .fill("Free at the point of use.");
+    await threads(sam.page)
+      .getByRole("button", { name: /^Reply/ })
+      .click();
+    await threads(cora.page).getByText("Free at the point of use.").waitFor();
+
+    // The co-sponsor deletes the passage: the thread says its words were removed and shows them.
+    await editor(cora.page).click();
+    await cora.page.keyboard.press("Control+End");
+    for (let i = 0; i < 14; i++) await cora.page.keyboard.press("Shift+ArrowLeft");
+    await cora.page.keyboard.press("Backspace");
+    await expect.poll(() => textWithoutCarets(sam.page), { timeout: 10_000 }).not.toContain("fair");
+    for (const page of [cora.page, sam.page]) {
+      await threads(page).getByText("This comment was on text that was removed:").waitFor();
+      await threads(page).getByText("must be fair.", { exact: true }).waitFor();
+    }
+    await threads(cora.page)
+      .getByRole("button", { name: /^Resolve/ })
+      .click();
+    for (const page of [cora.page, sam.page]) {
+      await threads(page).getByRole("heading", { name: "Comments on passages (0 open)" }).waitFor();
+      await threads(page)
+        .getByText(/^Resolved by Cora Cosponsor/)
+        .waitFor();
+    }
+    for (const page of [cora.page, sam.page]) expect(consoleErrors(page)).toEqual([]);
+    await Promise.all([cora.context.close(), sam.context.close()]);
+  });
+
+  it("the toolbar is used with the keyboard alone: one Tab stop, arrow keys, shortcuts named", async () => {
+    const lena = await signedIn(people.lena);
+    const toolbar = lena.page.getByRole("toolbar", { name: "Formatting" });
+    expect(await toolbar.getByRole("button", { name: "Bold" }).getAttribute("title")).toBe("Bold (Ctrl+B)");
+    expect(await toolbar.getByRole("button", { name: "Heading", exact: true }).getAttribute("title")).toBe("Heading (type ## and a space)");
+    await editor(lena.page).click();
+    await lena.page.keyboard.press("Control+End");
+    await lena.page.keyboard.press("Enter");
+    await lena.page.keyboard.type("Keyboard words");
+    await lena.page.keyboard.press("Control+a");
+    // Into the toolbar with one Shift+Tab, to Italic with an arrow key, pressed with Enter.
+    await lena.page.keyboard.press("Shift+Tab");
+    await expect.poll(() => lena.page.evaluate(() => document.activeElement?.textContent)).toBe("Bold");
+    await lena.page.keyboard.press("ArrowRight");
+    await expect.poll(() => lena.page.evaluate(() => document.activeElement?.textContent)).toBe("Italic");
+    await lena.page.keyboard.press("Enter");
+    await editor(lena.page).locator("em", { hasText: "Keyboard words" }).waitFor();
+    await expect.poll(() => toolbar.getByRole("button", { name: "Italic" }).getAttribute("aria-pressed")).toBe("true");
+    // The command returns to the text; Shift+Tab comes back to the button last used (one Tab stop).
+    await expect.poll(() => lena.page.evaluate(() => document.activeElement?.getAttribute("aria-label"))).toBe("Proposal text");
+    await lena.page.keyboard.press("Shift+Tab");
+    await expect.poll(() => lena.page.evaluate(() => document.activeElement?.textContent)).toBe("Italic");
+    await lena.page.keyboard.press("End");
+    await expect.poll(() => lena.page.evaluate(() => document.activeElement?.textContent)).toBe("Table");
+    await lena.page.keyboard.press("Home");
+    await expect.poll(() => lena.page.evaluate(() => document.activeElement?.textContent)).toBe("Bold");
+    await lena.page.keyboard.press("Tab");
+    await expect.poll(() => lena.page.evaluate(() => document.activeElement?.getAttribute("aria-label"))).toBe("Proposal text");
+    expect(consoleErrors(lena.page)).toEqual([]);
+    await lena.context.close();
+  });
+});
