@@ -106,7 +106,7 @@ describe("collaboration server", () => {
     for (let i = 0; i < 5; i++) typeInto(doc, `folded${i} `);
     await appendProposalUpdates(
       db,
-      rows.splice(0).map((update) => ({ proposalId: proposal.id, update })),
+      rows.splice(0).map((update) => ({ proposalId: proposal.id, update, authorId: null })),
     );
     typeInto(doc, "written-meanwhile");
     const late = rows.splice(0);
