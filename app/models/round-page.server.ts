@@ -1,5 +1,6 @@
 import { getCoalitionTimeZone } from "../../db/queries/coalition";
 import { getRound, listBallotHistory, listBallots, listRoster, listRoundsOfProposal } from "../../db/queries/rounds";
+import { displayBodyHtml } from "../../server/collab/derive";
 import { can } from "../lib/permissions";
 import { ballotOptionLabels, ruleInWords, statusSentence, tally, timeUntil } from "../lib/round-outcome";
 import { formatInstant, instantToZonedLocal } from "../lib/time";
@@ -67,7 +68,7 @@ export async function getRoundPage(context: RoundServices, person: Person & { ti
     revision: {
       number: found.revisionNumber,
       label: found.revisionLabel,
-      html: found.revisionHtml,
+      html: displayBodyHtml(found.revisionHtml, 2),
       fingerprint: found.revisionFingerprint,
     },
     deadline: formatInstant(round.deadline, zone),

@@ -1,3 +1,4 @@
+import { TableScroll } from "../../components/table-scroll";
 import { ballotOptionLabels, type BallotOption } from "../../lib/round-outcome";
 import type { RoundPageData } from "./route";
 
@@ -9,10 +10,8 @@ export function RosterTable({ page }: { page: RoundPageData }) {
       {!page.seeAll ? (
         <p>While the round is open, each organization sees only its own answer. Everyone sees all answers after the close.</p>
       ) : null}
-      {/* A region that scrolls sideways on a narrow screen can be scrolled with the keyboard (axe: scrollable-region-focusable). */}
-      {/* eslint-disable-next-line jsx-a11y/no-noninteractive-tabindex -- see above */}
-      <div className="table-wrap" tabIndex={0} role="region" aria-labelledby="roster">
-        <table>
+      <TableScroll label="Roster and answers">
+        <table className="stack-table">
           <thead>
             <tr>
               <th scope="col">Organization</th>
@@ -28,8 +27,10 @@ export function RosterTable({ page }: { page: RoundPageData }) {
                   {r.name}
                   {r.suspended ? " (suspended)" : ""}
                 </th>
-                <td>{r.ballot ? ballotOptionLabels[r.ballot.option as BallotOption] : r.answered ? "Answered" : silent}</td>
-                <td className="preserve-lines">
+                <td data-label="Answer">
+                  {r.ballot ? ballotOptionLabels[r.ballot.option as BallotOption] : r.answered ? "Answered" : silent}
+                </td>
+                <td className="preserve-lines" data-label="Reason">
                   {r.ballot?.reason}
                   {r.ballot?.response ? (
                     <>
@@ -38,7 +39,7 @@ export function RosterTable({ page }: { page: RoundPageData }) {
                     </>
                   ) : null}
                 </td>
-                <td>
+                <td data-label="Cast by">
                   {r.ballot
                     ? `${r.ballot.castBy}${r.ballot.recordedByConvener ? " (recorded by a convener)" : ""}, ${r.ballot.castAt}`
                     : ""}
@@ -48,7 +49,7 @@ export function RosterTable({ page }: { page: RoundPageData }) {
             ))}
           </tbody>
         </table>
-      </div>
+      </TableScroll>
     </section>
   );
 }
