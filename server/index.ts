@@ -10,7 +10,7 @@ import { startInquiryRetention } from "./jobs/inquiry-retention";
 import { createLogger } from "./logger";
 import { startRoundScheduler } from "./jobs/round-scheduler";
 import { startMailDelivery } from "./mail";
-import { PageCache } from "./page-cache";
+import { PageCache, withPageCache } from "./page-cache";
 import { remixBuildPath } from "./paths";
 import { createRateLimiters } from "./rate-limit";
 
@@ -35,7 +35,7 @@ async function main() {
   const collab = createCollaboration({ db: database.db, log, publicUrl: env.PUBLIC_URL, secure: env.secure, trustProxy: env.TRUST_PROXY });
   const pages = new PageCache();
   const app = createApp({ database, env, log, mail, limits: createRateLimiters(), collab: collab.service, pages }, build);
-  const server = http.createServer(app);
+  const server = http.createServer(withPageCache(pages, app));
   collab.attach(server);
   // Rounds close at their deadline and reminders go out with no request needed.
   const rounds = startRoundScheduler({ database, env, log, mail, collab: collab.service, pages });

@@ -116,7 +116,7 @@ export async function publishPosition(context: Services, actorId: string, roundI
     });
     return updatePosition(tx, row.id, { auditHead: head });
   });
-  context.pages.invalidate();
+  context.pages.invalidate("positions");
   return position;
 }
 
@@ -147,7 +147,7 @@ export async function revisePosition(context: Services, actorId: string, id: str
     });
     return after;
   });
-  context.pages.invalidate();
+  context.pages.invalidate("positions");
   return result;
 }
 
@@ -191,7 +191,7 @@ export async function retirePosition(
     });
     return after;
   });
-  context.pages.invalidate();
+  context.pages.invalidate("positions");
   return result;
 }
 
@@ -199,7 +199,7 @@ export async function retirePosition(
 export async function releaseDue(context: Services) {
   const released = await releaseDuePositions(context.database.db);
   if (released.length > 0) {
-    context.pages.invalidate();
+    context.pages.invalidate("positions");
     context.log.info({ positions: released }, "embargoed positions released");
   }
   return released;
