@@ -40,11 +40,17 @@ const PER_RESPONSE_HEADERS = new Set([
   "x-request-id",
 ]);
 
+/** One coding of a kept page: its bytes and every header, made once so that a hit only writes. */
+interface CodedAnswer {
+  body: Buffer;
+  headers: OutgoingHttpHeaders;
+  notModified: OutgoingHttpHeaders;
+}
+
 /** One rendered public page with its compressed copies, made once when it was kept. */
 export interface CachedPage {
-  headers: OutgoingHttpHeaders;
   etag: string;
-  bodies: { identity: Buffer; br: Buffer; gzip: Buffer };
+  answers: { identity: CodedAnswer; br: CodedAnswer; gzip: CodedAnswer };
   shows: PublicChange[];
 }
 
@@ -201,27 +207,26 @@ async function makePage(headers: OutgoingHttpHeaders, identity: Buffer, shows: P
     }),
     gzip(identity, { level: 9 }),
   ]);
-  return { headers: kept, etag: String(headers.etag ?? etagOf(identity)), bodies: { identity, br, gzip: gz }, shows };
-}
-
-/** The ETag of one coding of a page (a different body needs a different strong ETag). */
-function codedEtag(etag: string, coding: "br" | "gzip" | null): string {
-  return coding ? `${etag.slice(0, -1)}-${coding}"` : etag;
+  const etag = String(headers.etag ?? etagOf(identity));
+  const answer = (body: Buffer, coding: "br" | "gzip" | null): CodedAnswer => {
+    // A different body needs a different strong ETag: the coding is named in it.
+    const notModified = { ...kept, etag: coding ? `${etag.slice(0, -1)}-${coding}"` : etag, vary: "Accept-Encoding" };
+    const headers: OutgoingHttpHeaders = { ...notModified, "content-length": body.byteLength };
+    if (coding) headers["content-encoding"] = coding;
+    return { body, headers, notModified };
+  };
+  return { etag, answers: { identity: answer(identity, null), br: answer(br, "br"), gzip: answer(gz, "gzip") }, shows };
 }
 
 function sendPage(req: IncomingMessage, res: ServerResponse, page: CachedPage) {
-  const coding = preferredCoding(req.headers["accept-encoding"]);
-  const body = coding ? page.bodies[coding] : page.bodies.identity;
-  const headers: OutgoingHttpHeaders = { ...page.headers, etag: codedEtag(page.etag, coding), vary: "Accept-Encoding" };
+  const answer = page.answers[preferredCoding(req.headers["accept-encoding"]) ?? "identity"];
   if (matchesEtag(req.headers["if-none-match"], page.etag)) {
-    res.writeHead(304, headers);
+    res.writeHead(304, answer.notModified);
     res.end();
     return;
   }
-  if (coding) headers["content-encoding"] = coding;
-  headers["content-length"] = body.byteLength;
-  res.writeHead(200, headers);
-  res.end(req.method === "HEAD" ? undefined : body);
+  res.writeHead(200, answer.headers);
+  res.end(req.method === "HEAD" ? undefined : answer.body);
 }
 
 /** The HTTP server's request listener: kept public pages first, before Express, then the app. */
