@@ -43,7 +43,7 @@ export interface PublicPagesBench {
   loadAverage: { before: number[]; after: number[] };
   pglite: Record<string, PageFigures>;
   postgres: Record<string, PageFigures>;
-  javascript: Record<string, { files: number; bytes: number; gzip: number }>;
+  javascript: Record<string, { files: number; bytes: number; gzip: number; lazyGzip: number }>;
   memory: { idleEmptyPgliteMb: number };
   budgets: { ratio: { worst: number; limit: number; ok: boolean }; p99: { worst: number; limit: number; ok: boolean } };
 }
@@ -68,7 +68,11 @@ function rawGet(url: string, headers: Record<string, string>): Promise<Sample> {
 
 async function load(url: string, seconds: number) {
   const result = await autocannon({ url, connections: 10, duration: seconds, headers: { "accept-encoding": ACCEPT } });
-  return { rps: Math.round(result.requests.average), p99Ms: result.latency.p99, unexpected: result.non2xx + result.errors + result.timeouts };
+  return {
+    rps: Math.round(result.requests.average),
+    p99Ms: result.latency.p99,
+    unexpected: result.non2xx + result.errors + result.timeouts,
+  };
 }
 
 /** A bare Node HTTP server in its own process answering each path with the recorded headers and bytes. */
@@ -117,9 +121,10 @@ async function prepare(database: Database) {
     const convener = await makePerson(db, { role: "convener" });
     const admin = new TestClient(server.url);
     await signInAs(db, admin, convener.id);
-    const text = Array.from({ length: 40 }, (_, i) => `Section ${i + 1}. Health plans should cover the care that patients need, on time.`).join(
-      " ",
-    );
+    const text = Array.from(
+      { length: 40 },
+      (_, i) => `Section ${i + 1}. Health plans should cover the care that patients need, on time.`,
+    ).join(" ");
     const { roundId } = await adoptProposal(server, admin, { title: "Bench", text });
     const published = await admin.post(`/app/rounds/${roundId}/publish`, {
       title: "Timely care close to home",
@@ -182,28 +187,41 @@ async function measurePages(server: ServerProcess, slug: string, seconds: number
   return figures;
 }
 
-/** Every script a page loads (module preloads and the modules they import, lazily too), and their gzip size. */
+/**
+ * Every script a page loads: module preloads, the modules they import, and those it imports
+ * lazily (`import(…)`, the editor), with their gzip size; `lazyGzip` is the part loaded lazily.
+ */
 async function javascriptOf(server: ServerProcess, pathname: string, cookie?: string) {
   const html = (await rawGet(server.url + pathname, cookie ? { cookie } : {})).body.toString();
-  const queue = [...html.matchAll(/<(?:link rel="modulepreload"|script[^>]*) (?:href|src)="([^"]+\.js)"/g)].map((m) => m[1]!);
-  for (const m of html.matchAll(/import\s*(?:[^"']*from\s*)?["']([^"']+\.js)["']/g)) queue.push(m[1]!);
-  const seen = new Map<string, Buffer>();
+  const queue: { address: string; lazy: boolean }[] = [];
+  for (const m of html.matchAll(/<(?:link rel="modulepreload"|script[^>]*) (?:href|src)="([^"]+\.js)"/g))
+    queue.push({ address: m[1]!, lazy: false });
+  for (const m of html.matchAll(/import\s*(?:[^"']*from\s*)?["']([^"']+\.js)["']/g)) queue.push({ address: m[1]!, lazy: false });
+  const seen = new Map<string, { body: Buffer; lazy: boolean }>();
   while (queue.length > 0) {
-    const address = new URL(queue.shift()!, server.url).pathname;
-    if (seen.has(address)) continue;
+    const next = queue.shift()!;
+    const address = new URL(next.address, server.url).pathname;
+    const known = seen.get(address);
+    if (known) {
+      known.lazy &&= next.lazy;
+      continue;
+    }
     const body = (await rawGet(server.url + address, {})).body;
-    seen.set(address, body);
-    for (const m of body.toString().matchAll(/(?:from|import)\s*\(?\s*["'](\.{1,2}\/[^"']+\.js)["']/g)) {
-      queue.push(new URL(m[1]!, server.url + address).pathname);
+    seen.set(address, { body, lazy: next.lazy });
+    for (const m of body.toString().matchAll(/(from|import)\s*(\(?)\s*["']((?:\.{1,2})?\/[^"']+\.js)["']/g)) {
+      queue.push({ address: new URL(m[3]!, server.url + address).pathname, lazy: next.lazy || m[2] === "(" });
     }
   }
   let bytes = 0;
   let gzip = 0;
-  for (const body of seen.values()) {
+  let lazyGzip = 0;
+  for (const { body, lazy } of seen.values()) {
+    const size = zlib.gzipSync(body).byteLength;
     bytes += body.byteLength;
-    gzip += zlib.gzipSync(body).byteLength;
+    gzip += size;
+    if (lazy) lazyGzip += size;
   }
-  return { files: seen.size, bytes, gzip };
+  return { files: seen.size, bytes, gzip, lazyGzip };
 }
 
 async function idleMemoryMb(): Promise<number> {
