@@ -96,7 +96,7 @@ describe("the page cache", () => {
   });
 
   it("keeps addresses with a query apart and bounded, and clears only what a change shows", async () => {
-    const cache = new PageCache({ pages: 10, variants: 3 });
+    const cache = new PageCache({ pages: 10, variants: 3, bytes: 1_000_000 });
     const { url } = await serve(cache, (_req, res) => page(res));
     for (let i = 0; i < 6; i++) await fetch(`${url}/positions?q=word${i}`);
     await fetch(url + "/members");
@@ -108,6 +108,19 @@ describe("the page cache", () => {
     expect(cache.size).toBe(1);
     cache.invalidate("site");
     expect(cache.size).toBe(0);
+  });
+
+  it("keeps no more bytes than its bound, dropping the oldest first", async () => {
+    const body = `<p>${"x".repeat(2000)}</p>`;
+    const cache = new PageCache({ pages: 10, variants: 10, bytes: 3000 });
+    const { url, renders } = await serve(cache, (_req, res) => page(res, body));
+    await fetch(url + "/members");
+    await fetch(url + "/join");
+    expect(cache.size).toBe(1);
+    await fetch(url + "/join");
+    await fetch(url + "/members");
+    expect(renders()).toBe(3);
+    expect(await (await fetch(url + "/members")).text()).toBe(body);
   });
 });
 

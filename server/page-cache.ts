@@ -52,6 +52,8 @@ export interface CachedPage {
   etag: string;
   answers: { identity: CodedAnswer; br: CodedAnswer; gzip: CodedAnswer };
   shows: PublicChange[];
+  /** The three bodies together. */
+  bytes: number;
 }
 
 interface Plan {
@@ -76,14 +78,16 @@ export class PageCache {
   private rendering = new Map<string, Promise<void>>();
   private generation = 0;
 
-  constructor(private readonly limits = { pages: 1000, variants: 200 }) {}
+  private bytes = 0;
+
+  /** At most this many pages, query variants and bytes (all codings together) are kept. */
+  constructor(private readonly limits = { pages: 1000, variants: 200, bytes: 64 * 1024 * 1024 }) {}
 
   /** The one function that clears kept pages: those showing what changed, or all of them. */
   invalidate(change: PublicChange | "all" = "all") {
     this.generation++;
     for (const map of [this.pages, this.variants]) {
-      if (change === "all" || change === "site") map.clear();
-      else for (const [key, page] of map) if (page.shows.includes(change)) map.delete(key);
+      for (const [key, page] of map) if (change === "all" || change === "site" || page.shows.includes(change)) this.drop(map, key, page);
     }
   }
 
@@ -178,8 +182,21 @@ export class PageCache {
   private store(plan: Plan, page: CachedPage) {
     const map = plan.variant ? this.variants : this.pages;
     const limit = plan.variant ? this.limits.variants : this.limits.pages;
-    if (!map.has(plan.key) && map.size >= limit) map.delete(map.keys().next().value!);
+    const old = map.get(plan.key);
+    if (old) this.drop(map, plan.key, old);
+    // The oldest go first, until the new page fits in both bounds.
+    while (map.size > 0 && (map.size >= limit || this.bytes + page.bytes > this.limits.bytes)) {
+      const [key, oldest] = map.entries().next().value!;
+      this.drop(map, key, oldest);
+    }
+    if (page.bytes > this.limits.bytes) return;
     map.set(plan.key, page);
+    this.bytes += page.bytes;
+  }
+
+  private drop(map: Map<string, CachedPage>, key: string, page: CachedPage) {
+    map.delete(key);
+    this.bytes -= page.bytes;
   }
 }
 
@@ -215,7 +232,12 @@ async function makePage(headers: OutgoingHttpHeaders, identity: Buffer, shows: P
     if (coding) headers["content-encoding"] = coding;
     return { body, headers, notModified };
   };
-  return { etag, answers: { identity: answer(identity, null), br: answer(br, "br"), gzip: answer(gz, "gzip") }, shows };
+  return {
+    etag,
+    answers: { identity: answer(identity, null), br: answer(br, "br"), gzip: answer(gz, "gzip") },
+    shows,
+    bytes: identity.byteLength + br.byteLength + gz.byteLength,
+  };
 }
 
 function sendPage(req: IncomingMessage, res: ServerResponse, page: CachedPage) {
