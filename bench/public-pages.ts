@@ -165,6 +165,9 @@ async function measurePages(server: ServerProcess, slug: string, seconds: number
   const bare = await startBareServer(samples);
   const figures: Record<string, PageFigures> = {};
   try {
+    // The server has just started: warm both up before the first figure.
+    await load(server.url + "/", 3);
+    await load(bare.url + "/", 3);
     for (const p of publicPaths(slug)) {
       await load(server.url + p, 1);
       const ours = await load(server.url + p, seconds);
@@ -285,6 +288,16 @@ export async function runPublicPagesBench(options: { seconds?: number; log?: (li
     await scratch.drop();
   }
 
+  log("| page | PGlite req/s (p99) | bare | ratio | PostgreSQL req/s (p99) | bare | ratio | bytes sent (br) |");
+  log("| --- | --- | --- | --- | --- | --- | --- | --- |");
+  for (const p of Object.keys(pglite)) {
+    const a = pglite[p]!;
+    const b = postgres[p]!;
+    const n = (v: number) => v.toLocaleString("en-US");
+    log(
+      `| \`${p}\` | ${n(a.rps)} (${a.p99Ms} ms) | ${n(a.bareRps)} (${a.bareP99Ms} ms) | ${a.ratio} | ${n(b.rps)} (${b.p99Ms} ms) | ${n(b.bareRps)} (${b.bareP99Ms} ms) | ${b.ratio} | ${n(a.bytes)} |`,
+    );
+  }
   const all = [...Object.values(pglite), ...Object.values(postgres)];
   const worstRatio = Math.min(...all.map((f) => f.ratio));
   const worstP99 = Math.max(...all.map((f) => f.p99Ms));
