@@ -25,7 +25,12 @@ const PUBLIC_ROUTES: { path: RegExp; shows: PublicChange[]; firstPageOnly?: bool
   { path: /^\/api\/positions\/[a-z0-9-]{1,120}$/, shows: ["positions"] },
   { path: /^\/sitemap\.xml$/, shows: [] },
   { path: /^\/robots\.txt$/, shows: [] },
+  // Logos on the member wall: a newsletter's readers would otherwise each read them from the database.
+  { path: /^\/logos\/[0-9a-f-]{36}\/[a-z0-9.]{1,80}$/, shows: ["organizations"] },
 ];
+
+/** Types worth compressing (images other than SVG already are). */
+const COMPRESSIBLE = /^(text\/|application\/(json|javascript|xml|atom\+xml)|image\/svg\+xml)/;
 
 /** Headers that belong to one response, not to the page: never kept. */
 const PER_RESPONSE_HEADERS = new Set([
@@ -217,6 +222,11 @@ function keepable(res: ServerResponse): boolean {
 async function makePage(headers: OutgoingHttpHeaders, identity: Buffer, shows: PublicChange[]): Promise<CachedPage> {
   const kept: OutgoingHttpHeaders = {};
   for (const [name, value] of Object.entries(headers)) if (!PER_RESPONSE_HEADERS.has(name) && value !== undefined) kept[name] = value;
+  const etag = String(headers.etag ?? etagOf(identity));
+  if (!COMPRESSIBLE.test(String(headers["content-type"] ?? ""))) {
+    const plain = codedAnswer(kept, etag, identity, null);
+    return { etag, answers: { identity: plain, br: plain, gzip: plain }, shows, bytes: identity.byteLength };
+  }
   // Compressed once, at the best ratio, off the event loop (zlib's thread pool).
   const [br, gz] = await Promise.all([
     brotli(identity, {
@@ -224,20 +234,24 @@ async function makePage(headers: OutgoingHttpHeaders, identity: Buffer, shows: P
     }),
     gzip(identity, { level: 9 }),
   ]);
-  const etag = String(headers.etag ?? etagOf(identity));
-  const answer = (body: Buffer, coding: "br" | "gzip" | null): CodedAnswer => {
-    // A different body needs a different strong ETag: the coding is named in it.
-    const notModified = { ...kept, etag: coding ? `${etag.slice(0, -1)}-${coding}"` : etag, vary: "Accept-Encoding" };
-    const headers: OutgoingHttpHeaders = { ...notModified, "content-length": body.byteLength };
-    if (coding) headers["content-encoding"] = coding;
-    return { body, headers, notModified };
-  };
   return {
     etag,
-    answers: { identity: answer(identity, null), br: answer(br, "br"), gzip: answer(gz, "gzip") },
+    answers: {
+      identity: codedAnswer(kept, etag, identity, null),
+      br: codedAnswer(kept, etag, br, "br"),
+      gzip: codedAnswer(kept, etag, gz, "gzip"),
+    },
     shows,
     bytes: identity.byteLength + br.byteLength + gz.byteLength,
   };
+}
+
+function codedAnswer(kept: OutgoingHttpHeaders, etag: string, body: Buffer, coding: "br" | "gzip" | null): CodedAnswer {
+  // A different body needs a different strong ETag: the coding is named in it.
+  const notModified = { ...kept, etag: coding ? `${etag.slice(0, -1)}-${coding}"` : etag, vary: "Accept-Encoding" };
+  const headers: OutgoingHttpHeaders = { ...notModified, "content-length": body.byteLength };
+  if (coding) headers["content-encoding"] = coding;
+  return { body, headers, notModified };
 }
 
 function sendPage(req: IncomingMessage, res: ServerResponse, page: CachedPage) {

@@ -5,7 +5,7 @@ import path from "node:path";
 import zlib from "node:zlib";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { getCoalition, listPillars } from "../../db/queries/coalition";
-import { coalition, inquiries, organizations, positions } from "../../db/schema";
+import { coalition, inquiries, organizationLogos, organizations, positions } from "../../db/schema";
 import { publicFolder } from "../../server/paths";
 import { makePerson, signInAs, unique } from "../support/factories";
 import { TestClient } from "../support/http";
@@ -91,6 +91,32 @@ describe("kept public pages", () => {
     }
     await server.database.db.update(coalition).set({ name: "Patient CARE Working Table" });
     server.pages.invalidate("all");
+  });
+
+  it("keeps a member's logo as sent (not recompressed) until organizations change", async () => {
+    const [org] = await server.database.db
+      .insert(organizations)
+      .values({ name: unique("Logo Keepers") })
+      .returning();
+    const form = new FormData();
+    form.append("intent", "logo");
+    form.append("logo", new Blob([new Uint8Array(PNG_7x5)], { type: "image/png" }), "logo.png");
+    expect((await admin.post(`/app/organizations/${org!.id}`, form)).status).toBe(302);
+    const address = new RegExp(`/logos/${org!.id}/[0-9a-f]{64}\\.png`).exec(await read("/members"))![0];
+    const first = await rawGet(address, { "Accept-Encoding": "br" });
+    expect(first.status).toBe(200);
+    expect(first.body.equals(PNG_7x5)).toBe(true);
+    expect(first.headers["content-encoding"]).toBeUndefined();
+    // Gone from the database behind the application's back: the kept copy still answers.
+    await server.database.db.delete(organizationLogos).where(eq(organizationLogos.organizationId, org!.id));
+    const kept = await rawGet(address, { "Accept-Encoding": "br" });
+    expect(kept.status).toBe(200);
+    expect(kept.body.equals(PNG_7x5)).toBe(true);
+    expect(kept.headers["content-type"]).toBe("image/png");
+    expect(kept.headers["cache-control"]).toContain("immutable");
+    expect((await rawGet(address, { "If-None-Match": first.headers.etag! })).status).toBe(304);
+    server.pages.invalidate("organizations");
+    expect((await rawGet(address)).status).toBe(404);
   });
 
   it("renders a search beyond its first page every time, and keeps nothing for it", async () => {
