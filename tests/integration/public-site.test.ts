@@ -344,6 +344,7 @@ describe("logos", () => {
 
     // An organization that left: its logo is no longer served.
     await setOrganizationStatus(server.database.db, organization.id, "left");
+    server.pages.invalidate("organizations");
     expect((await fetch(server.url + src)).status).toBe(404);
   });
 
