@@ -10,6 +10,11 @@ import { projectRoot } from "../server/paths";
 
 // Loaded when chosen: each module may start work of its own.
 const benches: Record<string, () => Promise<unknown>> = {
+  "public-pages": async () =>
+    (await import("./public-pages")).runPublicPagesBench({
+      seconds: Number(process.env.BENCH_SECONDS ?? 5),
+      log: (line) => console.log(`  ${line}`),
+    }),
   "public-site": async () => (await import("./public-site")).runPublicSiteBench({ log: (line) => console.log(`  ${line}`) }),
   ballots: async () => (await import("./ballots")).runBallotBench(),
   positions: async () => (await import("./positions")).runPositionsBench(),

@@ -6,9 +6,9 @@ import { pinoHttp } from "pino-http";
 import { sql } from "drizzle-orm";
 import type { AppServices } from "../app/lib/context";
 import { publicFolder } from "./paths";
-import { servePageCache } from "./page-cache";
 import { createRemixHandler } from "./remix-handler";
 import { limitRequestBodies } from "./request-body";
+import { compressResponses, servePrecompressed } from "./compression";
 import { requireSameOrigin, securityHeaders } from "./security";
 
 /**
@@ -34,6 +34,7 @@ export function createApp(services: AppServices, build: ServerBuild): express.Ex
     }),
   );
   app.use(securityHeaders(env));
+  app.use(compressResponses());
 
   app.get("/healthz", (_req, res) => {
     res.set("Cache-Control", "no-store").type("text/plain").send("ok");
@@ -50,6 +51,7 @@ export function createApp(services: AppServices, build: ServerBuild): express.Ex
 
   app.get("/favicon.ico", (_req, res) => res.redirect(301, "/favicon.svg"));
 
+  app.use(servePrecompressed(publicFolder));
   // Fingerprinted build assets never change under one name: cache them for a year.
   app.use("/build", express.static(path.join(publicFolder, "build"), { immutable: true, maxAge: "1y", index: false }));
   app.use(express.static(publicFolder, { maxAge: "1h", index: false }));
@@ -69,7 +71,7 @@ export function createApp(services: AppServices, build: ServerBuild): express.Ex
   app.use(requireSameOrigin(env));
   // Bodies are bounded and checked before any route, session or password work sees them.
   app.use(limitRequestBodies(remix.refuse));
-  app.use(servePageCache(services.pages));
+  app.use(services.pages.fill());
   // Remix's documents carry a policy made for the page (app/entry.server.tsx): drop the default
   // so that a response never has two.
   app.use((_req, res, next) => {

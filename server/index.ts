@@ -12,7 +12,7 @@ import { startRoundScheduler } from "./jobs/round-scheduler";
 import { startMailDelivery } from "./mail";
 import { createRoundEvents } from "./round-events";
 import { startMailDigest } from "./jobs/mail-digest";
-import { PageCache } from "./page-cache";
+import { PageCache, withPageCache } from "./page-cache";
 import { remixBuildPath } from "./paths";
 import { createRateLimiters } from "./rate-limit";
 
@@ -39,7 +39,7 @@ async function main() {
   const pages = new PageCache();
   const roundEvents = createRoundEvents();
   const app = createApp({ database, env, log, mail, limits: createRateLimiters(), collab: collab.service, pages, roundEvents }, build);
-  const server = http.createServer(app);
+  const server = http.createServer(withPageCache(pages, app));
   collab.attach(server);
   // Rounds close at their deadline and reminders go out with no request needed.
   const rounds = startRoundScheduler({ database, env, log, mail, collab: collab.service, pages, roundEvents });

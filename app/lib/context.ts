@@ -17,7 +17,7 @@ export interface AppServices {
   limits: RateLimiters;
   /** The collaboration server: live connections, revisions, round locks. */
   collab: CollabService;
-  /** Rendered public position pages; cleared when a position is published, withdrawn or changed. */
+  /** Rendered public pages; `pages.invalidate(change)` after every write that a public page shows. */
   pages: PageCache;
   /** "Round X changed", for the round pages that are open now. */
   roundEvents: RoundEvents;

@@ -223,7 +223,10 @@ export async function acceptInquiry(
     }
     throw error;
   }
-  if (outcome?.state === "accepted") context.mail.nudge();
+  if (outcome?.state === "accepted") {
+    context.pages.invalidate("organizations");
+    context.mail.nudge();
+  }
   return outcome;
 }
 

@@ -36,7 +36,7 @@ export async function uploadLogo(context: AppLoadContext, actorId: string, organ
   const contentType = detected.mime;
   const sha256 = crypto.createHash("sha256").update(bytes).digest("hex");
   const size = imageSize(bytes, contentType);
-  return context.database.db.transaction(async (tx) => {
+  const saved = await context.database.db.transaction(async (tx) => {
     if (!(await getOrganizationForUpdate(tx, organizationId))) return null;
     await saveLogo(tx, organizationId, { contentType, bytes, sha256, width: size?.width ?? null, height: size?.height ?? null });
     await recordAudit(tx, {
@@ -48,11 +48,13 @@ export async function uploadLogo(context: AppLoadContext, actorId: string, organ
     });
     return { contentType, sha256 };
   });
+  if (saved) context.pages.invalidate("organizations");
+  return saved;
 }
 
 export async function removeLogo(context: AppLoadContext, actorId: string, organizationId: string) {
   if (!isUuid(organizationId)) return false;
-  return context.database.db.transaction(async (tx) => {
+  const removed = await context.database.db.transaction(async (tx) => {
     if (!(await deleteLogo(tx, organizationId))) return false;
     await recordAudit(tx, {
       actorId,
@@ -62,6 +64,8 @@ export async function removeLogo(context: AppLoadContext, actorId: string, organ
     });
     return true;
   });
+  if (removed) context.pages.invalidate("organizations");
+  return removed;
 }
 
 /** The logo as the organization's page shows it. */

@@ -25,7 +25,7 @@ export function isUniqueViolation(error: unknown): boolean {
 export async function addOrganization(context: AppLoadContext, actorId: string, fields: OrganizationFields) {
   const db = context.database.db;
   try {
-    return await db.transaction(async (tx) => {
+    const organization = await db.transaction(async (tx) => {
       if (await getOrganizationByName(tx, fields.name)) {
         throw new UserFacingError("An organization with this name already exists.", 400, "name");
       }
@@ -39,6 +39,8 @@ export async function addOrganization(context: AppLoadContext, actorId: string, 
       });
       return organization;
     });
+    context.pages.invalidate("organizations");
+    return organization;
   } catch (error) {
     if (isUniqueViolation(error)) throw new UserFacingError("An organization with this name already exists.", 400, "name");
     throw error;
@@ -49,7 +51,7 @@ export async function editOrganization(context: AppLoadContext, actorId: string,
   if (!isUuid(id)) return null;
   const db = context.database.db;
   try {
-    const result = await db.transaction(async (tx) => {
+    const edited = await db.transaction(async (tx) => {
       const before = await getOrganizationForUpdate(tx, id);
       if (!before) return null;
       const other = await getOrganizationByName(tx, fields.name);
@@ -65,9 +67,8 @@ export async function editOrganization(context: AppLoadContext, actorId: string,
       });
       return after;
     });
-    // Position pages link endorsers to their websites as they are now.
-    if (result) context.pages.invalidate();
-    return result;
+    if (edited) context.pages.invalidate("organizations");
+    return edited;
   } catch (error) {
     if (isUniqueViolation(error)) throw new UserFacingError("An organization with this name already exists.", 400, "name");
     throw error;
@@ -106,6 +107,7 @@ export async function changeOrganizationStatus(context: AppLoadContext, actorId:
     });
     return after;
   });
+  if (changed) context.pages.invalidate("organizations");
   // Its representatives' live editor connections turn read-only (or writable again) at once.
   if (changed) await context.collab.recheckOrganization(id);
   return changed;

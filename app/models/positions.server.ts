@@ -119,7 +119,7 @@ export async function publishPosition(context: Services, actorId: string, roundI
     return updatePosition(tx, row.id, { auditHead: head });
   });
   context.mail.nudge();
-  context.pages.invalidate();
+  context.pages.invalidate("positions");
   return position;
 }
 
@@ -150,7 +150,7 @@ export async function revisePosition(context: Services, actorId: string, id: str
     });
     return after;
   });
-  context.pages.invalidate();
+  context.pages.invalidate("positions");
   return result;
 }
 
@@ -194,7 +194,7 @@ export async function retirePosition(
     });
     return after;
   });
-  context.pages.invalidate();
+  context.pages.invalidate("positions");
   return result;
 }
 

@@ -48,7 +48,7 @@ export type PublicMember = Awaited<ReturnType<typeof listPublicMembers>>[number]
 
 /**
  * Saves the site's text and the pillars' descriptions in one transaction, audited with what
- * changed. The public pages read it on their next request.
+ * changed. Every public page shows some of it: all kept pages are cleared.
  */
 export async function saveSiteText(
   context: AppLoadContext,
@@ -79,6 +79,5 @@ export async function saveSiteText(
       },
     });
   });
-  // Cached position pages carry the coalition's name and contact address.
-  context.pages.invalidate();
+  context.pages.invalidate("site");
 }

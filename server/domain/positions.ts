@@ -25,7 +25,7 @@ export async function releaseDue(context: PositionCommandServices) {
   });
   if (released.length > 0) {
     context.mail.nudge();
-    context.pages.invalidate();
+    context.pages.invalidate("positions");
     context.log.info({ positions: released }, "embargoed positions released");
   }
   return released;

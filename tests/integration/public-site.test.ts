@@ -138,8 +138,11 @@ describe("the home page", () => {
     const gone = await makeOrganization(server.database.db, { name: unique("Departed Society") });
     const stays = await makeOrganization(server.database.db, { name: unique("Suspended Union") });
     await setOrganizationStatus(server.database.db, stays.id, "suspended");
+    // Written straight to the database, not by a convener: the kept pages are told here.
+    server.pages.invalidate("organizations");
     expect((await new TestClient(server.url).get("/")).text).toContain(gone.name);
     await setOrganizationStatus(server.database.db, gone.id, "left");
+    server.pages.invalidate("organizations");
     for (const path of ["/", "/members"]) {
       const res = await new TestClient(server.url).get(path);
       expect(res.text, path).not.toContain(gone.name);
@@ -158,6 +161,8 @@ describe("members and pillars", () => {
     });
     const odd = await makeOrganization(db, { name: unique("Odd Org") });
     await updateOrganization(db, odd.id, { website: "javascript:alert(1)" });
+    // Written straight to the database, not by a convener: the kept pages are told here.
+    server.pages.invalidate("organizations");
 
     const res = await new TestClient(server.url).get("/members");
     expect(res.text).toContain(`<h2>${member.name}</h2>`);
@@ -341,6 +346,7 @@ describe("logos", () => {
 
     // An organization that left: its logo is no longer served.
     await setOrganizationStatus(server.database.db, organization.id, "left");
+    server.pages.invalidate("organizations");
     expect((await fetch(server.url + src)).status).toBe(404);
   });
 

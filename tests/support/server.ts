@@ -11,7 +11,7 @@ import { loadEnv, type Env } from "../../server/env";
 import { createLogger, type Logger } from "../../server/logger";
 import { startMailDelivery, type MailDelivery } from "../../server/mail";
 import { remixBuildPath } from "../../server/paths";
-import { PageCache } from "../../server/page-cache";
+import { PageCache, withPageCache } from "../../server/page-cache";
 import { createRateLimiters } from "../../server/rate-limit";
 import { createRoundEvents, type RoundEvents } from "../../server/round-events";
 import { createTestDatabase } from "./database";
@@ -68,7 +68,7 @@ export async function startTestServer(
     options.roundScheduler === false
       ? { runOnce: () => runRoundSchedulerOnce(services), stop: async () => {} }
       : startRoundScheduler(services, { intervalMs: options.roundScheduler ?? 2_000 });
-  server.on("request", app);
+  server.on("request", withPageCache(pages, app));
   collab.attach(server);
   return {
     url,
