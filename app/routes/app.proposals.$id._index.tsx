@@ -2,10 +2,11 @@ import { getFormProps, useForm } from "@conform-to/react";
 import type { ActionFunctionArgs, LinksFunction, LoaderFunctionArgs, MetaFunction } from "@remix-run/node";
 import { data } from "@remix-run/node";
 import { Form, Link, useActionData, useLoaderData, useSearchParams } from "@remix-run/react";
-import { lazy, Suspense, useSyncExternalStore } from "react";
+import { lazy, Suspense } from "react";
 import { ErrorSummary, TextAreaField, TextField } from "../components/fields";
 import { ProposalDetailsForm } from "../components/proposal-details-form";
 import { dispatchIntent, intentForm } from "../lib/intents.server";
+import { useHydrated } from "../lib/use-hydrated";
 import { pillarNames } from "../lib/pillars";
 import type { RouteHandle } from "../lib/route-handle";
 import { getProposalRounds } from "../models/round-page.server";
@@ -99,17 +100,6 @@ export async function action({ request, context, params }: ActionFunctionArgs) {
       (await hideProposalComment(context, person, id, value.commentId, value.reason)) ? data({ commentHidden: true as const }) : null,
     ),
   });
-}
-
-const noSubscription = () => () => {};
-
-/** False while rendering on the server and hydrating; true once the page runs in the browser. */
-function useHydrated() {
-  return useSyncExternalStore(
-    noSubscription,
-    () => true,
-    () => false,
-  );
 }
 
 export default function ProposalPage() {
