@@ -25,6 +25,8 @@ export function rawRequest(
     /** Chunks written one after another; a function makes the next chunk (null: the body is done). */
     body?: Buffer | string | (() => Buffer | null);
     waitForCloseMs?: number;
+    /** After this long without a whole answer the request is dropped and answered as status 0. */
+    giveUpMs?: number;
   },
 ): Promise<RawResponse> {
   const url = new URL(options.path, baseUrl);
@@ -35,9 +37,22 @@ export function rawRequest(
     const req = http.request(url, { method: options.method ?? "POST", headers: options.headers, agent, setHost: !options.headers?.Host });
     req.on("response", (res) => {
       answered = true;
+      // An event stream stays open by design: its status and headers are the answer.
+      if (String(res.headers["content-type"]).startsWith("text/event-stream")) {
+        clearTimeout(giveUp);
+        req.destroy();
+        return resolve({
+          status: res.statusCode ?? 0,
+          headers: res.headers,
+          text: "",
+          elapsedMs: Date.now() - started,
+          closedByServer: false,
+        });
+      }
       const chunks: Buffer[] = [];
       res.on("data", (c: Buffer) => chunks.push(c));
       res.on("end", () => {
+        clearTimeout(giveUp);
         const done = (closedByServer: boolean) =>
           resolve({
             status: res.statusCode ?? 0,
@@ -61,6 +76,12 @@ export function rawRequest(
     // Writing after the server has answered and closed may fail; the answer is what counts.
     req.on("error", (error) => (answered ? undefined : reject(error)));
     req.on("socket", (socket) => socket.on("error", () => {}));
+    // A server that never finishes its answer is reported as a very slow one, never a hung test.
+    const giveUp = setTimeout(() => {
+      req.destroy();
+      resolve({ status: 0, headers: {}, text: "", elapsedMs: Date.now() - started, closedByServer: false });
+    }, options.giveUpMs ?? 60_000);
+    giveUp.unref();
     const body = options.body;
     if (typeof body === "function") {
       const pump = () => {
