@@ -41,6 +41,7 @@ function context(): AppLoadContext {
   return {
     database: server.database,
     collab: server.collab.service,
+    pages: server.pages,
     log: { info() {}, warn() {}, error() {} },
   } as unknown as AppLoadContext;
 }
