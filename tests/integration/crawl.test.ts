@@ -75,7 +75,11 @@ async function routeTable(): Promise<CrawledRoute[]> {
       hasAction: Boolean(route.module.action),
       names: namesIn(source),
       intents: [
-        ...new Set([...source.matchAll(/name="intent" value="([\w-]+)"|^\s+"?([\w-]+)"?: intentForm\(/gm)].map((m) => m[1] ?? m[2]!)),
+        ...new Set(
+          [...source.matchAll(/name="intent" value="([\w-]+)"|^\s+"?([\w-]+)"?: intentForm\(|\bintent="([\w-]+)"/gm)].map(
+            (m) => m[1] ?? m[2] ?? m[3]!,
+          ),
+        ),
       ],
     });
   }
@@ -88,13 +92,20 @@ function namesIn(source: string): string[] {
   return [...new Set(patterns.flatMap((p) => [...source.matchAll(p)].map((m) => m[1]!)))];
 }
 
-/** The route module's source and the schemas and form components it imports. */
+/**
+ * The route module's source (a folder route: every module in its folder) and the schemas and
+ * form components it imports.
+ */
 function routeSource(id: string): string {
   const base = path.join(projectRoot, "app", id);
-  const file = [".tsx", ".ts"].map((ext) => base + ext).find((f) => fs.existsSync(f));
-  if (!file) return "";
-  let source = fs.readFileSync(file, "utf8");
-  for (const [, imported] of source.matchAll(/from "\.\.\/((?:schemas|components)\/[\w-]+)"/g)) {
+  const files = fs.existsSync(base)
+    ? fs
+        .readdirSync(base)
+        .filter((f) => /\.tsx?$/.test(f) && !f.includes(".test."))
+        .map((f) => path.join(base, f))
+    : [".tsx", ".ts"].map((ext) => base + ext).filter((f) => fs.existsSync(f));
+  let source = files.map((f) => fs.readFileSync(f, "utf8")).join("\n");
+  for (const [, imported] of source.matchAll(/from "(?:\.\.\/)+((?:schemas|components)\/[\w-]+)"/g)) {
     const dep = [".ts", ".tsx"].map((ext) => path.join(projectRoot, "app", imported! + ext)).find((f) => fs.existsSync(f));
     if (dep && (imported!.startsWith("schemas/") || imported!.endsWith("-form"))) source += "\n" + fs.readFileSync(dep, "utf8");
   }
