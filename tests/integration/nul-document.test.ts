@@ -81,7 +81,7 @@ describe("a document holding characters PostgreSQL refuses", () => {
 
     const { client: voterClient } = await cookieFor(voter.id);
     expect((await voterClient.post(`/app/rounds/${roundId}`, { intent: "cast", option: "endorse", listPublicly: "on" })).status).toBe(302);
-    expect((await admin.post(`/app/rounds/${roundId}`, { intent: "close" })).status).toBe(302);
+    expect((await admin.post(`/app/rounds/${roundId}`, { intent: "close", confirm: "yes" })).status).toBe(302);
 
     // Published, and readable.
     const published = await admin.post(`/app/rounds/${roundId}/publish`, {

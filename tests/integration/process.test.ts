@@ -78,5 +78,5 @@ describe.runIf(testDatabaseKind() === "pglite")("the server process on the embed
     }
     const verify = cli(restoredDir, "verify-audit");
     expect(verify.stdout).toMatch(/Audit chain verified: \d+ events/);
-  });
+  }, 120_000); // three server processes and four CLI runs, each opening the embedded database
 });
