@@ -1,11 +1,11 @@
 import type { AppLoadContext } from "@remix-run/node";
-import { diffWords } from "diff";
 import { recordAudit } from "../../db/queries/audit";
 import { addComment, editComment, getCommentForUpdate, hideComment, listComments } from "../../db/queries/comments";
 import { listOrganizations } from "../../db/queries/organizations";
 import {
   createProposal,
   getProposal,
+  getProposalBody,
   getProposalForUpdate,
   getRevision,
   listProposals,
@@ -20,6 +20,7 @@ import type { SessionPerson } from "../../db/queries/sessions";
 import type { PillarKey, ProposalStatus } from "../../db/schema";
 import { colorFor } from "../../server/collab/awareness";
 import { sanitizeBodyHtml } from "../../server/collab/derive";
+import { blocksOf, blocksOfText, diffBlocks, type Block, type DiffBlock, type DocNode } from "../lib/block-diff";
 import { can } from "../lib/permissions";
 import { draftingMode, draftingRuleText } from "../lib/drafting";
 import { formatInstant } from "../lib/time";
@@ -325,9 +326,7 @@ export async function hideProposalComment(context: AppLoadContext, person: Sessi
   });
 }
 
-export type DiffPart = { kind: "same" | "inserted" | "deleted"; text: string };
-
-/** Revisions of a proposal and, when two are named, their word-by-word difference. */
+/** Revisions of a proposal and, when two are named, their difference block by block (app/lib/block-diff). */
 export async function getProposalHistory(
   context: AppLoadContext,
   person: SessionPerson,
@@ -350,38 +349,33 @@ export async function getProposalHistory(
   let diff: {
     from: (typeof list)[number] | { id: "current"; number: null; label: string };
     to: (typeof list)[number] | { id: "current"; number: null; label: string };
-    parts: DiffPart[];
+    blocks: DiffBlock[];
     inserted: number;
     deleted: number;
   } | null = null;
   const textOf = async (
     which: string,
-  ): Promise<{ text: string; meta: (typeof list)[number] | { id: "current"; number: null; label: string } } | null> => {
-    if (which === "current") return { text: proposal.bodyText, meta: { id: "current", number: null, label: "Current text" } };
+  ): Promise<{ blocks: Block[]; meta: (typeof list)[number] | { id: "current"; number: null; label: string } } | null> => {
+    if (which === "current") {
+      const body = await getProposalBody(db, id);
+      return body ? { blocks: storedBlocks(body.json, body.text), meta: { id: "current", number: null, label: "Current text" } } : null;
+    }
     if (!isUuid(which)) return null;
     const revision = await getRevision(db, id, which);
     const meta = list.find((r) => r.id === which);
-    return revision && meta ? { text: revision.text, meta } : null;
+    return revision && meta ? { blocks: storedBlocks(revision.prosemirrorJson, revision.text), meta } : null;
   };
   if (compare.from && compare.to) {
     const [a, b] = await Promise.all([textOf(compare.from), textOf(compare.to)]);
     if (a && b) {
-      const parts: DiffPart[] = diffWords(a.text, b.text).map((p) => ({
-        kind: p.added ? "inserted" : p.removed ? "deleted" : "same",
-        text: p.value,
-      }));
-      diff = {
-        from: a.meta,
-        to: b.meta,
-        parts,
-        inserted: parts.filter((p) => p.kind === "inserted").reduce((n, p) => n + countWords(p.text), 0),
-        deleted: parts.filter((p) => p.kind === "deleted").reduce((n, p) => n + countWords(p.text), 0),
-      };
+      diff = { from: a.meta, to: b.meta, ...diffBlocks(a.blocks, b.blocks) };
     }
   }
   return { proposal: { id: proposal.id, title: proposal.title, status: proposal.status }, revisions: list, diff };
 }
 
-function countWords(text: string): number {
-  return text.split(/\s+/).filter(Boolean).length;
+/** The blocks of a stored text: from its ProseMirror JSON, or from its plain text if that has none. */
+function storedBlocks(json: unknown, text: string): Block[] {
+  const blocks = json && typeof json === "object" ? blocksOf(json as DocNode) : [];
+  return blocks.length > 0 || text.trim() === "" ? blocks : blocksOfText(text);
 }

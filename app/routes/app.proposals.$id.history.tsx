@@ -1,3 +1,4 @@
+import type { ReactNode } from "react";
 import type { LinksFunction, LoaderFunctionArgs, MetaFunction } from "@remix-run/node";
 import { Form, Link, useLoaderData } from "@remix-run/react";
 import { requirePermission } from "../lib/session.server";
@@ -5,6 +6,7 @@ import { getProposalHistory } from "../models/proposals.server";
 import proposalStyles from "../styles/proposals.css";
 import { notFound } from "../lib/not-found";
 import { TableScroll } from "../components/table-scroll";
+import type { DiffBlock, DiffPart } from "../lib/block-diff";
 
 export const links: LinksFunction = () => [{ rel: "stylesheet", href: proposalStyles }];
 
@@ -108,28 +110,74 @@ export default function ProposalHistory() {
             Added words are underlined and marked [+ … +]; removed words are struck through and marked [− … −].
           </p>
           <div className="diff">
-            {diff.parts.map((part, i) =>
-              part.kind === "inserted" ? (
-                <ins key={i}>
-                  <span className="marker">[+</span>
-                  <span className="visually-hidden"> added: </span>
-                  {part.text}
-                  <span className="marker">+]</span>
-                </ins>
-              ) : part.kind === "deleted" ? (
-                <del key={i}>
-                  <span className="marker">[−</span>
-                  <span className="visually-hidden"> removed: </span>
-                  {part.text}
-                  <span className="marker">−]</span>
-                </del>
-              ) : (
-                <span key={i}>{part.text}</span>
-              ),
-            )}
+            <DiffBlocks blocks={diff.blocks} />
           </div>
         </section>
       ) : null}
+    </>
+  );
+}
+
+/** The comparison block by block; consecutive list items of one kind share one list. */
+function DiffBlocks({ blocks }: { blocks: DiffBlock[] }) {
+  const out: ReactNode[] = [];
+  for (let i = 0; i < blocks.length; i++) {
+    const block = blocks[i]!;
+    if (block.kind === "listItem") {
+      const items: DiffBlock[] = [];
+      while (blocks[i]?.kind === "listItem" && blocks[i]!.list === block.list) items.push(blocks[i++]!);
+      i--;
+      const List = block.list === "ordered" ? "ol" : "ul";
+      out.push(
+        <List key={i}>
+          {items.map((item, k) => (
+            <li key={k} className={`diff-${item.change}`}>
+              <DiffParts parts={item.parts} />
+            </li>
+          ))}
+        </List>,
+      );
+    } else if (block.kind === "heading") {
+      // The text's h2 sits one level below the page's h2 that holds the comparison (decision 056).
+      const Heading = `h${Math.min(6, block.level + 1)}` as "h3";
+      out.push(
+        <Heading key={i} className={`diff-${block.change}`}>
+          <DiffParts parts={block.parts} />
+        </Heading>,
+      );
+    } else {
+      out.push(
+        <p key={i} className={`diff-${block.change}`}>
+          <DiffParts parts={block.parts} />
+        </p>,
+      );
+    }
+  }
+  return <>{out}</>;
+}
+
+function DiffParts({ parts }: { parts: DiffPart[] }) {
+  return (
+    <>
+      {parts.map((part, i) =>
+        part.kind === "inserted" ? (
+          <ins key={i}>
+            <span className="marker">[+</span>
+            <span className="visually-hidden"> added: </span>
+            {part.text}
+            <span className="marker">+]</span>
+          </ins>
+        ) : part.kind === "deleted" ? (
+          <del key={i}>
+            <span className="marker">[−</span>
+            <span className="visually-hidden"> removed: </span>
+            {part.text}
+            <span className="marker">−]</span>
+          </del>
+        ) : (
+          <span key={i}>{part.text}</span>
+        ),
+      )}
     </>
   );
 }

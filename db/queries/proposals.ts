@@ -41,6 +41,12 @@ export async function getProposal(db: Db, id: string) {
   return row ?? null;
 }
 
+/** A proposal's current text as derived ProseMirror JSON and plain text (the history compares them), or null. */
+export async function getProposalBody(db: Db, id: string) {
+  const [row] = await db.select({ json: proposals.bodyJson, text: proposals.bodyText }).from(proposals).where(eq(proposals.id, id));
+  return row ?? null;
+}
+
 /** Opens a draft to direct editing by every member organization, or closes it again. */
 export async function setOpenEditing(db: Db, id: string, openEditing: boolean) {
   await db.update(proposals).set({ openEditing, updatedAt: new Date() }).where(eq(proposals.id, id));

@@ -8,7 +8,10 @@ import { consoleErrors, describeE2E, expectNoAxeViolations, launchChromium, newP
 import { createSession } from "../../db/queries/sessions";
 import { makePerson, signInAs } from "../support/factories";
 import { TestClient } from "../support/http";
-import { adoptProposal } from "../support/rounds";
+import { adoptProposal, paragraph } from "../support/rounds";
+import { connectCollab, makeProposal } from "../support/collab";
+import { listRevisions } from "../../db/queries/proposals";
+import * as Y from "yjs";
 import { startTestServer, type TestServer } from "../support/server";
 
 const DESKTOP = { width: 1280, height: 900 };
@@ -40,6 +43,42 @@ describeE2E("workspace and account pages: axe, and phone width", () => {
     });
     expect(published.status).toBe(302);
     const [position] = await db.select().from(positions).where(eq(positions.roundId, roundId));
+    // A draft with two versions that differ in a heading's list and a paragraph, for the comparison.
+    const draft = await makeProposal(db, { leadOrganizationId: endorser.id, title: "Loan chairs" });
+    const editor = connectCollab(server.url, draft.id, { cookie: `care_session=${admin.cookie("care_session")}`, saved: true });
+    try {
+      await editor.synced();
+      const write = (paragraphText: string, items: string[]) => {
+        const fragment = editor.doc.getXmlFragment("default");
+        editor.doc.transact(() => {
+          fragment.delete(0, fragment.length);
+          const heading = new Y.XmlElement("heading");
+          heading.setAttribute("level", 2 as unknown as string); // y-prosemirror keeps attributes as given
+          heading.insert(0, [new Y.XmlText("Loans while a chair is repaired")]);
+          const list = new Y.XmlElement("bulletList");
+          fragment.insert(0, [heading, paragraph(paragraphText), list]);
+          list.insert(
+            0,
+            items.map((text) => {
+              const item = new Y.XmlElement("listItem");
+              item.insert(0, [paragraph(text)]);
+              return item;
+            }),
+          );
+        });
+      };
+      for (const [label, text, items] of [
+        ["First", "Plans should lend a chair.", ["Within five days", "Free of charge"]],
+        ["Second", "Plans should lend a suitable chair at once.", ["Within two days", "Fitted by a therapist"]],
+      ] as const) {
+        write(text, [...items]);
+        await editor.saved();
+        expect((await admin.post(`/app/proposals/${draft.id}`, { intent: "save-version", label })).status).toBe(200);
+      }
+    } finally {
+      editor.destroy();
+    }
+    const [second, first] = await listRevisions(db, draft.id);
     const representative = await makePerson(db, { organizationId: endorser.id, canVote: true, name: "Rita Representative" });
     representativeId = representative.id;
     const inquiry = await createInquiry(db, {
@@ -53,6 +92,7 @@ describeE2E("workspace and account pages: axe, and phone width", () => {
     Object.assign(paths, {
       proposal: `/app/proposals/${proposal.id}`,
       history: `/app/proposals/${proposal.id}/history`,
+      comparison: `/app/proposals/${draft.id}/history?from=${first!.id}&to=${second!.id}`,
       round: `/app/rounds/${roundId}`,
       organization: `/app/organizations/${endorser.id}`,
       person: `/app/people/${representative.id}`,
@@ -99,6 +139,7 @@ describeE2E("workspace and account pages: axe, and phone width", () => {
     "/app/proposals/new",
     paths.proposal!,
     paths.history!,
+    paths.comparison!,
     paths.round!,
     "/app/organizations",
     "/app/organizations/new",
@@ -126,6 +167,17 @@ describeE2E("workspace and account pages: axe, and phone width", () => {
   it("has no violations and no sideways scrolling on every workspace page at 390 px", async () => {
     const convener = await pageFor(convenerId, PHONE);
     await check(convener, workspace(), "convener, 390 px");
+    // The comparison (checked by axe above, colour contrast included) keeps its blocks, and each
+    // mark stays inside one of them.
+    await convener.goto(server.url + paths.comparison!);
+    const comparison = convener.locator(".diff");
+    await comparison.getByRole("heading", { level: 3, name: "Loans while a chair is repaired" }).waitFor();
+    expect(await comparison.getByRole("listitem").count()).toBe(3);
+    const marks = await comparison.locator("ins, del").count();
+    expect(marks).toBeGreaterThanOrEqual(5);
+    expect(await comparison.locator(":is(p, li, h3) > :is(ins, del)").count()).toBe(marks);
+    expect(await comparison.locator("li del", { hasText: "five" }).textContent()).toBe("[− removed: five−]");
+    expect(await comparison.locator("li ins", { hasText: "two" }).textContent()).toBe("[+ added: two+]");
     const representative = await pageFor(representativeId, PHONE);
     await check(representative, ["/app", "/app/proposals", paths.proposal!, paths.round!, "/app/profile"], "representative, 390 px");
     const anonymous = await pageFor(null, PHONE);

@@ -148,7 +148,7 @@ describe("proposals", () => {
     expect(page.text).not.toContain("Save version");
   });
 
-  it("saves versions of the committed text and shows a word diff with visible markers", async () => {
+  it("saves versions of the committed text and compares them block by block with visible markers", async () => {
     const db = server.database.db;
     const org = await makeOrganization(db);
     const { client } = await representative(org.id);
@@ -157,20 +157,34 @@ describe("proposals", () => {
     const editor = connectCollab(server.url, p.id, { cookie, saved: true });
     try {
       await editor.synced();
-      const write = (text: string) => {
+      const block = (type: string, text: string, attrs: Record<string, number> = {}) => {
+        const element = new Y.XmlElement(type);
+        for (const [key, value] of Object.entries(attrs)) element.setAttribute(key, value as unknown as string);
+        element.insert(0, [new Y.XmlText(text)]);
+        return element;
+      };
+      // A heading, a paragraph and a bullet list.
+      const write = (paragraph: string, items: string[]) => {
         const fragment = editor.doc.getXmlFragment("default");
         editor.doc.transact(() => {
           fragment.delete(0, fragment.length);
-          const paragraph = new Y.XmlElement("paragraph");
-          fragment.insert(0, [paragraph]);
-          paragraph.insert(0, [new Y.XmlText(text)]);
+          const list = new Y.XmlElement("bulletList");
+          fragment.insert(0, [block("heading", "Aim", { level: 2 }), block("paragraph", paragraph), list]);
+          list.insert(
+            0,
+            items.map((text) => {
+              const item = new Y.XmlElement("listItem");
+              item.insert(0, [block("paragraph", text)]);
+              return item;
+            }),
+          );
         });
       };
-      write("Coverage for every child.");
+      write("Coverage for every child.", ["Repair within five days"]);
       await editor.saved();
       const first = await client.post(`/app/proposals/${p.id}`, { intent: "save-version", label: "First" });
       expect(first.status).toBe(200);
-      write("Coverage for every adult and child.");
+      write("Coverage for every adult and child.", ["Repair within three days", "Loan chairs"]);
       await editor.saved();
       const second = await client.post(`/app/proposals/${p.id}`, { intent: "save-version", label: "Second" });
       expect(second.status).toBe(200);
@@ -186,13 +200,25 @@ describe("proposals", () => {
       const ids = [...history.text.matchAll(/<option value="([0-9a-f-]{36})"/g)].map((m) => m[1]!);
       const [v2, v1] = [...new Set(ids)];
       const diff = await client.get(`/app/proposals/${p.id}/history?from=${v1}&to=${v2}`);
-      expect(diff.text).toMatch(
-        /<ins><span class="marker">\[\+<\/span><span class="visually-hidden"> added: <\/span>adult<\/span>|<ins>.*adult.*<\/ins>/s,
+      const shown = diff.text.slice(diff.text.indexOf('<div class="diff">'));
+      // The text's h2 sits below the page's h2; the paragraph and the list stay what they were.
+      expect(shown).toMatch(/^<div class="diff"><h3 class="diff-same"><span>Aim<\/span><\/h3><p class="diff-changed">/);
+      expect(shown).toContain(
+        '<span>Coverage for every </span><ins><span class="marker">[+</span><span class="visually-hidden"> added: </span>adult and <span class="marker">+]</span></ins><span>child.</span></p>',
       );
-      expect(diff.text).toContain("2 words added, 0 words removed.");
+      expect(shown).toMatch(
+        /<ul><li class="diff-changed"><span>Repair within <\/span><del>.*five.*<\/del><ins>.*three.*<\/ins><span> days<\/span><\/li>/,
+      );
+      expect(shown).toMatch(/<li class="diff-inserted"><ins>.*Loan chairs.*<\/ins><\/li><\/ul>/);
+      // No mark crosses a block: inside every <ins> and <del> there are only the marker spans.
+      const marks = [...shown.matchAll(/<(ins|del)>(.*?)<\/\1>/g)].map((m) => m[2]!);
+      expect(marks).toHaveLength(4);
+      for (const inside of marks) expect(inside.replace(/<\/?span[^>]*>/g, "")).not.toMatch(/[<>]/);
+      expect(diff.text).toContain("5 words added, 1 word removed.");
       const back = await client.get(`/app/proposals/${p.id}/history?from=${v2}&to=${v1}`);
-      expect(back.text).toMatch(/<del>.*adult.*<\/del>/s);
+      expect(back.text).toMatch(/<li class="diff-deleted"><del>.*Loan chairs.*<\/del><\/li>/);
       expect(back.text).toContain("[−");
+      expect(back.text).toContain("1 word added, 5 words removed.");
     } finally {
       editor.destroy();
     }
