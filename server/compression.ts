@@ -11,10 +11,14 @@ const EXTENSION: Record<ContentCoding, string> = { br: ".br", gzip: ".gz" };
  * Answers compressed on the fly (HTML of signed-in pages, JSON, the feed, CSV, calendar files):
  * Brotli at a quality made for speed, or gzip, by Accept-Encoding, with `Vary: Accept-Encoding`.
  * Responses that already carry a Content-Encoding (kept public pages, precompressed files) pass
- * through untouched.
+ * through untouched. An event stream is never compressed: the compressor would hold its events
+ * back until a buffer fills, and the page would stop updating live.
  */
 export function compressResponses(): RequestHandler {
-  return compression({ brotli: { params: { [zlib.constants.BROTLI_PARAM_QUALITY]: 4 } } });
+  return compression({
+    brotli: { params: { [zlib.constants.BROTLI_PARAM_QUALITY]: 4 } },
+    filter: (req, res) => !String(res.getHeader("Content-Type") ?? "").startsWith("text/event-stream") && compression.filter(req, res),
+  });
 }
 
 /**
