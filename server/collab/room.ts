@@ -47,6 +47,12 @@ function message(type: number, write: (encoder: encoding.Encoder) => void): Uint
   return encoding.toUint8Array(encoder);
 }
 
+/** A committed message of a connection is no longer pending (a refused one before it stays). */
+function removeSeq(connection: Connection, seq: number) {
+  const at = connection.pendingSeqs.indexOf(seq);
+  if (at >= 0) connection.pendingSeqs.splice(at, 1);
+}
+
 /**
  * One loaded proposal: its Yjs document, presence, connections, and what is committed. Every
  * message from a connection is decoded here, defensively: an invalid one closes that connection
@@ -61,6 +67,11 @@ export class Room {
   committedSv: Uint8Array;
   /** Updates applied in memory and not yet committed. */
   pending = 0;
+  /** Updates handed to the writer so far, and how many of them are committed (in that order). */
+  private enqueued = 0;
+  private committedCount = 0;
+  /** Waiting for everything enqueued before them: [that count, what to do then]. */
+  private readonly waiters: [number, () => void][] = [];
   /** Log rows not folded into the snapshot (compaction threshold). */
   logRows: number;
   bytes: number;
@@ -219,9 +230,16 @@ export class Room {
     const check = checkUpdate(update, this.doc);
     if (!check.ok) return this.invalid(connection, check.reason);
     if (!check.changes) {
-      // Nothing new (a SyncStep2 after a reconnect, an echo): committed as soon as everything
-      // before it from this connection is.
-      if (connection.pendingSeqs.length === 0) connection.sendCommitted(this.committedSv);
+      // Nothing new (a SyncStep2 after a reconnect, an echo). What it repeats may be in an update
+      // another connection delivered first (after a restart, a collaborator re-sends the edits
+      // the server had relayed to them): so it is committed only once every update applied
+      // before it is, and then the client is told.
+      if (this.pending === 0) {
+        if (connection.pendingSeqs.length === 0) connection.sendCommitted(this.committedSv);
+        return;
+      }
+      connection.pendingSeqs.push(seq);
+      this.afterPendingCommitted(() => removeSeq(connection, seq));
       return;
     }
     if (connection.access.readOnly) return this.refuse(connection, seq, "read-only", `${REFUSED_READ_ONLY}. ${connection.access.reason}`);
@@ -259,7 +277,7 @@ export class Room {
     }
     for (const client of newClientIds) this.clientOwners.set(client, connection.personId);
     connection.pendingSeqs.push(seq);
-    this.accepted(update, { authorId: connection.personId, newClientIds }, connection, () => connection.pendingSeqs.shift());
+    this.accepted(update, { authorId: connection.personId, newClientIds }, connection, () => removeSeq(connection, seq));
     this.hooks.recordLatency?.(performance.now() - receivedAt);
   }
 
@@ -287,6 +305,7 @@ export class Room {
     this.bytes += update.byteLength;
     const svAfter = Y.encodeStateVector(this.doc);
     this.pending++;
+    this.enqueued++;
     // Log order = application order, so "committed through this entry" means the document as it
     // was right after it was applied: that state vector is what clients are told.
     this.hooks.writer.enqueue(
@@ -295,8 +314,10 @@ export class Room {
       () => {
         this.committedSv = svAfter;
         this.pending--;
+        this.committedCount++;
         this.logRows++;
         committed();
+        while (this.waiters.length > 0 && this.waiters[0]![0] <= this.committedCount) this.waiters.shift()![1]();
       },
       author,
     );
@@ -328,6 +349,11 @@ export class Room {
     }
     if (updates.length > 0) this.accepted(Y.mergeUpdates(updates), { authorId, newClientIds: [] }, null, () => {});
     return result;
+  }
+
+  /** Runs `then` once every update applied so far is committed. */
+  private afterPendingCommitted(then: () => void) {
+    this.waiters.push([this.enqueued, then]);
   }
 
   /** After a batch commit: every connection that asked learns the committed state. */

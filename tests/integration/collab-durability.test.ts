@@ -101,7 +101,10 @@ describe("durability: the server killed with SIGKILL at a random moment", () => 
       server = await startServerProcess({ ...serverEnv, port });
       // The clients reconnect by themselves and send what the server lost.
       await eventually(() => clients.every((c) => c.provider.synced), "clients reconnected", 30_000);
-      await Promise.all(clients.map((c) => c.saved(30_000)));
+      await Promise.all(clients.map((c) => c.saved(30_000))).catch((error: Error) => {
+        const states = clients.map((c) => ({ sent: c.sent, ack: c.committed?.ack, refusals: c.refusals, closes: c.closeEvents }));
+        throw new Error(`${error.message}: ${JSON.stringify(states)}\nserver output:\n${server.output()}`);
+      });
 
       const http = new TestClient(server.url);
       await signIn(http, emails[0]!);

@@ -131,7 +131,9 @@ export function connectCollab(
   });
   state.provider = provider;
   provider.on("connection-close", (event) => {
+    // Acks count the messages of one connection: a new connection starts from nothing.
     state.sent = 0;
+    state.committed = null;
     if (event) state.closeEvents.push({ code: event.code, reason: event.reason });
   });
   provider.messageHandlers[MESSAGE_COMMITTED] = (_encoder, decoder) => {
