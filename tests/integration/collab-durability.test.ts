@@ -58,7 +58,7 @@ describe("durability: the server killed with SIGKILL at a random moment", () => 
       await database.close();
       database = undefined;
     }
-  });
+  }, 120_000);
   afterAll(async () => {
     await database?.close();
     if (dataDir) fs.rmSync(dataDir, { recursive: true, force: true });
@@ -92,7 +92,9 @@ describe("durability: the server killed with SIGKILL at a random moment", () => 
           if (typing && c.isSaved()) for (const t of tokensOf(c.doc)) if (t.startsWith(`w${i}-`)) confirmed.add(t);
         }
       });
-      await new Promise((r) => setTimeout(r, 300 + Math.floor(rand() * 1200)));
+      // Killed at a random moment once something was shown as saved (a loaded machine saves later).
+      await eventually(() => confirmed.size > 0, "a first update shown as saved", 30_000);
+      await new Promise((r) => setTimeout(r, Math.floor(rand() * 1200)));
       await server.kill();
       typing = false;
       await Promise.all(loops);
