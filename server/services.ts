@@ -13,7 +13,7 @@ import { runRoundSchedulerOnce, startRoundScheduler, type RoundScheduler } from 
 import type { Logger } from "./logger";
 import { startMailDelivery } from "./mail";
 import { PageCache, withPageCache } from "./page-cache";
-import { createRateLimiters } from "./rate-limit";
+import { createRateLimiters, memoryLimiter, redisLimiter } from "./rate-limit";
 import { Readiness, type CheckState } from "./readiness";
 import { connectRedis, type SharedRedis } from "./redis";
 import { createRoundEvents } from "./round-events";
@@ -71,7 +71,7 @@ export async function createServices(options: ServiceOptions): Promise<ServerSer
   });
   const pages = new PageCache();
   const roundEvents = createRoundEvents();
-  const limits = createRateLimiters();
+  const limits = createRateLimiters(redis ? redisLimiter(redis) : memoryLimiter);
   const readiness = new Readiness(env.INSTANCE_NAME);
   readiness.add("database", async (): Promise<CheckState> => {
     await database.db.execute(sql`select 1`);
