@@ -34,7 +34,7 @@ if (mode === "durable") {
       const loop = performance.now();
       setImmediate(() =>
         console.error(
-          `pending ${collab.hub.writer.pending} loaded ${collab.hub.loadedProposals.length} lag ${(performance.now() - loop).toFixed(1)}ms`,
+          `pending ${collab.hub.rooms.writer.pending} loaded ${collab.hub.loadedProposals.length} lag ${(performance.now() - loop).toFixed(1)}ms`,
         ),
       );
     }, 1000).unref();
