@@ -237,6 +237,8 @@ export class Rooms {
     const room = this.rooms.get(proposalId);
     if (!room) return;
     room.locked = locked;
+    // At once, before the database is asked: an edit arriving from now on is refused.
+    for (const c of room.connections) room.refreshAccess(c);
     const access = await getProposalAccess(this.db, proposalId);
     if (access) {
       const { id: _id, ...facts } = access;
