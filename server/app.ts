@@ -3,7 +3,6 @@ import express from "express";
 import crypto from "node:crypto";
 import path from "node:path";
 import { pinoHttp } from "pino-http";
-import { sql } from "drizzle-orm";
 import type { AppServices } from "../app/lib/context";
 import { publicFolder } from "./paths";
 import { createRemixHandler } from "./remix-handler";
@@ -16,7 +15,7 @@ import { requireSameOrigin, securityHeaders } from "./security";
  * files, then Remix. The collaboration WebSocket is attached to the HTTP server, not here.
  */
 export function createApp(services: AppServices, build: ServerBuild): express.Express {
-  const { env, log, database } = services;
+  const { env, log } = services;
   const app = express();
   app.disable("x-powered-by");
   app.set("trust proxy", env.TRUST_PROXY);
@@ -40,13 +39,12 @@ export function createApp(services: AppServices, build: ServerBuild): express.Ex
     res.set("Cache-Control", "no-store").type("text/plain").send("ok");
   });
   app.get("/readyz", async (_req, res) => {
-    try {
-      await database.db.execute(sql`select 1`);
-      res.set("Cache-Control", "no-store").type("text/plain").send("ready");
-    } catch (error) {
-      log.error({ err: error }, "readiness check failed: database unreachable");
-      res.status(503).set("Cache-Control", "no-store").type("text/plain").send("database unreachable");
-    }
+    const report = await services.readiness.report();
+    if (!report.ok) log.error({ checks: report.checks }, "readiness check failed");
+    res
+      .status(report.ok ? 200 : 503)
+      .set("Cache-Control", "no-store")
+      .json(report);
   });
 
   app.get("/favicon.ico", (_req, res) => res.redirect(301, "/favicon.svg"));

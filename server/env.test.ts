@@ -10,6 +10,8 @@ describe("environment validation", () => {
     expect(env.secure).toBe(false);
     expect(env.DATABASE_URL).toBeUndefined();
     expect(env.LOG_LEVEL).toBe("info");
+    expect(env.REDIS_URL).toBeUndefined();
+    expect(env.REDIS_PREFIX).toBe("care:");
   });
 
   it("derives PUBLIC_URL from PORT and normalises it to an origin", () => {
@@ -29,6 +31,8 @@ describe("environment validation", () => {
     ["LOG_LEVEL", { LOG_LEVEL: "loud" }],
     ["MAIL_FROM", { MAIL_FROM: "a@b.c\r\nBcc: x@y.z" }],
     ["REQUIRE_E2E", { REQUIRE_E2E: "maybe" }],
+    ["REDIS_URL", { REDIS_URL: "http://127.0.0.1:6379" }],
+    ["REDIS_PREFIX", { REDIS_PREFIX: "has spaces" }],
   ])("stops with a message that names %s when it is malformed", (name, source) => {
     expect(() => loadEnv(source)).toThrow(EnvError);
     expect(() => loadEnv(source)).toThrow(new RegExp(`${name}:`));

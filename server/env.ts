@@ -1,3 +1,4 @@
+import os from "node:os";
 import { z } from "zod";
 
 const logLevels = ["fatal", "error", "warn", "info", "debug", "trace", "silent"] as const;
@@ -39,6 +40,19 @@ export const envSchema = z
       .trim()
       .default("CARE Table <no-reply@localhost>")
       .refine((v) => !/[\r\n]/.test(v), { message: "must be one line" }),
+    REDIS_URL: optionalUrl(["redis:", "rediss:"], "Redis"),
+    /** Every Redis key and channel starts with this: deployments (and test runs) sharing one Redis stay apart. */
+    REDIS_PREFIX: z
+      .string()
+      .trim()
+      .default("care:")
+      .refine((v) => /^[A-Za-z0-9:_.-]{1,64}$/.test(v), { message: "must be 1 to 64 letters, digits or : _ . -" }),
+    /** This process's name in /readyz (default: host name and process id). */
+    INSTANCE_NAME: z
+      .string()
+      .trim()
+      .optional()
+      .refine((v) => v === undefined || /^[A-Za-z0-9:_.-]{0,64}$/.test(v), { message: "must be up to 64 letters, digits or : _ . -" }),
     LOG_LEVEL: z.enum(logLevels).default("info"),
     TRUST_PROXY: booleanFlag,
     TEST_DATABASE_URL: optionalUrl(["postgres:", "postgresql:"], "PostgreSQL"),
@@ -47,7 +61,12 @@ export const envSchema = z
   })
   .transform((env) => {
     const publicUrl = new URL(env.PUBLIC_URL ?? `http://localhost:${env.PORT}`);
-    return { ...env, PUBLIC_URL: publicUrl.origin, secure: publicUrl.protocol === "https:" };
+    return {
+      ...env,
+      PUBLIC_URL: publicUrl.origin,
+      secure: publicUrl.protocol === "https:",
+      INSTANCE_NAME: env.INSTANCE_NAME || `${os.hostname()}-${process.pid}`,
+    };
   });
 
 export type Env = z.output<typeof envSchema>;

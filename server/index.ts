@@ -1,20 +1,11 @@
 import type { ServerBuild } from "@remix-run/node";
-import http from "node:http";
 import { pathToFileURL } from "node:url";
 import { issueSetupToken } from "../db/queries/setup";
-import { createApp } from "./app";
-import { createCollaboration } from "./collab/index";
 import { prepareDatabase } from "./boot";
 import { EnvError, loadEnv } from "./env";
-import { startInquiryRetention } from "./jobs/inquiry-retention";
 import { createLogger } from "./logger";
-import { startRoundScheduler } from "./jobs/round-scheduler";
-import { startMailDelivery } from "./mail";
-import { createRoundEvents } from "./round-events";
-import { startMailDigest } from "./jobs/mail-digest";
-import { PageCache, withPageCache } from "./page-cache";
 import { remixBuildPath } from "./paths";
-import { createRateLimiters } from "./rate-limit";
+import { createServices } from "./services";
 
 async function main() {
   let env;
@@ -31,18 +22,9 @@ async function main() {
   const { database, seeded } = await prepareDatabase(env);
   log.info({ database: database.describe, seeded }, "database ready");
 
-  const mail = startMailDelivery({ db: database.db, smtpUrl: env.SMTP_URL, from: env.MAIL_FROM, log });
-  const inquiryRetention = startInquiryRetention({ db: database.db, log });
-  const mailDigest = startMailDigest({ db: database.db, mail, log });
   const build = (await import(pathToFileURL(remixBuildPath).href)) as ServerBuild;
-  const collab = createCollaboration({ db: database.db, log, publicUrl: env.PUBLIC_URL, secure: env.secure, trustProxy: env.TRUST_PROXY });
-  const pages = new PageCache();
-  const roundEvents = createRoundEvents();
-  const app = createApp({ database, env, log, mail, limits: createRateLimiters(), collab: collab.service, pages, roundEvents }, build);
-  const server = http.createServer(withPageCache(pages, app));
-  collab.attach(server);
-  // Rounds close at their deadline and reminders go out with no request needed.
-  const rounds = startRoundScheduler({ database, env, log, mail, collab: collab.service, pages, roundEvents });
+  const services = await createServices({ env, log, database });
+  const server = services.createHttpServer(build);
 
   await new Promise<void>((resolve, reject) => {
     server.once("error", reject);
@@ -72,12 +54,7 @@ async function main() {
     forceExit.unref();
     server.closeIdleConnections();
     // Collaboration first: connections closed, every pending update committed before the pool ends.
-    await rounds.stop();
-    await collab.stop();
-    await new Promise<void>((resolve) => server.close(() => resolve()));
-    await mail.stop();
-    await inquiryRetention.stop();
-    await mailDigest.stop();
+    await services.stop(() => new Promise<void>((resolve) => server.close(() => resolve())));
     await database.close();
     log.info("stopped");
     process.exit(0);

@@ -5,6 +5,7 @@ import type { Logger } from "../../server/logger";
 import type { MailDelivery } from "../../server/mail";
 import type { PageCache } from "../../server/page-cache";
 import type { RateLimiters } from "../../server/rate-limit";
+import type { Readiness } from "../../server/readiness";
 import type { Refusal } from "../../server/request-body";
 import type { RoundEvents } from "../../server/round-events";
 
@@ -21,6 +22,8 @@ export interface AppServices {
   pages: PageCache;
   /** "Round X changed", for the round pages that are open now. */
   roundEvents: RoundEvents;
+  /** What /readyz reports: each part adds the dependency it needs. */
+  readiness: Readiness;
 }
 
 export interface RequestContext extends AppServices {

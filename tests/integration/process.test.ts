@@ -30,7 +30,7 @@ describe.runIf(testDatabaseKind() === "pglite")("the server process on the embed
     expect((await fetch(`${server.url}/healthz`)).status).toBe(200);
     const ready = await fetch(`${server.url}/readyz`);
     expect(ready.status).toBe(200);
-    expect(await ready.text()).toBe("ready");
+    expect(await ready.json()).toMatchObject({ ok: true, checks: { database: "ok" } });
     expect((await fetch(`${server.url}/`)).headers.get("x-request-id")).toMatch(/^[0-9a-f-]{36}$/);
 
     // Create the first convener, so there is something to find after the restore.

@@ -26,8 +26,16 @@ export async function createTestDatabase(options: { seed?: boolean } = {}): Prom
 }
 
 async function createPostgresDatabase(): Promise<Database> {
+  return (await createPostgresTestDatabase()).database;
+}
+
+/**
+ * A new PostgreSQL database copied from the migrated template (TEST_DATABASE_URL's server), and
+ * its URL for server processes; `database.close()` drops it.
+ */
+export async function createPostgresTestDatabase(): Promise<{ database: Database; url: string }> {
   const url = process.env.TEST_DATABASE_URL;
-  if (!url) throw new Error("TEST_DB=postgres needs TEST_DATABASE_URL");
+  if (!url) throw new Error("a PostgreSQL test database needs TEST_DATABASE_URL");
   const name = `care_table_test_${crypto.randomBytes(6).toString("hex")}`;
   const admin = new pg.Client({ connectionString: adminUrl(url) });
   await admin.connect();
@@ -37,7 +45,7 @@ async function createPostgresDatabase(): Promise<Database> {
     await admin.end();
   }
   const database = await openDatabase({ url: databaseUrl(url, name) });
-  return {
+  const closing = {
     ...database,
     async close() {
       await database.close();
@@ -50,4 +58,5 @@ async function createPostgresDatabase(): Promise<Database> {
       }
     },
   };
+  return { database: closing, url: databaseUrl(url, name) };
 }

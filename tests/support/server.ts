@@ -3,17 +3,17 @@ import http from "node:http";
 import type { AddressInfo } from "node:net";
 import { pathToFileURL } from "node:url";
 import type { Database } from "../../db/client";
-import { createApp } from "../../server/app";
-import { createCollaboration, type Collaboration } from "../../server/collab/index";
-import { runRoundSchedulerOnce, startRoundScheduler, type RoundScheduler } from "../../server/jobs/round-scheduler";
+import type { Collaboration } from "../../server/collab/index";
+import type { RoundScheduler } from "../../server/jobs/round-scheduler";
 import type { CollabLimits } from "../../server/collab/limits";
 import { loadEnv, type Env } from "../../server/env";
 import { createLogger, type Logger } from "../../server/logger";
-import { startMailDelivery, type MailDelivery } from "../../server/mail";
+import type { MailDelivery } from "../../server/mail";
 import { remixBuildPath } from "../../server/paths";
-import { PageCache, withPageCache } from "../../server/page-cache";
-import { createRateLimiters } from "../../server/rate-limit";
-import { createRoundEvents, type RoundEvents } from "../../server/round-events";
+import type { PageCache } from "../../server/page-cache";
+import type { SharedRedis } from "../../server/redis";
+import type { RoundEvents } from "../../server/round-events";
+import { createServices } from "../../server/services";
 import { createTestDatabase } from "./database";
 
 export interface TestServer {
@@ -26,6 +26,8 @@ export interface TestServer {
   pages: PageCache;
   roundEvents: RoundEvents;
   rounds: Pick<RoundScheduler, "runOnce" | "stop">;
+  /** The shared Redis connection, when the test gave REDIS_URL. */
+  redis: SharedRedis | undefined;
   close(): Promise<void>;
 }
 
@@ -55,37 +57,32 @@ export async function startTestServer(
   const url = `http://127.0.0.1:${port}`;
   const env = loadEnv({ NODE_ENV: "test", PORT: String(port), PUBLIC_URL: url, LOG_LEVEL: "silent", ...options.env });
   const log = options.log ?? createLogger(options.logLevel ?? process.env.TEST_LOG_LEVEL ?? env.LOG_LEVEL);
-  const mail = startMailDelivery({ db: database.db, smtpUrl: env.SMTP_URL, from: env.MAIL_FROM, log });
-  const collab = createCollaboration({ db: database.db, log, publicUrl: env.PUBLIC_URL, secure: env.secure, limits: options.collabLimits });
-  const pages = new PageCache();
-  const roundEvents = createRoundEvents();
-  const app = createApp(
-    { database, env, log, mail, limits: createRateLimiters(), collab: collab.service, pages, roundEvents },
-    await build,
-  );
-  const services = { database, env, log, mail, collab: collab.service, pages, roundEvents };
-  const rounds =
-    options.roundScheduler === false
-      ? { runOnce: () => runRoundSchedulerOnce(services), stop: async () => {} }
-      : startRoundScheduler(services, { intervalMs: options.roundScheduler ?? 2_000 });
-  server.on("request", withPageCache(pages, app));
-  collab.attach(server);
+  const services = await createServices({
+    env,
+    log,
+    database,
+    collabLimits: options.collabLimits,
+    // The periodic jobs other than the round scheduler are tested by calling them.
+    jobs: { roundScheduler: options.roundScheduler ?? 2_000, inquiryRetention: false, mailDigest: false },
+  });
+  services.createHttpServer(await build, server);
+  const { mail, pages, roundEvents } = services.app;
   return {
     url,
     origin: url,
     env,
     database,
     mail,
-    collab,
+    collab: services.collaboration,
     pages,
     roundEvents,
-    rounds,
+    rounds: services.rounds,
+    redis: services.redis,
     async close() {
-      await rounds.stop();
-      await collab.stop();
-      server.closeAllConnections();
-      await new Promise<void>((resolve) => server.close(() => resolve()));
-      await mail.stop();
+      await services.stop(async () => {
+        server.closeAllConnections();
+        await new Promise<void>((resolve) => server.close(() => resolve()));
+      });
       if (!options.database) await database.close();
     },
   };
