@@ -68,7 +68,10 @@ export async function createServices(options: ServiceOptions): Promise<ServerSer
     secure: env.secure,
     trustProxy: env.TRUST_PROXY,
     limits: options.collabLimits,
+    // Its own two connections (one publishes, one subscribes), with the same prefix.
+    redis: env.REDIS_URL ? { url: env.REDIS_URL, prefix: env.REDIS_PREFIX } : undefined,
   });
+  await collaboration.start();
   const pages = new PageCache();
   const roundEvents = createRoundEvents();
   const limits = createRateLimiters();
@@ -83,6 +86,8 @@ export async function createServices(options: ServiceOptions): Promise<ServerSer
     readiness.add("redis", async () => (redis.isReady() && (await redis.client.ping()) === "PONG" ? ("ok" as const) : ("down" as const)), {
       required: false,
     });
+  const relay = collaboration.relay;
+  if (relay) readiness.add("collaboration", async () => (relay.ready ? ("ok" as const) : ("down" as const)), { required: false });
   const app: AppServices = { database, env, log, mail, limits, collab: collaboration.service, pages, roundEvents, readiness };
 
   // Rounds close at their deadline and reminders go out with no request needed.

@@ -1,4 +1,5 @@
 import type { IncomingMessage } from "node:http";
+import { randomUUID } from "node:crypto";
 import { performance } from "node:perf_hooks";
 import type { WebSocket } from "ws";
 import * as Y from "yjs";
@@ -14,6 +15,7 @@ import { ConnectionCounter, type CollabLimits } from "./limits";
 import { CLOSE_LOAD_FAILED, CLOSE_SERVER_STOPPING, CLOSE_TOO_MANY_CONNECTIONS, CLOSE_UNAUTHENTICATED } from "./protocol";
 import type { Room } from "./room";
 import { Rooms } from "./rooms";
+import type { SharedConnectionCounts } from "./shared-counts";
 
 /**
  * Admission and the connections of this process: limits, registration, the periodic heartbeat,
@@ -25,6 +27,10 @@ export class CollabHub {
   readonly registry = new ConnectionRegistry<Connection>();
   private readonly perDocument = new ConnectionCounter();
   private readonly perAddress = new ConnectionCounter();
+  /** With Redis: connections per person and per address counted across processes. */
+  private sharedCounts: SharedConnectionCounts | null = null;
+  /** This process's places in the shared counts, by connection. */
+  private readonly places = new Map<Connection, string>();
   private timers: NodeJS.Timeout[] = [];
   private rechecking: Promise<void> | null = null;
   private stopping = false;
@@ -49,6 +55,16 @@ export class CollabHub {
 
   set latencies(values: number[] | null) {
     this.rooms.latencies = values;
+  }
+
+  /** Counts connections per person and address across processes from now on (Redis). */
+  shareCounts(counts: SharedConnectionCounts) {
+    this.sharedCounts = counts;
+    const timer = setInterval(() => {
+      counts.renew([...this.places].map(([c, place]) => ({ place, personId: c.personId, address: c.address })));
+    }, counts.ttlMs / 3);
+    timer.unref();
+    this.timers.push(timer);
   }
 
   get loadedProposals(): string[] {
@@ -109,6 +125,7 @@ export class CollabHub {
     let counted = false;
     ws.on("close", () => {
       connection.closed = true;
+      this.releasePlace(connection);
       if (!counted) return;
       this.registry.remove(connection);
       this.perAddress.remove(address);
@@ -121,12 +138,11 @@ export class CollabHub {
 
     // Limits before any work: an address or a person with too many sockets is refused.
     if (this.stopping) return connection.close(CLOSE_SERVER_STOPPING, "server stopping");
-    if (this.perAddress.count(address) >= this.limits.maxConnectionsPerAddress) {
-      return connection.close(CLOSE_TOO_MANY_CONNECTIONS, "too many connections from this address");
-    }
-    if (this.registry.countOfPerson(connection.personId) >= this.limits.maxConnectionsPerPerson) {
-      return connection.close(CLOSE_TOO_MANY_CONNECTIONS, "too many connections for this person");
-    }
+    // In memory alone (synchronous, so concurrent upgrades are counted exactly); across processes with Redis.
+    const over = this.sharedCounts ? await this.overSharedLimit(this.sharedCounts, connection) : this.overLocalLimit(connection);
+    if (over === "address") return connection.close(CLOSE_TOO_MANY_CONNECTIONS, "too many connections from this address");
+    if (over === "person") return connection.close(CLOSE_TOO_MANY_CONNECTIONS, "too many connections for this person");
+    if (connection.closed) return;
     if (this.perDocument.count(admitted.proposalId) >= this.limits.maxConnectionsPerDocument) {
       return connection.close(CLOSE_TOO_MANY_CONNECTIONS, "too many connections on this proposal");
     }
@@ -241,6 +257,35 @@ export class CollabHub {
   /** See Rooms.setLocked. */
   setLocked(proposalId: string, locked: boolean): Promise<void> {
     return this.rooms.setLocked(proposalId, locked);
+  }
+
+  /** Whether a new connection would exceed the per-address or per-person limit of this process. */
+  private overLocalLimit(connection: Connection): "address" | "person" | null {
+    if (this.perAddress.count(connection.address) >= this.limits.maxConnectionsPerAddress) return "address";
+    if (this.registry.countOfPerson(connection.personId) >= this.limits.maxConnectionsPerPerson) return "person";
+    return null;
+  }
+
+  /** The same across every process (a place is taken for the connection); in memory while Redis is away. */
+  private async overSharedLimit(counts: SharedConnectionCounts, connection: Connection): Promise<"address" | "person" | null> {
+    const place = randomUUID();
+    const verdict = await counts.take(place, connection.personId, connection.address, {
+      perPerson: this.limits.maxConnectionsPerPerson,
+      perAddress: this.limits.maxConnectionsPerAddress,
+    });
+    if (verdict === "unavailable") return this.overLocalLimit(connection);
+    if (verdict !== "ok") return verdict;
+    this.places.set(connection, place);
+    // Closed while the place was being taken: the close handler ran before it existed.
+    if (connection.closed) this.releasePlace(connection);
+    return null;
+  }
+
+  private releasePlace(connection: Connection) {
+    const place = this.places.get(connection);
+    if (place === undefined) return;
+    this.places.delete(connection);
+    this.sharedCounts?.release(place, connection.personId, connection.address);
   }
 
   /**

@@ -9,6 +9,7 @@ import { CollabHub } from "./hub";
 import { defaultLimits, type CollabLimits } from "./limits";
 import { lockProposalForRound, unlockProposal, type Everywhere } from "./lock";
 import { Relay } from "./relay";
+import { SharedConnectionCounts } from "./shared-counts";
 import { takeRevision } from "./revisions";
 import { ProposalStateError, type CollabService } from "./service";
 import { listSuggestions, resolveSuggestions } from "./suggestions";
@@ -67,6 +68,7 @@ export function createCollaboration(options: {
       })
     : null;
   rooms.relay = relay;
+  if (relay) hub.shareCounts(new SharedConnectionCounts(relay.commands, options.redis!.prefix, log));
 
   /** Asks the other processes, if any; a process that cannot be reached refuses the step. */
   async function askEveryone(message: Parameters<Relay["request"]>[0]) {

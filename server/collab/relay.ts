@@ -41,7 +41,7 @@ export class RelayUnavailable extends Error {
 
 type Envelope = ControlMessage & { o: string; id?: string };
 
-type RedisClient = ReturnType<typeof createClient>;
+export type RedisClient = ReturnType<typeof createClient>;
 
 export class Relay implements RoomsRelay {
   /** This process, in every message it sends (its own messages come back and are skipped). */
@@ -110,6 +110,11 @@ export class Relay implements RoomsRelay {
     })();
     subscribed.catch((error: unknown) => this.log.warn({ err: error }, "collab: connecting to Redis failed"));
     await Promise.race([subscribed.catch(() => {}), new Promise((resolve) => setTimeout(resolve, waitMs).unref())]);
+  }
+
+  /** The connection that publishes, for other shared state (connection counts). */
+  get commands(): RedisClient {
+    return this.publisher;
   }
 
   /** Both connections up: updates flow to and from the other processes. */

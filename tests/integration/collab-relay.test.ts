@@ -31,7 +31,7 @@ async function collabServer(prefix: string) {
     publicUrl: app.url,
     secure: false,
     // The periodic re-check is slowed down: what reaches the other server here is the relay.
-    limits: { unloadDelayMs: 200, recheckMs: 60_000 },
+    limits: { unloadDelayMs: 200, recheckMs: 60_000, maxConnectionsPerPerson: 3 },
     redis: { url: redisUrl, prefix },
   });
   collab.attach(server);
@@ -161,5 +161,23 @@ describe("collaboration across two servers (Redis)", () => {
     await onTwo.synced();
     one.collab.service.closeConnectionsOfPerson(a.person.id);
     await eventually(() => onTwo.closeEvents.length > 0, "closed on the other server", 3000);
+  });
+
+  it("counts a person's connections across both servers", async () => {
+    const db = app.database.db;
+    const proposal = await makeProposal(db);
+    const a = await signedInCookie(app.url, db, { organizationId: proposal.leadOrganizationId });
+    const first = [connect(one, proposal.id, a.cookie), connect(one, proposal.id, a.cookie), connect(two, proposal.id, a.cookie)];
+    await Promise.all(first.map((c) => c.synced()));
+    const fourth = connect(two, proposal.id, a.cookie);
+    await eventually(() => fourth.closeEvents.length > 0, "the fourth connection (limit 3, over two servers) is refused");
+    expect(fourth.closeEvents[0]!.reason).toMatch(/too many connections for this person/);
+    fourth.destroy();
+    first[0]!.destroy();
+    await eventually(() => first[0]!.provider.wsconnected === false, "one closed");
+    await new Promise((r) => setTimeout(r, 100));
+    const again = connect(two, proposal.id, a.cookie);
+    await again.synced();
+    expect(again.closeEvents).toEqual([]);
   });
 });
