@@ -89,4 +89,39 @@ describe("Room: what a client is told is committed", () => {
     expect(after?.ack, "A hears its message is committed").toBe(1);
     expect(covers(after?.sv), "and the committed state holds its words").toBe(true);
   });
+
+  it("holds an update typed before the client's sync reply, and settles it with that reply", () => {
+    // A client that reconnects (to another process) and types before it has answered the
+    // server's SyncStep1: its update refers to edits the server has not seen yet.
+    const { writer, commitAll } = heldWriter();
+    const room = new Room(
+      "proposal",
+      new Y.Doc(),
+      { bytes: 0, logRows: 0, facts: { status: "draft", sponsorOrganizationIds: [], openEditing: true }, clientOwners: new Map() },
+      { writer, log: createLogger("silent"), limits: defaultLimits, changed() {}, committed() {}, broken() {} },
+    );
+    const a = connectionOf("a");
+    a.connection.backlog = null;
+    room.add(a.connection);
+    const doc = new Y.Doc();
+    const paragraph = new Y.XmlElement("paragraph");
+    doc.getXmlFragment("default").insert(0, [paragraph]);
+    paragraph.insert(0, [new Y.XmlText("typed offline")]);
+    const before = Y.encodeStateVector(doc);
+    (paragraph.get(0) as Y.XmlText).insert(0, "and while reconnecting ");
+    const later = Y.encodeStateAsUpdate(doc, before);
+
+    const update = encoding.createEncoder();
+    encoding.writeVarUint(update, MESSAGE_SYNC);
+    encoding.writeVarUint(update, 2);
+    encoding.writeVarUint8Array(update, later);
+    room.handleMessage(a.connection, encoding.toUint8Array(update));
+    expect(a.connection.closed, "not an invalid message").toBe(false);
+    expect(Y.encodeStateAsUpdate(room.doc)).toEqual(Y.encodeStateAsUpdate(new Y.Doc()));
+
+    room.handleMessage(a.connection, syncStep2(Y.encodeStateAsUpdate(doc)));
+    commitAll();
+    expect(a.lastCommitted()?.ack, "both messages settled by the sync reply's commit").toBe(2);
+    expect(room.doc.getXmlFragment("default").toString()).toContain("and while reconnecting typed offline");
+  });
 });

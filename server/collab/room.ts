@@ -243,18 +243,25 @@ export class Room implements CommitSink {
     connection.received++;
     const seq = connection.received;
     const check = checkUpdate(update, this.doc);
+    if (!check.ok && check.missing && !isSyncReply) return this.holdForSync(connection, seq);
     if (!check.ok) return this.invalid(connection, check.reason);
+    // A sync reply carries everything its client has: it settles the updates held for it.
+    const settles = isSyncReply ? [seq, ...connection.heldForSync.splice(0)] : [seq];
+    const settled = () => {
+      for (const s of settles) removeSeq(connection, s);
+    };
     if (!check.changes) {
       // Nothing new (a SyncStep2 after a reconnect, an echo). What it repeats may be in an update
       // another connection delivered first (after a restart, a collaborator re-sends the edits
       // the server had relayed to them): so it is committed only once every update applied
       // before it is, and then the client is told.
+      connection.pendingSeqs.push(seq);
       if (this.pending === 0) {
+        settled();
         if (connection.pendingSeqs.length === 0) connection.sendCommitted(this.committedSv);
         return;
       }
-      connection.pendingSeqs.push(seq);
-      this.afterPendingCommitted(() => removeSeq(connection, seq));
+      this.afterPendingCommitted(settled);
       return;
     }
     if (connection.access.readOnly) return this.refuse(connection, seq, "read-only", `${REFUSED_READ_ONLY}. ${connection.access.reason}`);
@@ -292,8 +299,26 @@ export class Room implements CommitSink {
     }
     for (const client of newClientIds) this.clientOwners.set(client, connection.personId);
     connection.pendingSeqs.push(seq);
-    this.accepted(update, { authorId: connection.personId, newClientIds }, connection, () => removeSeq(connection, seq));
+    this.accepted(update, { authorId: connection.personId, newClientIds }, connection, settled);
     this.hooks.recordLatency?.(performance.now() - receivedAt);
+  }
+
+  /**
+   * An update that refers to what this server has not received (the client typed while it
+   * reconnected, here after another process went away): not applied, not yet committed, and the
+   * client is asked for everything it has (SyncStep1); its answer settles this one.
+   */
+  private holdForSync(connection: Connection, seq: number) {
+    // A client that never answers does not get to pile them up.
+    if (connection.heldForSync.length >= 1000) return this.invalid(connection, "too many updates with missing dependencies");
+    connection.pendingSeqs.push(seq);
+    connection.heldForSync.push(seq);
+    connection.send(
+      message(MESSAGE_SYNC, (e) => {
+        encoding.writeVarUint(e, SYNC_STEP1);
+        encoding.writeVarUint8Array(e, Y.encodeStateVector(this.doc));
+      }),
+    );
   }
 
   /** Refuses a document message: nothing applied, the author told why, the message never "saved". */
