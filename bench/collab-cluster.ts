@@ -27,7 +27,8 @@ import { benchServerUrl } from "./scratch-database";
 export interface ClusterBenchOptions {
   databaseUrl?: string;
   redisUrl?: string;
-  documents?: number;
+  /** Offered loads, as numbers of documents (each with `editorsPerDocument` editors, 1 update/s each). */
+  documents?: number[];
   editorsPerDocument?: number;
   seconds?: number;
   log?: (line: string) => void;
@@ -129,7 +130,7 @@ export async function runCollabClusterBench(options: ClusterBenchOptions = {}) {
   const log = options.log ?? ((line: string) => console.log(line));
   const baseUrl = benchServerUrl(options.databaseUrl);
   const redisUrl = options.redisUrl ?? process.env.REDIS_URL ?? "redis://127.0.0.1:6379";
-  const documents = options.documents ?? 200;
+  const loads = options.documents ?? [50, 200];
   const editors = options.editorsPerDocument ?? 5;
   const seconds = options.seconds ?? 15;
   const name = `care_table_bench_${crypto.randomBytes(4).toString("hex")}`;
@@ -169,7 +170,7 @@ export async function runCollabClusterBench(options: ClusterBenchOptions = {}) {
       cookies.push(`care_session=${(await createSession(db, person.id)).token}`);
     }
     /** Fresh documents per run, so that no run starts from another's text. */
-    const makeTargets = async () => {
+    const makeTargets = async (documents: number) => {
       const targets: { proposalId: string; cookie: string }[] = [];
       for (let i = 0; i < documents; i++) {
         const p = await createProposal(db, {
@@ -185,47 +186,32 @@ export async function runCollabClusterBench(options: ClusterBenchOptions = {}) {
     };
     script = await bundleServer();
     log(
-      `Collaboration across processes: ${documents} documents × ${editors} editors × 1 update/s, ${seconds} s measured per configuration`,
+      `Collaboration across processes: ${loads.join(" and ")} documents × ${editors} editors × 1 update/s, ${seconds} s measured per run`,
     );
     const runs: Record<string, RunFigures> = {};
-
-    const relay = await startChild(script, "relay", {});
-    children.push(relay);
-    runs.relay = await runSpread([relay], await makeTargets(), editors, seconds, false);
-    await relay.stop();
-    log(`  relay: e2e p99 ${runs.relay.endToEndP99Ms} ms`);
-
-    for (const n of [1, 2, 3]) {
-      const prefix = `bench-${crypto.randomBytes(4).toString("hex")}:`;
-      const env: Record<string, string> = {
-        BENCH_DATABASE_URL: databaseUrl,
-        ...(n > 1 ? { BENCH_REDIS_URL: redisUrl, BENCH_REDIS_PREFIX: prefix } : {}),
-      };
-      const servers: ChildServer[] = [];
-      for (let i = 0; i < n; i++) servers.push(await startChild(script, "durable", env));
-      children.push(...servers);
-      const figures = await runSpread(servers, await makeTargets(), editors, seconds, true);
-      runs[`processes${n}`] = figures;
-      for (const s of servers) await s.stop();
-      log(
-        `  ${n} process(es): ${figures.updatesPerSecond} updates/s, e2e p99 ${figures.endToEndP99Ms} ms (cross-process ${figures.crossProcessP99Ms ?? "–"} ms), Saved p99 ${figures.savedP99Ms} ms, load ${figures.loadAverage1m}`,
-      );
+    for (const documents of loads) {
+      const relay = await startChild(script, "relay", {});
+      children.push(relay);
+      runs[`relay@${documents * editors}`] = await runSpread([relay], await makeTargets(documents), editors, seconds, false);
+      await relay.stop();
+      for (const n of [1, 2, 3]) {
+        const prefix = `bench-${crypto.randomBytes(4).toString("hex")}:`;
+        const env: Record<string, string> = {
+          BENCH_DATABASE_URL: databaseUrl,
+          ...(n > 1 ? { BENCH_REDIS_URL: redisUrl, BENCH_REDIS_PREFIX: prefix } : {}),
+        };
+        const servers: ChildServer[] = [];
+        for (let i = 0; i < n; i++) servers.push(await startChild(script, "durable", env));
+        children.push(...servers);
+        const figures = await runSpread(servers, await makeTargets(documents), editors, seconds, true);
+        runs[`processes${n}@${documents * editors}`] = figures;
+        for (const s of servers) await s.stop();
+        log(
+          `  ${documents * editors} offered, ${n} process(es): ${figures.updatesPerSecond} updates/s, e2e p99 ${figures.endToEndP99Ms} ms (cross-process ${figures.crossProcessP99Ms ?? "–"} ms), Saved p99 ${figures.savedP99Ms} ms, load ${figures.loadAverage1m}`,
+        );
+      }
     }
-    const single = runs.processes1!.endToEndP99Ms;
-    return {
-      load: { documents, editors, offeredUpdatesPerSecond: documents * editors, seconds, cpus: os.cpus().length },
-      runs,
-      ratios: {
-        crossProcessP99VsSingleProcess: {
-          processes2: round(runs.processes2!.crossProcessP99Ms! / single),
-          processes3: round(runs.processes3!.crossProcessP99Ms! / single),
-        },
-        crossProcessP99VsRelay: {
-          processes2: round(runs.processes2!.crossProcessP99Ms! / runs.relay!.endToEndP99Ms),
-          processes3: round(runs.processes3!.crossProcessP99Ms! / runs.relay!.endToEndP99Ms),
-        },
-      },
-    };
+    return { load: { documents: loads, editors, seconds, cpus: os.cpus().length }, runs };
   } finally {
     for (const c of children) if (c.child.exitCode === null && c.child.signalCode === null) await c.stop();
     if (script && fs.existsSync(script)) fs.rmSync(script);
