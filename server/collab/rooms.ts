@@ -237,8 +237,9 @@ export class Rooms {
     const room = this.rooms.get(proposalId);
     if (!room) return;
     room.locked = locked;
-    // At once, before the database is asked: an edit arriving from now on is refused.
-    for (const c of room.connections) room.refreshAccess(c);
+    // Locking: at once, before the database is asked, so an edit arriving from now on is refused.
+    // Unlocking waits for the database's word (after a round opened it says in_round).
+    if (locked) for (const c of room.connections) room.refreshAccess(c);
     const access = await getProposalAccess(this.db, proposalId);
     if (access) {
       const { id: _id, ...facts } = access;

@@ -31,7 +31,7 @@ async function collabServer(prefix: string) {
     publicUrl: app.url,
     secure: false,
     // The periodic re-check is slowed down: what reaches the other server here is the relay.
-    limits: { unloadDelayMs: 200, recheckMs: 60_000, maxConnectionsPerPerson: 3 },
+    limits: { unloadDelayMs: 200, recheckMs: 60_000, maxConnectionsPerPerson: 3, compactAfterUpdates: 8 },
     redis: { url: redisUrl, prefix },
   });
   collab.attach(server);
@@ -184,5 +184,30 @@ describe("collaboration across two servers (Redis)", () => {
     const again = connect(two, proposal.id, a.cookie);
     await again.synced();
     expect(again.closeEvents).toEqual([]);
+  });
+
+  it("compacts on one server without folding away the other server's updates", async () => {
+    const db = app.database.db;
+    const proposal = await makeProposal(db);
+    const a = await signedInCookie(app.url, db, { organizationId: proposal.leadOrganizationId });
+    const b = await signedInCookie(app.url, db, { organizationId: proposal.leadOrganizationId });
+    const onOne = connect(one, proposal.id, a.cookie);
+    const onTwo = connect(two, proposal.id, b.cookie);
+    await Promise.all([onOne.synced(), onTwo.synced()]);
+    // Both type at once; each server compacts after 8 of its own rows, while the other's keep coming.
+    for (let i = 0; i < 40; i++) {
+      typeInto(onOne.doc, `a${i} `);
+      typeInto(onTwo.doc, `b${i} `);
+      await new Promise((r) => setTimeout(r, 5));
+    }
+    await Promise.all([onOne.saved(), onTwo.saved()]);
+    await eventually(() => textOf(onOne.doc) === textOf(onTwo.doc), "convergence");
+    await eventually(async () => (await readProposalDocument(db, proposal.id)).snapshot !== null, "a compaction ran");
+    const stored = await storedText(proposal.id);
+    for (let i = 0; i < 40; i++) {
+      expect(stored).toContain(`a${i} `);
+      expect(stored).toContain(`b${i} `);
+    }
+    expect(stored).toBe(textOf(onOne.doc));
   });
 });
