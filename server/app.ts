@@ -14,7 +14,14 @@ import { requireSameOrigin, securityHeaders } from "./security";
  * The HTTP application: security headers, request logs, the Origin check, health checks, static
  * files, then Remix. The collaboration WebSocket is attached to the HTTP server, not here.
  */
-export function createApp(services: AppServices, build: ServerBuild): express.Express {
+export function createApp(
+  services: AppServices,
+  build: ServerBuild,
+  options: {
+    /** Awaited before answering a request that may have changed something (server/notifications.ts `settled`). */
+    settle?: () => Promise<void>;
+  } = {},
+): express.Express {
   const { env, log } = services;
   const app = express();
   app.disable("x-powered-by");
@@ -57,6 +64,7 @@ export function createApp(services: AppServices, build: ServerBuild): express.Ex
   const remix = createRemixHandler(build, {
     mode: env.NODE_ENV,
     publicUrl: env.PUBLIC_URL,
+    settle: options.settle,
     loadContext: (req, refusal): AppLoadContext => ({
       ...services,
       requestId: String(req.id),

@@ -89,8 +89,24 @@ export class PageCache {
   /** At most this many pages, query variants and bytes (all codings together) are kept. */
   constructor(private readonly limits = { pages: 1000, variants: 200, bytes: 64 * 1024 * 1024 }) {}
 
-  /** The one function that clears kept pages: those showing what changed, or all of them. */
+  private listeners: ((change: PublicChange | "all") => void)[] = [];
+
+  /**
+   * The one function that clears kept pages after a change: those showing what changed, or all
+   * of them; the other processes are told too (`onInvalidate`, server/notifications.ts).
+   */
   invalidate(change: PublicChange | "all" = "all") {
+    this.clear(change);
+    for (const listener of this.listeners) listener(change);
+  }
+
+  /** Called after every `invalidate` of this process (to tell the others). */
+  onInvalidate(listener: (change: PublicChange | "all") => void) {
+    this.listeners.push(listener);
+  }
+
+  /** Clears kept pages in this process only: another process changed something, or notices may have been missed. */
+  clear(change: PublicChange | "all" = "all") {
     this.generation++;
     for (const map of [this.pages, this.variants]) {
       for (const [key, page] of map) if (change === "all" || change === "site" || page.shows.includes(change)) this.drop(map, key, page);

@@ -1,4 +1,4 @@
-import { RateLimiterMemory, RateLimiterRes, type RateLimiterAbstract } from "rate-limiter-flexible";
+import { RateLimiterMemory, RateLimiterRedis, RateLimiterRes, type RateLimiterAbstract } from "rate-limiter-flexible";
 
 /** What a limiter is made from: a name (the store's key prefix), points, a window in seconds. */
 export interface LimiterOptions {
@@ -8,13 +8,30 @@ export interface LimiterOptions {
 }
 
 /**
- * The one place a limiter's store is chosen. Today every limiter counts in this process's memory
- * (one server process per deployment); a shared store (Redis, PostgreSQL) is a different
- * `makeLimiter` passed to `createRateLimiters`, with the same options.
+ * The one place a limiter's store is chosen: this process's memory (one process, no REDIS_URL),
+ * or Redis, shared by every process (`redisLimiter`), with the same options.
  */
 export type MakeLimiter = (options: LimiterOptions) => RateLimiterAbstract;
 
 export const memoryLimiter: MakeLimiter = (options) => new RateLimiterMemory(options);
+
+/**
+ * Limiters counted in Redis, so that every process adds to the same counts (docs/decisions/085).
+ * While Redis is unreachable each process counts in its own memory (the insurance limiter) and
+ * goes back to Redis when it returns: a limit may then be up to N times looser, never stricter,
+ * and no request waits for Redis.
+ */
+export function redisLimiter(redis: { client: unknown; prefix: string }): MakeLimiter {
+  return (options) =>
+    new RateLimiterRedis({
+      ...options,
+      storeClient: redis.client,
+      useRedisPackage: true,
+      rejectIfRedisNotReady: true,
+      keyPrefix: `${redis.prefix}limit:${options.keyPrefix}`,
+      insuranceLimiter: new RateLimiterMemory(options),
+    });
+}
 
 /** The sign-in rule (README, "Accounts and sessions"); the numbers are exported for the tests. */
 export const LOGIN_LIMITS = {

@@ -20,12 +20,19 @@ export interface RemixHandler {
  */
 export function createRemixHandler(
   build: ServerBuild,
-  options: { mode: string; publicUrl: string; loadContext: (req: ExpressRequest, refusal?: Refusal) => AppLoadContext },
+  options: {
+    mode: string;
+    publicUrl: string;
+    loadContext: (req: ExpressRequest, refusal?: Refusal) => AppLoadContext;
+    /** Awaited before answering a POST: the other processes have heard of what it changed. */
+    settle?: () => Promise<void>;
+  },
 ): RemixHandler {
   const handleRequest = createRequestHandler(build, options.mode);
 
   async function answer(req: ExpressRequest, res: ExpressResponse, request: Request, refusal?: Refusal) {
     const response = await handleRequest(request, options.loadContext(req, refusal));
+    if (request.method !== "GET" && request.method !== "HEAD" && options.settle) await options.settle();
     res.statusMessage = response.statusText;
     res.status(response.status);
     for (const [name, value] of response.headers) if (name !== "set-cookie") res.append(name, value);

@@ -3,24 +3,38 @@ import { EventEmitter } from "node:events";
 /**
  * "Round X changed": announced after a ballot is committed, a round closes, moves or is
  * cancelled; the round page's event stream listens and tells open pages to read the round again.
- * The notice carries no data (each page re-reads what its person may see), so a later
- * implementation can carry it across processes (Redis pub/sub) behind the same two functions.
+ * The notice carries no data (each page re-reads what its person may see); with several
+ * processes it is carried to the others (`relay`, server/notifications.ts).
  */
 export interface RoundEvents {
-  /** Tells every listener of this round, in this process, that it changed. */
+  /** Tells every listener of this round, in this process and (with a relay) every other, that it changed. */
   announce(roundId: string): void;
   /** Calls `listener` on every announcement for this round; returns the unsubscribe. */
   subscribe(roundId: string, listener: () => void): () => void;
 }
 
-/** The in-process implementation: one emitter, one event name per round. */
-export function createRoundEvents(): RoundEvents {
+export interface LocalRoundEvents extends RoundEvents {
+  /** An announcement from another process: this process's listeners only. */
+  deliver(roundId: string): void;
+  /** Every round with a listener here is announced (after notices may have been missed). */
+  deliverAll(): void;
+}
+
+/** One emitter, one event name per round; `relay` carries announcements to the other processes. */
+export function createRoundEvents(relay?: (roundId: string) => void): LocalRoundEvents {
   const emitter = new EventEmitter();
   // Every open round page holds one listener; the default cap of 10 would only print a warning.
   emitter.setMaxListeners(0);
   return {
     announce(roundId) {
       emitter.emit(roundId);
+      relay?.(roundId);
+    },
+    deliver(roundId) {
+      emitter.emit(roundId);
+    },
+    deliverAll() {
+      for (const name of emitter.eventNames()) if (typeof name === "string") emitter.emit(name);
     },
     subscribe(roundId, listener) {
       emitter.on(roundId, listener);

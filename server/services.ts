@@ -13,9 +13,10 @@ import { runRoundSchedulerOnce, startRoundScheduler, type RoundScheduler } from 
 import type { Logger } from "./logger";
 import { startMailDelivery } from "./mail";
 import { PageCache, withPageCache } from "./page-cache";
-import { createRateLimiters } from "./rate-limit";
+import { createRateLimiters, memoryLimiter, redisLimiter } from "./rate-limit";
 import { Readiness, type CheckState } from "./readiness";
 import { connectRedis, type SharedRedis } from "./redis";
+import { createNotifications, type Notifications } from "./notifications";
 import { createRoundEvents } from "./round-events";
 
 export interface ServiceOptions {
@@ -35,6 +36,8 @@ export interface ServerServices {
   /** What every loader and action gets (app/lib/context.ts). */
   app: AppServices;
   collaboration: Collaboration;
+  /** Notices to and from the other processes on the database (PostgreSQL LISTEN/NOTIFY). */
+  notifications: Notifications;
   /** The shared Redis connection, when REDIS_URL is set. */
   redis: SharedRedis | undefined;
   rounds: Pick<RoundScheduler, "runOnce" | "stop">;
@@ -72,14 +75,27 @@ export async function createServices(options: ServiceOptions): Promise<ServerSer
     redis: env.REDIS_URL ? { url: env.REDIS_URL, prefix: env.REDIS_PREFIX } : undefined,
   });
   await collaboration.start();
+  // Invalidations and round notices reach the other processes on the same PostgreSQL database.
+  const notifications = createNotifications({ database, log, instance: env.INSTANCE_NAME });
   const pages = new PageCache();
-  const roundEvents = createRoundEvents();
-  const limits = createRateLimiters();
+  pages.onInvalidate((change) => notifications.publish({ kind: "pages", change }));
+  const roundEvents = createRoundEvents((roundId) => notifications.publish({ kind: "round", roundId }));
+  notifications.onNotice((notice) => {
+    if (notice.kind === "pages") pages.clear(notice.change);
+    else roundEvents.deliver(notice.roundId);
+  });
+  notifications.onResume(() => {
+    pages.clear("all");
+    roundEvents.deliverAll();
+  });
+  const limits = createRateLimiters(redis ? redisLimiter(redis) : memoryLimiter);
   const readiness = new Readiness(env.INSTANCE_NAME);
   readiness.add("database", async (): Promise<CheckState> => {
     await database.db.execute(sql`select 1`);
     return "ok";
   });
+  // A process that cannot hear the others' invalidations could serve stale pages: out of rotation until it listens again.
+  if (notifications.state() !== undefined) readiness.add("notifications", () => notifications.state() ?? "down");
   // Reported, never failing readiness: every process keeps serving while Redis is away (limits
   // count in memory meanwhile), and a shared Redis blinking must not take every process out at once.
   if (redis)
@@ -100,10 +116,11 @@ export async function createServices(options: ServiceOptions): Promise<ServerSer
   return {
     app,
     collaboration,
+    notifications,
     redis,
     rounds,
     createHttpServer(build, server = http.createServer()) {
-      server.on("request", withPageCache(pages, createApp(app, build)));
+      server.on("request", withPageCache(pages, createApp(app, build, { settle: () => notifications.settled() })));
       collaboration.attach(server);
       return server;
     },
@@ -114,6 +131,7 @@ export async function createServices(options: ServiceOptions): Promise<ServerSer
       await mail.stop();
       await inquiryRetention?.stop();
       await mailDigest?.stop();
+      await notifications.stop();
       await redis?.close();
     },
   };

@@ -1,0 +1,219 @@
+import crypto from "node:crypto";
+import pg from "pg";
+import type { Database } from "../db/client";
+import type { Logger } from "./logger";
+import type { PublicChange } from "./page-cache";
+
+/** The PostgreSQL channel (one per database: every process on it hears every notice). */
+export const CHANGES_CHANNEL = "care_changes";
+/** The listener's application_name, so that it can be found in pg_stat_activity. */
+export const LISTENER_NAME = "care-table-listener";
+
+/** What one process tells the others: keys, never documents (NOTIFY payloads are small). */
+export type Notice = { kind: "pages"; change: PublicChange | "all" } | { kind: "round"; roundId: string };
+
+export interface Notifications {
+  /** Tells every other process (not this one: it acted already). */
+  publish(notice: Notice): void;
+  /** A notice from another process. */
+  onNotice(listener: (notice: Notice) => void): void;
+  /** The listener was away and is back: notices may have been missed meanwhile. */
+  onResume(listener: () => void): void;
+  /** "ok" while listening, "down" while reconnecting; undefined when there is nothing to listen to (PGlite). */
+  state(): "ok" | "down" | undefined;
+  /**
+   * Resolves when every notice this process published so far has come back to its own listener
+   * (PostgreSQL has delivered it to every listener), or after `timeoutMs`: a request that changed
+   * something answers after this, so the next request on any process sees the change.
+   */
+  settled(timeoutMs?: number): Promise<void>;
+  stop(): Promise<void>;
+}
+
+/**
+ * Cache invalidations and "round changed" notices between the processes on one PostgreSQL
+ * database, over LISTEN/NOTIFY (docs/decisions/086). One dedicated connection listens; when it
+ * drops it reconnects (and LISTENs again) with a growing delay, and tells `onResume` listeners, who
+ * clear what they keep. On PGlite (one process) there is no one to tell: everything is a no-op.
+ */
+export function createNotifications(options: {
+  database: Database;
+  log: Pick<Logger, "info" | "warn" | "error">;
+  /** Added to the listener's application_name (INSTANCE_NAME). */
+  instance?: string;
+}): Notifications {
+  const { database, log } = options;
+  const noticeListeners: ((notice: Notice) => void)[] = [];
+  const resumeListeners: (() => void)[] = [];
+  const pool = database.pgPool;
+  if (!pool) {
+    return {
+      publish() {},
+      onNotice: (l) => void noticeListeners.push(l),
+      onResume: (l) => void resumeListeners.push(l),
+      state: () => undefined,
+      settled: async () => {},
+      stop: async () => {},
+    };
+  }
+
+  const origin = crypto.randomBytes(8).toString("hex");
+  let client: pg.Client | undefined;
+  let listening = false;
+  let everListened = false;
+  let stopped = false;
+  let retries = 0;
+  let reconnectTimer: NodeJS.Timeout | undefined;
+  let seq = 0;
+  /** Published notices not yet heard back, by sequence number. */
+  const pending = new Set<number>();
+  let waiters: { upTo: number; resolve: () => void }[] = [];
+
+  const wakeWaiters = () => {
+    const lowest = pending.size ? Math.min(...pending) : Infinity;
+    waiters = waiters.filter((w) => {
+      if (w.upTo < lowest) w.resolve();
+      return w.upTo >= lowest;
+    });
+  };
+
+  function received(message: pg.Notification) {
+    if (message.channel !== CHANGES_CHANNEL || !message.payload) return;
+    let parsed: { o?: unknown; s?: unknown; n?: unknown };
+    try {
+      parsed = JSON.parse(message.payload) as typeof parsed;
+    } catch {
+      return;
+    }
+    if (parsed.o === origin) {
+      pending.delete(Number(parsed.s));
+      wakeWaiters();
+      return;
+    }
+    const notice = parsed.n as Notice | undefined;
+    if (!notice || (notice.kind !== "pages" && notice.kind !== "round")) return;
+    for (const l of noticeListeners) {
+      try {
+        l(notice);
+      } catch (error) {
+        log.error({ err: error }, "notifications: a listener failed");
+      }
+    }
+  }
+
+  function lost(which: pg.Client, reason: string) {
+    if (!client || client !== which) return;
+    const old = client;
+    client = undefined;
+    old.removeAllListeners("notification");
+    old.removeAllListeners("end");
+    old.on("error", () => {});
+    void old.end().catch(() => {});
+    if (listening) log.warn({ reason }, "notifications: the listening connection was lost; reconnecting");
+    listening = false;
+    // Nothing published now will come back on this connection: no one waits for it.
+    pending.clear();
+    wakeWaiters();
+    schedule();
+  }
+
+  function schedule() {
+    if (stopped || reconnectTimer) return;
+    const delay = Math.min(250 * 2 ** retries, 5_000);
+    retries++;
+    reconnectTimer = setTimeout(() => {
+      reconnectTimer = undefined;
+      void connect();
+    }, delay);
+    reconnectTimer.unref();
+  }
+
+  async function connect() {
+    if (stopped) return;
+    const next = new pg.Client({
+      ...pool!.options,
+      application_name: options.instance ? `${LISTENER_NAME}:${options.instance}`.slice(0, 63) : LISTENER_NAME,
+      keepAlive: true,
+    });
+    next.on("error", (error) => lost(next, error.message));
+    next.on("end", () => lost(next, "connection ended"));
+    next.on("notification", received);
+    client = next;
+    try {
+      await next.connect();
+      await next.query(`LISTEN ${CHANGES_CHANNEL}`);
+    } catch (error) {
+      lost(next, error instanceof Error ? error.message : String(error));
+      return;
+    }
+    if (client !== next || stopped) return;
+    listening = true;
+    retries = 0;
+    if (everListened) {
+      log.info("notifications: listening again; clearing what may have been missed");
+      for (const l of resumeListeners) l();
+    }
+    everListened = true;
+  }
+
+  // A connection that hangs without an error is found by a query that does not come back.
+  const probe = setInterval(() => {
+    const current = client;
+    if (!current || !listening) return;
+    const timer = setTimeout(() => lost(current, "no answer to a probe within 5 s"), 5_000);
+    current.query("select 1").then(
+      () => clearTimeout(timer),
+      (error: unknown) => {
+        clearTimeout(timer);
+        lost(current, error instanceof Error ? error.message : String(error));
+      },
+    );
+  }, 10_000);
+  probe.unref();
+
+  void connect();
+
+  return {
+    publish(notice) {
+      const s = ++seq;
+      if (listening) pending.add(s);
+      const payload = JSON.stringify({ o: origin, s, n: notice });
+      pool.query("select pg_notify($1, $2)", [CHANGES_CHANNEL, payload]).catch((error: unknown) => {
+        pending.delete(s);
+        wakeWaiters();
+        log.error({ err: error, notice }, "notifications: a notice could not be sent");
+      });
+    },
+    onNotice: (l) => void noticeListeners.push(l),
+    onResume: (l) => void resumeListeners.push(l),
+    state: () => (listening ? "ok" : "down"),
+    settled(timeoutMs = 1_000) {
+      if (!pending.size) return Promise.resolve();
+      return new Promise<void>((resolve) => {
+        const timer = setTimeout(resolve, timeoutMs);
+        waiters.push({
+          upTo: seq,
+          resolve: () => {
+            clearTimeout(timer);
+            resolve();
+          },
+        });
+      });
+    },
+    async stop() {
+      stopped = true;
+      clearInterval(probe);
+      clearTimeout(reconnectTimer);
+      const current = client;
+      client = undefined;
+      listening = false;
+      for (const w of waiters) w.resolve();
+      waiters = [];
+      if (current) {
+        current.removeAllListeners("end");
+        current.on("error", () => {});
+        await current.end().catch(() => {});
+      }
+    },
+  };
+}
