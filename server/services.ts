@@ -102,8 +102,6 @@ export async function createServices(options: ServiceOptions): Promise<ServerSer
     readiness.add("redis", async () => (redis.isReady() && (await redis.client.ping()) === "PONG" ? ("ok" as const) : ("down" as const)), {
       required: false,
     });
-  const relay = collaboration.relay;
-  if (relay) readiness.add("collaboration", async () => (relay.ready ? ("ok" as const) : ("down" as const)), { required: false });
   const app: AppServices = { database, env, log, mail, limits, collab: collaboration.service, pages, roundEvents, readiness };
 
   // Rounds close at their deadline and reminders go out with no request needed.
