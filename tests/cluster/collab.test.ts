@@ -3,7 +3,7 @@ import { eq } from "drizzle-orm";
 import * as Y from "yjs";
 import { afterAll, beforeAll, expect, it } from "vitest";
 import { readProposalDocument } from "../../db/queries/proposal-documents";
-import { proposalRevisions } from "../../db/schema";
+import { organizations, people, proposalRevisions, sessions } from "../../db/schema";
 import { foldUpdates } from "../../server/collab/persistence";
 import { REFUSED_READ_ONLY } from "../../server/collab/protocol";
 import { connectCollab, eventually, makeProposal, signedInCookie, typeInto, type TestCollabClient } from "../support/collab";
@@ -168,6 +168,26 @@ describeCluster("collaboration on three processes behind nginx", () => {
     await Promise.all(editors.map((e) => e.synced()));
     expect((await person.client.post("/logout")).status).toBe(302);
     await eventually(() => editors.every((e) => e.closeEvents.length > 0), "closed on all three processes", 5_000);
+  });
+
+  it("session expiry, deactivation and suspension reach live connections on every process within seconds", async () => {
+    const db = cluster.database.db;
+    const proposal = await makeProposal(db);
+    const [expiring, deactivated, suspendedMember] = await Promise.all(
+      [1, 2, 3].map(() => signedInCookie(cluster.url, db, { organizationId: proposal.leadOrganizationId })),
+    );
+    const everywhere = (cookie: string) => cluster.processes.map((p) => on(p.url, proposal.id, cookie));
+    const [a, b, c] = [everywhere(expiring!.cookie), everywhere(deactivated!.cookie), everywhere(suspendedMember!.cookie)];
+    await Promise.all([...a!, ...b!, ...c!].map((e) => e.synced()));
+    // Changed in the database directly: only each process's periodic re-check can notice.
+    await db
+      .update(sessions)
+      .set({ expiresAt: new Date(Date.now() - 1000) })
+      .where(eq(sessions.personId, expiring!.person.id));
+    await db.update(people).set({ status: "deactivated" }).where(eq(people.id, deactivated!.person.id));
+    await db.update(organizations).set({ status: "suspended" }).where(eq(organizations.id, proposal.leadOrganizationId));
+    await eventually(() => [...a!, ...b!].every((e) => e.closeEvents.length > 0), "expired and deactivated: closed on all three", 8_000);
+    await eventually(() => c!.every((e) => e.access?.readOnly === true), "suspended: read-only on all three", 8_000);
   });
 
   it.each([11, 29])(
