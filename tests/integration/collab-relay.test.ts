@@ -1,11 +1,12 @@
 import http from "node:http";
 import type { AddressInfo } from "node:net";
 import crypto from "node:crypto";
+import { createClient } from "redis";
 import * as Y from "yjs";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { eq } from "drizzle-orm";
 import { readProposalDocument } from "../../db/queries/proposal-documents";
-import { proposalRevisions } from "../../db/schema";
+import { proposalRevisions, proposals } from "../../db/schema";
 import { createCollaboration, type Collaboration } from "../../server/collab/index";
 import { foldUpdates } from "../../server/collab/persistence";
 import { createLogger } from "../../server/logger";
@@ -71,11 +72,12 @@ async function storedText(proposalId: string) {
   return textOf(doc);
 }
 
+let prefix: string;
 let one: Awaited<ReturnType<typeof collabServer>>;
 let two: Awaited<ReturnType<typeof collabServer>>;
 beforeAll(async () => {
   app = await startTestServer();
-  const prefix = `test-${crypto.randomBytes(6).toString("hex")}:`;
+  prefix = `test-${crypto.randomBytes(6).toString("hex")}:`;
   one = await collabServer(prefix);
   two = await collabServer(prefix);
 });
@@ -209,5 +211,36 @@ describe("collaboration across two servers (Redis)", () => {
       expect(stored).toContain(`b${i} `);
     }
     expect(stored).toBe(textOf(onOne.doc));
+  });
+
+  it("refuses to open a round when a process does not answer, and changes nothing", async () => {
+    const db = app.database.db;
+    const proposal = await makeProposal(db);
+    const convener = await signedInCookie(app.url, db, { role: "convener" });
+    const b = await signedInCookie(app.url, db, { organizationId: proposal.leadOrganizationId });
+    const onTwo = connect(two, proposal.id, b.cookie);
+    await onTwo.synced();
+    // A process that hears requests and never answers (hung, or cut off halfway).
+    const silent = createClient({ url: redisUrl });
+    await silent.connect();
+    await silent.subscribe(`${prefix}collab:control`, () => {});
+    try {
+      await expect(
+        one.collab.service.lockProposalForRound({
+          proposalId: proposal.id,
+          actorId: convener.person.id,
+          label: "Text under vote",
+          inTransaction: async () => null,
+        }),
+      ).rejects.toThrow("Not every server could be reached to save the text everywhere, so nothing was changed. Try again in a minute.");
+    } finally {
+      await silent.close();
+    }
+    const [row] = await db.select({ status: proposals.status }).from(proposals).where(eq(proposals.id, proposal.id));
+    expect(row!.status).toBe("draft");
+    expect(await db.select().from(proposalRevisions).where(eq(proposalRevisions.proposalId, proposal.id))).toEqual([]);
+    await eventually(() => onTwo.access?.readOnly === false, "the other server's editor can write again");
+    typeInto(onTwo.doc, "still drafting");
+    await onTwo.saved();
   });
 });
