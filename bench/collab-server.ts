@@ -27,14 +27,19 @@ if (mode === "durable") {
     secure: false,
     // The benchmark's clients all come from one address and a few people.
     limits: { maxConnectionsPerAddress: 5000, maxConnectionsPerPerson: 1000, maxConnectionsPerDocument: 1000, unloadDelayMs: 60_000 },
+    // Several benchmark processes share their documents through Redis (bench/collab-cluster.ts).
+    redis: process.env.BENCH_REDIS_URL
+      ? { url: process.env.BENCH_REDIS_URL, prefix: process.env.BENCH_REDIS_PREFIX ?? "bench:" }
+      : undefined,
   });
+  await collab.start();
   collab.attach(server);
   if (process.env.BENCH_DEBUG) {
     setInterval(() => {
       const loop = performance.now();
       setImmediate(() =>
         console.error(
-          `pending ${collab.hub.writer.pending} loaded ${collab.hub.loadedProposals.length} lag ${(performance.now() - loop).toFixed(1)}ms`,
+          `pending ${collab.hub.rooms.writer.pending} loaded ${collab.hub.loadedProposals.length} lag ${(performance.now() - loop).toFixed(1)}ms`,
         ),
       );
     }, 1000).unref();

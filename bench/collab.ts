@@ -70,7 +70,7 @@ export interface CollabBenchResult {
   budgets: Record<string, { value: number; limit: number; ok: boolean }>;
 }
 
-function percentile(values: number[], p: number): number {
+export function percentile(values: number[], p: number): number {
   if (values.length === 0) return NaN;
   const sorted = [...values].sort((a, b) => a - b);
   return sorted[Math.min(sorted.length - 1, Math.ceil((p / 100) * sorted.length) - 1)]!;
@@ -92,7 +92,7 @@ interface BenchTarget {
 const suggestionSentAt = new Map<string, number>();
 
 /** A lean protocol client: sync, updates, the committed-state message; no awareness. */
-class BenchClient {
+export class BenchClient {
   readonly doc = new Y.Doc();
   private readonly text: Y.XmlText;
   private readonly times: Y.Map<number>;
@@ -221,7 +221,7 @@ class BenchClient {
 }
 
 /** Bundles the server script next to node_modules (its packages stay external). */
-async function bundleServer(): Promise<string> {
+export async function bundleServer(): Promise<string> {
   const outfile = path.join(projectRoot, "build", `bench-collab-server-${process.pid}.mjs`);
   const entry = path.join(projectRoot, "bench", "collab-server.ts");
   await build({
@@ -238,14 +238,14 @@ async function bundleServer(): Promise<string> {
   return outfile;
 }
 
-interface ChildServer {
+export interface ChildServer {
   port: number;
   child: ChildProcess;
   request<T>(type: string): Promise<T>;
   stop(): Promise<void>;
 }
 
-async function startChild(script: string, mode: "durable" | "relay", env: Record<string, string>): Promise<ChildServer> {
+export async function startChild(script: string, mode: "durable" | "relay", env: Record<string, string>): Promise<ChildServer> {
   const execArgv = ["--expose-gc", ...(process.env.BENCH_PROFILE ? ["--cpu-prof", `--cpu-prof-dir=${process.env.BENCH_PROFILE}`] : [])];
   const child = fork(script, [mode], { execArgv, env: { ...process.env, ...env }, stdio: ["ignore", "inherit", "inherit", "ipc"] });
   const port = await new Promise<number>((resolve, reject) => {

@@ -20,6 +20,7 @@ const benches: Record<string, () => Promise<unknown>> = {
   positions: async () => (await import("./positions")).runPositionsBench(),
   "request-bodies": async () => (await import("./request-bodies")).runRequestBodyBench(),
   collab: async () => (await import("./collab")).runCollabBench({ log: (line) => console.log(`  ${line}`) }),
+  "collab-cluster": async () => (await import("./collab-cluster")).runCollabClusterBench({ log: (line) => console.log(`  ${line}`) }),
 };
 
 const chosen = process.argv.slice(2).filter((a) => !a.startsWith("-"));

@@ -77,7 +77,10 @@ export async function createServices(options: ServiceOptions): Promise<ServerSer
     secure: env.secure,
     trustProxy: env.TRUST_PROXY,
     limits: options.collabLimits,
+    // Its own two connections (one publishes, one subscribes), with the same prefix.
+    redis: env.REDIS_URL ? { url: env.REDIS_URL, prefix: env.REDIS_PREFIX } : undefined,
   });
+  await collaboration.start();
   // Invalidations and round notices reach the other processes on the same PostgreSQL database.
   const notifications = createNotifications({ database, log, instance: env.INSTANCE_NAME });
   const pages = new PageCache();

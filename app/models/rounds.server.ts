@@ -1,4 +1,6 @@
 import type { AppLoadContext } from "@remix-run/node";
+import type { Db } from "../../db/client";
+import type { RevisionSummary } from "../../server/collab/service";
 import { recordAudit } from "../../db/queries/audit";
 import { getProposal, getProposalForUpdate, setProposalStatus } from "../../db/queries/proposals";
 import {
@@ -66,7 +68,7 @@ export async function openRound(context: RoundServices, actor: Person, proposalI
   if (proposal.status !== "draft") {
     throw new UserFacingError("Only a draft can be put to a consensus round: this proposal is not a draft now.", 409);
   }
-  const { revision, result } = await context.collab.lockProposalForRound({
+  const { revision, result } = await lockForRound(context, {
     proposalId,
     actorId: actor.id,
     label: "Text under vote",
@@ -248,4 +250,21 @@ export async function respondToObjection(context: RoundServices, actor: Person, 
 /** Closes an open round now (a convener) — the command the scheduler also runs at the deadline. */
 export function closeRound(context: RoundServices, roundId: string, closer: { id: string } | null) {
   return closeRoundCommand(context, roundId, closer);
+}
+
+/**
+ * The collaboration server's lock; when it cannot lock (another server unreachable, the proposal
+ * no longer a draft) its words reach the convener and nothing changed. By name: the server bundle
+ * has its own copy of the error class.
+ */
+async function lockForRound<T>(
+  context: RoundServices,
+  input: { proposalId: string; actorId: string; label: string; inTransaction: (tx: Db, revision: RevisionSummary) => Promise<T> },
+) {
+  try {
+    return await context.collab.lockProposalForRound(input);
+  } catch (error) {
+    if (error instanceof Error && error.name === "ProposalStateError") throw new UserFacingError(error.message, 409);
+    throw error;
+  }
 }

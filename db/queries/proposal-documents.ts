@@ -1,4 +1,4 @@
-import { and, asc, eq, inArray } from "drizzle-orm";
+import { and, asc, eq, inArray, sql } from "drizzle-orm";
 import type { Db } from "../client";
 import type { ProposalStatus } from "../schema";
 import { proposalClientIds, proposalSnapshots, proposalSponsors, proposalUpdates, proposals } from "../schema";
@@ -8,17 +8,21 @@ export interface StoredDocument {
   updates: { id: number; update: Uint8Array }[];
 }
 
-/** The stored Yjs state of a proposal: its snapshot (if any) and the log rows after it, in order. */
+/**
+ * The stored Yjs state of a proposal: its snapshot (if any) and the log rows after it, in order.
+ * The rows are read before the snapshot: a compaction (on any process) that commits in between
+ * has folded the rows it deleted into the snapshot read after it, so nothing falls between.
+ */
 export async function readProposalDocument(db: Db, proposalId: string): Promise<StoredDocument> {
-  const [snapshot] = await db
-    .select({ state: proposalSnapshots.state })
-    .from(proposalSnapshots)
-    .where(eq(proposalSnapshots.proposalId, proposalId));
   const updates = await db
     .select({ id: proposalUpdates.id, update: proposalUpdates.update })
     .from(proposalUpdates)
     .where(eq(proposalUpdates.proposalId, proposalId))
     .orderBy(asc(proposalUpdates.id));
+  const [snapshot] = await db
+    .select({ state: proposalSnapshots.state })
+    .from(proposalSnapshots)
+    .where(eq(proposalSnapshots.proposalId, proposalId));
   return { snapshot: snapshot?.state ?? null, updates };
 }
 
@@ -135,4 +139,19 @@ export async function listClientIds(db: Db, proposalId: string): Promise<{ clien
 export async function bindClientIds(db: Db, rows: { proposalId: string; clientId: number; personId: string }[]): Promise<void> {
   if (rows.length === 0) return;
   await db.insert(proposalClientIds).values(rows).onConflictDoNothing();
+}
+
+/**
+ * Takes the transaction-scoped advisory lock of one proposal's document for `purpose` (compaction,
+ * derived text), so that with several processes one does it at a time. `wait: false` gives up at
+ * once when another transaction holds it (false); `wait: true` waits its turn.
+ */
+export async function lockProposalDocument(tx: Db, proposalId: string, purpose: string, wait: boolean): Promise<boolean> {
+  const key = sql`hashtextextended(${`${purpose}:${proposalId}`}, 0)`;
+  if (wait) {
+    await tx.execute(sql`select pg_advisory_xact_lock(${key})`);
+    return true;
+  }
+  const result = (await tx.execute(sql`select pg_try_advisory_xact_lock(${key}) as locked`)) as unknown as { rows: { locked: boolean }[] };
+  return Boolean(result.rows[0]?.locked);
 }

@@ -38,6 +38,12 @@ export class Connection {
   received = 0;
   /** `received` numbers of this connection's updates not yet committed (a refused one stays). */
   readonly pendingSeqs: number[] = [];
+  /**
+   * `received` numbers of updates that referred to what the server did not have yet (typed while
+   * reconnecting, before the client's sync reply): settled with the connection's next sync reply,
+   * which carries everything the client has.
+   */
+  heldForSync: number[] = [];
   /** What the client was last told (so a commit that changes nothing for it sends nothing). */
   lastAck = -1;
   lastSentAt = Date.now();

@@ -15,9 +15,15 @@ export type UpdateCheck =
       /** Client ids under which the update writes new items (the writers it claims to be). */
       writers: number[];
     }
-  | { ok: false; reason: string };
+  | {
+      ok: false;
+      reason: string;
+      /** It may be whole but refer to what the server has not received yet (not necessarily invalid). */
+      missing?: boolean;
+    };
 
 const bad = (reason: string): UpdateCheck => ({ ok: false, reason });
+const missing = (reason: string): UpdateCheck => ({ ok: false, reason, missing: true });
 
 interface ClientRange {
   start: number;
@@ -65,7 +71,7 @@ export function checkUpdate(update: Uint8Array, doc: Y.Doc): UpdateCheck {
     }
     const range = ranges.get(client);
     if (!range) {
-      if (clock > Y.getState(store, client)) return bad("update depends on earlier updates the server does not have");
+      if (clock > Y.getState(store, client)) return missing("update depends on earlier updates the server does not have");
       ranges.set(client, { start: clock, end: clock + struct.length, structs: [struct] });
     } else {
       if (clock !== range.end) return bad("structs of one client are not contiguous");
@@ -97,11 +103,11 @@ export function checkUpdate(update: Uint8Array, doc: Y.Doc): UpdateCheck {
   for (const struct of decoded.structs) {
     if (!(struct instanceof Y.Item)) continue;
     if (struct.content instanceof Y.ContentDoc) return bad("subdocuments are not accepted");
-    if (struct.origin && !known(struct.origin)) return bad("update references an unknown item (origin)");
-    if (struct.rightOrigin && !known(struct.rightOrigin)) return bad("update references an unknown item (right origin)");
+    if (struct.origin && !known(struct.origin)) return missing("update references an unknown item (origin)");
+    if (struct.rightOrigin && !known(struct.rightOrigin)) return missing("update references an unknown item (right origin)");
     const parent = struct.parent as unknown;
     if (parent instanceof Y.ID) {
-      if (!known(parent)) return bad("update references an unknown parent");
+      if (!known(parent)) return missing("update references an unknown parent");
       if (!isType(parent)) return bad("update names a parent that is not a shared type");
     } else if (parent !== null && typeof parent !== "string") {
       return bad("update has a malformed parent");

@@ -1,41 +1,39 @@
 import type { IncomingMessage } from "node:http";
+import { randomUUID } from "node:crypto";
 import { performance } from "node:perf_hooks";
 import type { WebSocket } from "ws";
 import * as Y from "yjs";
 import type { Db } from "../../db/client";
 import { listLiveSessionStates } from "../../db/queries/live-sessions";
-import { getProposalAccess, listClientIds, listProposalStatuses } from "../../db/queries/proposal-documents";
+import { getProposalAccess, listProposalStatuses } from "../../db/queries/proposal-documents";
 import type { Logger } from "../logger";
 import type { Admitted, ProposalFacts } from "./authenticate";
 import { colorFor } from "./awareness";
 import { Connection } from "./connection";
 import { ConnectionRegistry } from "./connections";
 import { ConnectionCounter, type CollabLimits } from "./limits";
-import { compactDocument, loadDocument, storeDerived, UpdateWriter } from "./persistence";
 import { CLOSE_LOAD_FAILED, CLOSE_SERVER_STOPPING, CLOSE_TOO_MANY_CONNECTIONS, CLOSE_UNAUTHENTICATED } from "./protocol";
-import { Room } from "./room";
+import type { Room } from "./room";
+import { Rooms } from "./rooms";
+import type { SharedConnectionCounts } from "./shared-counts";
 
 /**
- * Every loaded proposal and open connection of this process: loading (once per document at a
- * time), unloading (never with unsaved updates), the periodic re-check of sessions and access,
- * locks, and flushing.
+ * Admission and the connections of this process: limits, registration, the periodic heartbeat,
+ * keep-alive and re-check of sessions and access. The rooms themselves (loading, unloading,
+ * compaction, derived text, locks) belong to `Rooms`.
  */
 export class CollabHub {
-  private readonly rooms = new Map<string, Room>();
-  private readonly loading = new Map<string, Promise<Room>>();
-  /** Proposals being locked for a round: read-only before the database says so. */
-  private readonly locks = new Set<string>();
+  readonly rooms: Rooms;
   readonly registry = new ConnectionRegistry<Connection>();
   private readonly perDocument = new ConnectionCounter();
   private readonly perAddress = new ConnectionCounter();
-  readonly writer: UpdateWriter;
+  /** With Redis: connections per person and per address counted across processes. */
+  private sharedCounts: SharedConnectionCounts | null = null;
+  /** This process's places in the shared counts, by connection. */
+  private readonly places = new Map<Connection, string>();
   private timers: NodeJS.Timeout[] = [];
   private rechecking: Promise<void> | null = null;
-  private readonly deriveQueue: Room[] = [];
-  private deriving = false;
   private stopping = false;
-  /** Server latencies (ms) from receipt of an update to its last send, when measuring. */
-  latencies: number[] | null = null;
 
   constructor(
     private readonly db: Db,
@@ -43,22 +41,34 @@ export class CollabHub {
     readonly limits: CollabLimits,
     private readonly trustProxy = false,
   ) {
-    this.writer = new UpdateWriter(db, log, (ids) => {
-      for (const id of ids) {
-        const room = this.rooms.get(id);
-        if (!room) continue;
-        room.afterCommit();
-        if (room.logRows >= limits.compactAfterUpdates) void this.compact(room);
-      }
-    });
+    this.rooms = new Rooms(db, log, limits);
     this.timers.push(setInterval(() => this.heartbeat(), limits.heartbeatMs));
     this.timers.push(setInterval(() => this.keepAlive(), Math.max(50, Math.floor(limits.keepAliveMs / 2))));
     this.timers.push(setInterval(() => void this.recheck(), limits.recheckMs));
     for (const t of this.timers) t.unref();
   }
 
+  /** Server latencies (ms) from receipt of an update to its last send, when measuring. */
+  get latencies(): number[] | null {
+    return this.rooms.latencies;
+  }
+
+  set latencies(values: number[] | null) {
+    this.rooms.latencies = values;
+  }
+
+  /** Counts connections per person and address across processes from now on (Redis). */
+  shareCounts(counts: SharedConnectionCounts) {
+    this.sharedCounts = counts;
+    const timer = setInterval(() => {
+      counts.renew([...this.places].map(([c, place]) => ({ place, personId: c.personId, address: c.address })));
+    }, counts.ttlMs / 3);
+    timer.unref();
+    this.timers.push(timer);
+  }
+
   get loadedProposals(): string[] {
-    return [...this.rooms.keys()];
+    return this.rooms.loadedProposals;
   }
 
   /** The live document's state (tests compare it byte for byte), or null when not loaded. */
@@ -115,24 +125,24 @@ export class CollabHub {
     let counted = false;
     ws.on("close", () => {
       connection.closed = true;
+      this.releasePlace(connection);
       if (!counted) return;
       this.registry.remove(connection);
       this.perAddress.remove(address);
       if (room) {
         this.perDocument.remove(admitted.proposalId);
         room.remove(connection);
-        this.scheduleUnload(room);
+        this.rooms.release(room);
       }
     });
 
     // Limits before any work: an address or a person with too many sockets is refused.
     if (this.stopping) return connection.close(CLOSE_SERVER_STOPPING, "server stopping");
-    if (this.perAddress.count(address) >= this.limits.maxConnectionsPerAddress) {
-      return connection.close(CLOSE_TOO_MANY_CONNECTIONS, "too many connections from this address");
-    }
-    if (this.registry.countOfPerson(connection.personId) >= this.limits.maxConnectionsPerPerson) {
-      return connection.close(CLOSE_TOO_MANY_CONNECTIONS, "too many connections for this person");
-    }
+    // In memory alone (synchronous, so concurrent upgrades are counted exactly); across processes with Redis.
+    const over = this.sharedCounts ? await this.overSharedLimit(this.sharedCounts, connection) : this.overLocalLimit(connection);
+    if (over === "address") return connection.close(CLOSE_TOO_MANY_CONNECTIONS, "too many connections from this address");
+    if (over === "person") return connection.close(CLOSE_TOO_MANY_CONNECTIONS, "too many connections for this person");
+    if (connection.closed) return;
     if (this.perDocument.count(admitted.proposalId) >= this.limits.maxConnectionsPerDocument) {
       return connection.close(CLOSE_TOO_MANY_CONNECTIONS, "too many connections on this proposal");
     }
@@ -142,7 +152,7 @@ export class CollabHub {
     this.registry.add(connection);
     this.perDocument.add(admitted.proposalId);
     try {
-      room = await this.room(admitted.proposalId, admitted.facts);
+      room = await this.rooms.open(admitted.proposalId, admitted.facts);
     } catch (error) {
       this.perDocument.remove(admitted.proposalId);
       this.log.error({ err: error, proposalId: admitted.proposalId }, "collab: loading the document failed");
@@ -151,13 +161,9 @@ export class CollabHub {
     }
     if (connection.closed) {
       this.perDocument.remove(admitted.proposalId);
-      this.scheduleUnload(room);
+      this.rooms.release(room);
       room = undefined;
       return;
-    }
-    if (room.unloadTimer) {
-      clearTimeout(room.unloadTimer);
-      room.unloadTimer = null;
     }
     // The status read at this upgrade is the freshest the hub has (the re-check runs every few s).
     if (canonicalFacts(room.facts) !== canonicalFacts(admitted.facts)) {
@@ -168,136 +174,6 @@ export class CollabHub {
     const backlog = connection.backlog ?? [];
     connection.backlog = null;
     for (const bytes of backlog) room.handleMessage(connection, bytes);
-  }
-
-  /**
-   * The loaded room of a proposal. Concurrent openers wait for the same load; an unloading room
-   * is finished first (its pending updates flushed) and then loaded afresh.
-   */
-  private async room(proposalId: string, facts: ProposalFacts): Promise<Room> {
-    for (;;) {
-      const loaded = this.rooms.get(proposalId);
-      if (loaded && !loaded.unloading && !loaded.isBroken) return loaded;
-      if (loaded?.unloading) {
-        await loaded.unloading;
-        continue;
-      }
-      const inFlight = this.loading.get(proposalId);
-      if (inFlight) return inFlight;
-      const load = (async () => {
-        const [{ doc, bytes, logRows }, owners] = await Promise.all([
-          loadDocument(this.db, proposalId),
-          listClientIds(this.db, proposalId),
-        ]);
-        const clientOwners = new Map(owners.map((o) => [o.clientId, o.personId]));
-        const room = new Room(
-          proposalId,
-          doc,
-          { bytes, logRows, facts, clientOwners },
-          {
-            writer: this.writer,
-            log: this.log,
-            limits: this.limits,
-            changed: (r) => this.scheduleDerive(r),
-            broken: (r) => void this.unload(r),
-            recordLatency: (ms) => this.latencies?.push(ms),
-          },
-        );
-        room.locked = this.locks.has(proposalId);
-        this.rooms.set(proposalId, room);
-        return room;
-      })();
-      this.loading.set(proposalId, load);
-      try {
-        return await load;
-      } finally {
-        this.loading.delete(proposalId);
-      }
-    }
-  }
-
-  /**
-   * Debounced derived text: a room is queued `deriveDebounceMs` after its first unsaved change,
-   * and one worker derives one room at a time, yielding to the event loop between rooms, so that
-   * hundreds of documents typed in at once never block message handling in a burst.
-   */
-  private scheduleDerive(room: Room) {
-    if (room.deriveTimer || room.deriveQueued) return;
-    room.deriveTimer = setTimeout(() => {
-      room.deriveTimer = null;
-      room.deriveQueued = true;
-      this.deriveQueue.push(room);
-      void this.runDerives();
-    }, this.limits.deriveDebounceMs);
-    room.deriveTimer.unref();
-  }
-
-  private async runDerives() {
-    if (this.deriving) return;
-    this.deriving = true;
-    try {
-      for (let room = this.deriveQueue.shift(); room; room = this.deriveQueue.shift()) {
-        room.deriveQueued = false;
-        if (room.isBroken || room.unloading) continue;
-        await storeDerived(this.db, room.proposalId, room.doc).catch((error: unknown) =>
-          this.log.warn(
-            { err: error, proposalId: room.proposalId },
-            "collab: storing the derived text failed; will retry on the next change",
-          ),
-        );
-        await new Promise((resolve) => setImmediate(resolve));
-      }
-    } finally {
-      this.deriving = false;
-    }
-  }
-
-  private scheduleUnload(room: Room) {
-    if (this.stopping || room.connections.size > 0 || room.unloadTimer || room.unloading) return;
-    room.unloadTimer = setTimeout(() => {
-      room.unloadTimer = null;
-      if (room.connections.size === 0) void this.unload(room);
-    }, this.limits.unloadDelayMs);
-    room.unloadTimer.unref();
-  }
-
-  /**
-   * Unloads a room: its pending updates are flushed first (however long the database takes: a
-   * document with unsaved updates is never dropped), then the derived text is stored exactly and
-   * the log compacted.
-   */
-  private unload(room: Room): Promise<void> {
-    if (room.unloading) return room.unloading;
-    room.unloading = (async () => {
-      await this.writer.flush();
-      if (!room.isBroken) {
-        if (room.deriveTimer) clearTimeout(room.deriveTimer);
-        room.deriveTimer = null;
-        await storeDerived(this.db, room.proposalId, room.doc).catch((error: unknown) =>
-          this.log.warn({ err: error, proposalId: room.proposalId }, "collab: storing the derived text at unload failed"),
-        );
-        if (room.logRows > 0) await this.compact(room);
-      }
-      room.destroy();
-      if (this.rooms.get(room.proposalId) === room) this.rooms.delete(room.proposalId);
-    })();
-    return room.unloading;
-  }
-
-  private async compact(room: Room) {
-    if (room.compacting) return;
-    room.compacting = true;
-    try {
-      const { folded, bytes } = await compactDocument(this.db, room.proposalId);
-      room.logRows = Math.max(0, room.logRows - folded);
-      // The size limit counts accepted bytes since load: compaction brings it back to the truth.
-      room.bytes = bytes;
-    } catch (error) {
-      // The log stays as it was: compaction is an optimisation, retried at the next threshold.
-      this.log.warn({ err: error, proposalId: room.proposalId }, "collab: compaction failed");
-    } finally {
-      room.compacting = false;
-    }
   }
 
   private heartbeat() {
@@ -355,7 +231,7 @@ export class CollabHub {
     const sessionIds = [...new Set(connections.map((c) => c.sessionId))];
     const [states, statuses] = await Promise.all([
       listLiveSessionStates(this.db, sessionIds),
-      listProposalStatuses(this.db, [...this.rooms.keys()]),
+      listProposalStatuses(this.db, this.rooms.loadedProposals),
     ]);
     const bySession = new Map(states.map((s) => [s.sessionId, s]));
     for (const { id, ...facts } of statuses) {
@@ -375,26 +251,41 @@ export class CollabHub {
         canVote: state.canVote,
       };
     }
-    for (const room of this.rooms.values()) for (const c of room.connections) room.refreshAccess(c);
+    for (const room of this.rooms.list()) for (const c of room.connections) room.refreshAccess(c);
   }
 
-  /**
-   * Turns every connection of a proposal read-only at once (before the database says so), or
-   * lifts that; then re-checks against the database.
-   */
-  async setLocked(proposalId: string, locked: boolean): Promise<void> {
-    if (locked) this.locks.add(proposalId);
-    else this.locks.delete(proposalId);
-    const room = this.rooms.get(proposalId);
-    if (room) {
-      room.locked = locked;
-      const access = await getProposalAccess(this.db, proposalId);
-      if (access) {
-        const { id: _id, ...facts } = access;
-        room.facts = facts;
-      }
-      for (const c of room.connections) room.refreshAccess(c);
-    }
+  /** See Rooms.setLocked. */
+  setLocked(proposalId: string, locked: boolean): Promise<void> {
+    return this.rooms.setLocked(proposalId, locked);
+  }
+
+  /** Whether a new connection would exceed the per-address or per-person limit of this process. */
+  private overLocalLimit(connection: Connection): "address" | "person" | null {
+    if (this.perAddress.count(connection.address) >= this.limits.maxConnectionsPerAddress) return "address";
+    if (this.registry.countOfPerson(connection.personId) >= this.limits.maxConnectionsPerPerson) return "person";
+    return null;
+  }
+
+  /** The same across every process (a place is taken for the connection); in memory while Redis is away. */
+  private async overSharedLimit(counts: SharedConnectionCounts, connection: Connection): Promise<"address" | "person" | null> {
+    const place = randomUUID();
+    const verdict = await counts.take(place, connection.personId, connection.address, {
+      perPerson: this.limits.maxConnectionsPerPerson,
+      perAddress: this.limits.maxConnectionsPerAddress,
+    });
+    if (verdict === "unavailable") return this.overLocalLimit(connection);
+    if (verdict !== "ok") return verdict;
+    this.places.set(connection, place);
+    // Closed while the place was being taken: the close handler ran before it existed.
+    if (connection.closed) this.releasePlace(connection);
+    return null;
+  }
+
+  private releasePlace(connection: Connection) {
+    const place = this.places.get(connection);
+    if (place === undefined) return;
+    this.places.delete(connection);
+    this.sharedCounts?.release(place, connection.personId, connection.address);
   }
 
   /**
@@ -405,21 +296,17 @@ export class CollabHub {
     const access = await getProposalAccess(this.db, proposalId);
     if (!access) return null;
     const { id: _id, ...facts } = access;
-    const room = await this.room(proposalId, facts);
-    if (room.unloadTimer) {
-      clearTimeout(room.unloadTimer);
-      room.unloadTimer = null;
-    }
+    const room = await this.rooms.open(proposalId, facts);
     try {
       return work(room);
     } finally {
-      this.scheduleUnload(room);
+      this.rooms.release(room);
     }
   }
 
   /** Commits every update applied so far (all documents: the log is one queue). */
   flush(): Promise<void> {
-    return this.writer.flush();
+    return this.rooms.flush();
   }
 
   /**
@@ -430,18 +317,7 @@ export class CollabHub {
     this.stopping = true;
     for (const t of this.timers) clearInterval(t);
     for (const c of this.registry.list()) c.close(CLOSE_SERVER_STOPPING, "server restarting");
-    await this.writer.flush();
-    await Promise.all(
-      [...this.rooms.values()].map(async (room) => {
-        if (!room.isBroken) {
-          await storeDerived(this.db, room.proposalId, room.doc).catch((error: unknown) =>
-            this.log.warn({ err: error, proposalId: room.proposalId }, "collab: storing the derived text at stop failed"),
-          );
-        }
-        room.destroy();
-      }),
-    );
-    this.rooms.clear();
+    await this.rooms.stop();
   }
 }
 

@@ -7,7 +7,9 @@ import type { Logger } from "../logger";
 import { authenticateUpgrade, collabProposalId } from "./authenticate";
 import { CollabHub } from "./hub";
 import { defaultLimits, type CollabLimits } from "./limits";
-import { lockProposalForRound, unlockProposal } from "./lock";
+import { lockProposalForRound, unlockProposal, type Everywhere } from "./lock";
+import { Relay } from "./relay";
+import { SharedConnectionCounts } from "./shared-counts";
 import { takeRevision } from "./revisions";
 import { ProposalStateError, type CollabService } from "./service";
 import { listSuggestions, resolveSuggestions } from "./suggestions";
@@ -19,9 +21,16 @@ export interface Collaboration {
   handleUpgrade(request: IncomingMessage, socket: Duplex, head: Buffer): boolean;
   /** Attaches to the HTTP server's `upgrade` event (same port and origin as the site). */
   attach(server: Server): void;
+  /** With REDIS_URL: the relay to the other processes (null alone). */
+  relay: Relay | null;
+  /** Connects to Redis when there is one (resolves once subscribed, or after a few seconds). */
+  start(): Promise<void>;
   /** SIGTERM: close connections, commit everything pending. */
   stop(): Promise<void>;
 }
+
+/** Words for a lock or a version that could not reach every process (nothing was changed). */
+const NOT_EVERY_SERVER = "Not every server could be reached to save the text everywhere, so nothing was changed. Try again in a minute.";
 
 /**
  * The collaboration server: the y-websocket protocol (y-protocols sync and awareness) over `ws`,
@@ -35,10 +44,54 @@ export function createCollaboration(options: {
   /** TRUST_PROXY: count connections per address by X-Forwarded-For. */
   trustProxy?: boolean;
   limits?: Partial<CollabLimits>;
+  /** REDIS_URL and its key prefix: several processes serve the same documents. */
+  redis?: { url: string; prefix: string };
 }): Collaboration {
   const limits = { ...defaultLimits, ...options.limits };
   const { db, log } = options;
   const hub = new CollabHub(db, log, limits, options.trustProxy);
+  const rooms = hub.rooms;
+  const relay = options.redis
+    ? new Relay(options.redis, log, {
+        applyRemote: (proposalId, update) => rooms.applyRemote(proposalId, update),
+        applyRemoteAwareness: (proposalId, update) => rooms.applyRemoteAwareness(proposalId, update),
+        catchUpAll: () => rooms.catchUpAll(),
+        async control(message) {
+          if (message.t === "close-person") return void hub.closeConnectionsOfPerson(message.person, message.reason);
+          if (message.t === "recheck") return hub.recheck();
+          if (message.t === "threads") return hub.threadsChanged(message.p);
+          if (message.t === "unlock") return rooms.setLocked(message.p, false);
+          // Lock: read-only first, then everything accepted before committed; then the answer.
+          if (message.t === "lock") await rooms.setLocked(message.p, true);
+          await rooms.flush();
+        },
+      })
+    : null;
+  rooms.relay = relay;
+  if (relay) hub.shareCounts(new SharedConnectionCounts(relay.commands, options.redis!.prefix, log));
+
+  /** Asks the other processes, if any; a process that cannot be reached refuses the step. */
+  async function askEveryone(message: Parameters<Relay["request"]>[0]) {
+    if (!relay) return;
+    try {
+      await relay.request(message);
+    } catch (error) {
+      log.warn({ err: error, kind: message.t }, "collab: not every process answered");
+      throw new ProposalStateError(NOT_EVERY_SERVER, null);
+    }
+  }
+
+  const everywhere: Everywhere = {
+    async setLocked(proposalId, locked) {
+      await rooms.setLocked(proposalId, locked);
+      if (locked) await askEveryone({ t: "lock", p: proposalId });
+      else relay?.broadcast({ t: "unlock", p: proposalId });
+    },
+    async flush() {
+      await rooms.flush();
+      await askEveryone({ t: "flush", p: "" });
+    },
+  };
   // maxPayload: ws closes a connection whose frame is larger (1009), before buffering it whole.
   const wss = new WebSocketServer({ noServer: true, maxPayload: limits.maxMessageBytes, perMessageDeflate: false, clientTracking: false });
 
@@ -69,12 +122,24 @@ export function createCollaboration(options: {
   }
 
   const service: CollabService = {
-    closeConnectionsOfPerson: (personId) => hub.closeConnectionsOfPerson(personId),
-    recheckOrganization: () => hub.recheck(),
-    recheckProposal: () => hub.recheck(),
-    flushProposal: () => hub.flush(),
+    closeConnectionsOfPerson(personId) {
+      relay?.broadcast({ t: "close-person", person: personId, reason: "signed out" });
+      return hub.closeConnectionsOfPerson(personId);
+    },
+    recheckOrganization() {
+      relay?.broadcast({ t: "recheck", p: "" });
+      return hub.recheck();
+    },
+    recheckProposal(proposalId) {
+      relay?.broadcast({ t: "recheck", p: proposalId });
+      return hub.recheck();
+    },
+    flushProposal: () => everywhere.flush(),
     presence: (proposalId) => hub.presence(proposalId),
-    threadsChanged: (proposalId) => hub.threadsChanged(proposalId),
+    threadsChanged(proposalId) {
+      relay?.broadcast({ t: "threads", p: proposalId });
+      hub.threadsChanged(proposalId);
+    },
     listSuggestions: (proposalId) => hub.withRoom(proposalId, (room) => listSuggestions(room.doc)),
     async resolveSuggestions(input) {
       const ids = new Set(input.ids);
@@ -89,7 +154,7 @@ export function createCollaboration(options: {
       return resolved;
     },
     async saveRevision(input) {
-      await hub.flush();
+      await everywhere.flush();
       return db.transaction(async (tx) => {
         // The row lock orders revision numbers and keeps a round's lock from crossing this.
         const proposal = await getProposalForUpdate(tx, input.proposalId);
@@ -97,13 +162,15 @@ export function createCollaboration(options: {
         return takeRevision(tx, input);
       });
     },
-    lockProposalForRound: (input) => lockProposalForRound(hub, db, input),
-    unlockProposal: (input) => unlockProposal(hub, db, input),
+    lockProposalForRound: (input) => lockProposalForRound(everywhere, db, input),
+    unlockProposal: (input) => unlockProposal(everywhere, db, input),
   };
 
   return {
     hub,
     service,
+    relay,
+    start: async () => relay?.start(),
     handleUpgrade,
     attach(server) {
       server.on("upgrade", (request: IncomingMessage, socket: Duplex, head: Buffer) => {
@@ -113,6 +180,9 @@ export function createCollaboration(options: {
         }
       });
     },
-    stop: () => hub.stop(),
+    async stop() {
+      await hub.stop();
+      await relay?.stop();
+    },
   };
 }

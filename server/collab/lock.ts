@@ -2,23 +2,31 @@ import type { Db } from "../../db/client";
 import { recordAudit } from "../../db/queries/audit";
 import { getProposalForUpdate, setProposalStatus } from "../../db/queries/proposals";
 import type { ProposalStatus } from "../../db/schema";
-import type { CollabHub } from "./hub";
 import { takeRevision, type RevisionSummary } from "./revisions";
 import { ProposalStateError } from "./service";
+
+/** Every process's rooms (this one's alone without Redis): see createCollaboration. */
+export interface Everywhere {
+  /** Read-only (or not) on every process; locking resolves once each has committed its edits. */
+  setLocked(proposalId: string, locked: boolean): Promise<void>;
+  /** Resolves once every process has committed what it accepted so far. */
+  flush(): Promise<void>;
+}
 
 /**
  * Locks a draft for a consensus round (see CollabService.lockProposalForRound). The order is the
  * point: read-only first, so nothing is accepted after the flush; flush, so everything accepted
  * before is in the database; then the revision is taken from the database in the same
- * transaction that changes the status, so the round votes on exactly the saved text.
+ * transaction that changes the status, so the round votes on exactly the saved text. With several
+ * processes "read-only" and "flush" are done by each of them before the revision is taken.
  */
 export async function lockProposalForRound<T>(
-  hub: CollabHub,
+  hub: Everywhere,
   db: Db,
   input: { proposalId: string; actorId: string; label: string; inTransaction: (tx: Db, revision: RevisionSummary) => Promise<T> },
 ): Promise<{ revision: RevisionSummary; result: T }> {
-  await hub.setLocked(input.proposalId, true);
   try {
+    await hub.setLocked(input.proposalId, true);
     await hub.flush();
     const outcome = await db.transaction(async (tx) => {
       // The row lock orders this against metadata edits, revisions and another lock attempt.
@@ -50,7 +58,7 @@ export async function lockProposalForRound<T>(
 
 /** Ends a round's lock (see CollabService.unlockProposal). */
 export async function unlockProposal<T>(
-  hub: CollabHub,
+  hub: Everywhere,
   db: Db,
   input: { proposalId: string; actorId: string; status: Exclude<ProposalStatus, "in_round">; inTransaction?: (tx: Db) => Promise<T> },
 ): Promise<T | undefined> {

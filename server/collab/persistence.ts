@@ -4,6 +4,7 @@ import {
   appendProposalUpdates,
   bindClientIds,
   compactProposalDocument,
+  lockProposalDocument,
   readProposalDocument,
   saveDerivedBody,
 } from "../../db/queries/proposal-documents";
@@ -69,10 +70,15 @@ export function foldUpdates(snapshot: Uint8Array | null, updates: Uint8Array[]):
 /**
  * Compaction: in one transaction, the snapshot row is locked, the log rows are read, folded in,
  * and exactly those rows deleted. Computed from the database, never from memory, so a document
- * that was never loaded correctly can never be written over.
+ * that was never loaded correctly, or lacks what another process wrote, can never be written
+ * over. With several processes one compacts a document at a time (an advisory lock; the others
+ * skip: `folded` 0, `bytes` null).
  */
-export async function compactDocument(db: Db, proposalId: string): Promise<{ folded: number; bytes: number }> {
-  return db.transaction((tx) => compactProposalDocument(tx, proposalId, foldUpdates));
+export async function compactDocument(db: Db, proposalId: string): Promise<{ folded: number; bytes: number | null }> {
+  return db.transaction(async (tx) => {
+    if (!(await lockProposalDocument(tx, proposalId, "compact", false))) return { folded: 0, bytes: null };
+    return compactProposalDocument(tx, proposalId, foldUpdates);
+  });
 }
 
 /** Recomputes and stores the derived JSON/HTML/text of a loaded document. */
@@ -80,22 +86,45 @@ export async function storeDerived(db: Db, proposalId: string, doc: Y.Doc): Prom
   await saveDerivedBody(db, proposalId, deriveBody(doc));
 }
 
+/**
+ * The derived text from the log rather than from memory (several processes: a room here may lack
+ * another process's latest updates). One process at a time, each reading the log after the one
+ * before it wrote, so a later write is never from an older state.
+ */
+export async function storeDerivedFromLog(db: Db, proposalId: string): Promise<void> {
+  await db.transaction(async (tx) => {
+    await lockProposalDocument(tx, proposalId, "derive", true);
+    const { doc } = await loadDocument(tx, proposalId);
+    try {
+      await saveDerivedBody(tx, proposalId, deriveBody(doc));
+    } finally {
+      doc.destroy();
+    }
+  });
+}
+
+/** Whoever queued updates hears of their commit here, in log order: `count` more of its updates. */
+export interface CommitSink {
+  committed(count: number): void;
+}
+
 interface Entry {
   seq: number;
+  sink: CommitSink;
   proposalId: string;
   update: Uint8Array;
   /** Who sent it (null: the server itself). */
   authorId: string | null;
   /** Yjs client ids this update uses for the first time, bound to its author. */
   newClientIds: number[];
-  /** Called, in log order, once the row is committed. */
-  committed: () => void;
 }
 
 /**
  * The append-only log writer. Updates are queued in the order the server applied them and written
  * in small batches: one batch in flight at a time, and whatever arrived meanwhile goes in the next
  * one (group commit), so latency stays at about two inserts while throughput grows with load.
+ * After each batch every sink (a room) is told how many of its updates were committed: the one way
+ * commits come back.
  */
 export class UpdateWriter {
   private queue: Entry[] = [];
@@ -109,7 +138,6 @@ export class UpdateWriter {
   constructor(
     private readonly db: Db,
     private readonly log: Logger,
-    private readonly onBatch: (proposalIds: Set<string>) => void,
     private readonly maxRows = 500,
     private readonly maxBytes = 4 * 1024 * 1024,
   ) {}
@@ -120,12 +148,12 @@ export class UpdateWriter {
   }
 
   enqueue(
+    sink: CommitSink,
     proposalId: string,
     update: Uint8Array,
-    committed: () => void,
     author: { authorId: string | null; newClientIds: number[] } = { authorId: null, newClientIds: [] },
   ): void {
-    this.queue.push({ seq: ++this.seq, proposalId, update, committed, ...author });
+    this.queue.push({ seq: ++this.seq, sink, proposalId, update, ...author });
     this.schedule();
   }
 
@@ -185,13 +213,10 @@ export class UpdateWriter {
         if (this.failures > 0) this.log.warn({ attempts: this.failures }, "collab: storing updates works again");
         this.failures = 0;
         this.queue.splice(0, n);
-        const ids = new Set<string>();
-        for (const entry of batch) {
-          entry.committed();
-          ids.add(entry.proposalId);
-          this.committedSeq = entry.seq;
-        }
-        this.onBatch(ids);
+        const counts = new Map<CommitSink, number>();
+        for (const entry of batch) counts.set(entry.sink, (counts.get(entry.sink) ?? 0) + 1);
+        this.committedSeq = batch[batch.length - 1]!.seq;
+        for (const [sink, count] of counts) sink.committed(count);
         this.waiters = this.waiters.filter((w) => {
           if (w.seq > this.committedSeq) return true;
           w.resolve();

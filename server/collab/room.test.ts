@@ -6,17 +6,15 @@ import { describe, expect, it } from "vitest";
 import { createLogger } from "../logger";
 import { Connection } from "./connection";
 import { defaultLimits } from "./limits";
-import type { UpdateWriter } from "./persistence";
+import type { CommitSink, UpdateWriter } from "./persistence";
 import { MESSAGE_COMMITTED, MESSAGE_SYNC, SYNC_STEP2 } from "./protocol";
 import { Room } from "./room";
 
 /** A writer whose commits happen when the test says so, in order, as the real one's do. */
 function heldWriter() {
-  const queue: (() => void)[] = [];
-  const writer = {
-    enqueue: (_proposalId: string, _update: Uint8Array, committed: () => void) => queue.push(committed),
-  } as unknown as UpdateWriter;
-  return { writer, commitAll: () => queue.splice(0).forEach((committed) => committed()) };
+  const queue: CommitSink[] = [];
+  const writer = { enqueue: (sink: CommitSink) => queue.push(sink) } as unknown as UpdateWriter;
+  return { writer, commitAll: () => queue.splice(0).forEach((sink) => sink.committed(1)) };
 }
 
 /** A connection over a fake socket that keeps what the room sends it. */
@@ -65,7 +63,7 @@ describe("Room: what a client is told is committed", () => {
       "proposal",
       new Y.Doc(),
       { bytes: 0, logRows: 0, facts: { status: "draft", sponsorOrganizationIds: [], openEditing: true }, clientOwners: new Map() },
-      { writer, log: createLogger("silent"), limits: defaultLimits, changed() {}, broken() {} },
+      { writer, log: createLogger("silent"), limits: defaultLimits, changed() {}, committed() {}, broken() {} },
     );
     const docA = new Y.Doc();
     const paragraph = new Y.XmlElement("paragraph");
@@ -87,9 +85,43 @@ describe("Room: what a client is told is committed", () => {
     expect(toldA === null || toldA.ack < 1 || covers(toldA.sv), "A is never told its words are committed before they are").toBe(true);
 
     commitAll();
-    room.afterCommit();
     const after = a.lastCommitted();
     expect(after?.ack, "A hears its message is committed").toBe(1);
     expect(covers(after?.sv), "and the committed state holds its words").toBe(true);
+  });
+
+  it("holds an update typed before the client's sync reply, and settles it with that reply", () => {
+    // A client that reconnects (to another process) and types before it has answered the
+    // server's SyncStep1: its update refers to edits the server has not seen yet.
+    const { writer, commitAll } = heldWriter();
+    const room = new Room(
+      "proposal",
+      new Y.Doc(),
+      { bytes: 0, logRows: 0, facts: { status: "draft", sponsorOrganizationIds: [], openEditing: true }, clientOwners: new Map() },
+      { writer, log: createLogger("silent"), limits: defaultLimits, changed() {}, committed() {}, broken() {} },
+    );
+    const a = connectionOf("a");
+    a.connection.backlog = null;
+    room.add(a.connection);
+    const doc = new Y.Doc();
+    const paragraph = new Y.XmlElement("paragraph");
+    doc.getXmlFragment("default").insert(0, [paragraph]);
+    paragraph.insert(0, [new Y.XmlText("typed offline")]);
+    const before = Y.encodeStateVector(doc);
+    (paragraph.get(0) as Y.XmlText).insert(0, "and while reconnecting ");
+    const later = Y.encodeStateAsUpdate(doc, before);
+
+    const update = encoding.createEncoder();
+    encoding.writeVarUint(update, MESSAGE_SYNC);
+    encoding.writeVarUint(update, 2);
+    encoding.writeVarUint8Array(update, later);
+    room.handleMessage(a.connection, encoding.toUint8Array(update));
+    expect(a.connection.closed, "not an invalid message").toBe(false);
+    expect(Y.encodeStateAsUpdate(room.doc)).toEqual(Y.encodeStateAsUpdate(new Y.Doc()));
+
+    room.handleMessage(a.connection, syncStep2(Y.encodeStateAsUpdate(doc)));
+    commitAll();
+    expect(a.lastCommitted()?.ack, "both messages settled by the sync reply's commit").toBe(2);
+    expect(room.doc.getXmlFragment("default").toString()).toContain("and while reconnecting typed offline");
   });
 });

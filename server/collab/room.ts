@@ -9,7 +9,7 @@ import { decideAccess, type ProposalFacts } from "./authenticate";
 import type { Connection } from "./connection";
 import { checkUpdate, isValidStateVector } from "./decode";
 import type { CollabLimits } from "./limits";
-import type { UpdateWriter } from "./persistence";
+import type { CommitSink, UpdateWriter } from "./persistence";
 import { checkSuggestingUpdate } from "./suggestions";
 import {
   CLOSE_DOCUMENT_TOO_LARGE,
@@ -28,13 +28,20 @@ import {
   SYNC_UPDATE,
 } from "./protocol";
 
+/** The origin of what another process relayed (updates and presence): never relayed back. */
+export const REMOTE = Symbol("another process");
+
 export interface RoomHooks {
   writer: UpdateWriter;
   log: Logger;
   limits: CollabLimits;
-  /** Called when the text changed (the hub debounces the derived body). */
+  /** Called when the text changed (the owner debounces the derived body). */
   changed(room: Room): void;
-  /** Called when the in-memory document can no longer be trusted (the hub reloads it). */
+  /** Called once updates this room queued are committed, in log order (the owner shares them). */
+  committed(room: Room, updates: Uint8Array[]): void;
+  /** Called when a connection of this process changed presence (the owner shares it). */
+  awarenessChanged?(room: Room, update: Uint8Array): void;
+  /** Called when the in-memory document can no longer be trusted (the owner reloads it). */
   broken(room: Room): void;
   /** Server time from receipt of an update to its last send, for the benchmark. */
   recordLatency?(ms: number): void;
@@ -57,8 +64,10 @@ function removeSeq(connection: Connection, seq: number) {
  * One loaded proposal: its Yjs document, presence, connections, and what is committed. Every
  * message from a connection is decoded here, defensively: an invalid one closes that connection
  * only, and nothing reaches the document, the log or the other connections before it is checked.
+ * The room also owns its lifecycle flags (unload and derive timers, unloading, compacting); its
+ * owner (rooms.ts) asks it through the methods at the end.
  */
-export class Room {
+export class Room implements CommitSink {
   readonly connections = new Set<Connection>();
   readonly awareness: awarenessProtocol.Awareness;
   /** Which connection owns each awareness client id. */
@@ -70,6 +79,8 @@ export class Room {
   /** Updates handed to the writer so far, and how many of them are committed (in that order). */
   private enqueued = 0;
   private committedCount = 0;
+  /** Queued and not yet committed, in log order: the update and the state right after it. */
+  private readonly inFlight: { update: Uint8Array; svAfter: Uint8Array; done: () => void }[] = [];
   /** Waiting for everything enqueued before them: [that count, what to do then]. */
   private readonly waiters: [number, () => void][] = [];
   /** Log rows not folded into the snapshot (compaction threshold). */
@@ -85,11 +96,11 @@ export class Room {
   /** Locked for a round: every connection read-only whatever the database says yet. */
   locked = false;
   isBroken = false;
-  unloadTimer: NodeJS.Timeout | null = null;
-  deriveTimer: NodeJS.Timeout | null = null;
-  deriveQueued = false;
-  unloading: Promise<void> | null = null;
-  compacting = false;
+  private unloadTimer: NodeJS.Timeout | null = null;
+  private deriveTimer: NodeJS.Timeout | null = null;
+  private deriveQueued = false;
+  private unloadingWork: Promise<void> | null = null;
+  private compacting = false;
 
   constructor(
     readonly proposalId: string,
@@ -115,6 +126,10 @@ export class Room {
           encoding.writeVarUint8Array(e, awarenessProtocol.encodeAwarenessUpdate(this.awareness, changed)),
         );
         for (const c of this.connections) if (c !== origin) c.send(update);
+        // Presence set here is shared with other processes; theirs, and what times out, is not.
+        if (origin !== REMOTE && origin !== "timeout") {
+          this.hooks.awarenessChanged?.(this, awarenessProtocol.encodeAwarenessUpdate(this.awareness, changed));
+        }
       },
     );
   }
@@ -228,18 +243,25 @@ export class Room {
     connection.received++;
     const seq = connection.received;
     const check = checkUpdate(update, this.doc);
+    if (!check.ok && check.missing && !isSyncReply) return this.holdForSync(connection, seq);
     if (!check.ok) return this.invalid(connection, check.reason);
+    // A sync reply carries everything its client has: it settles the updates held for it.
+    const settles = isSyncReply ? [seq, ...connection.heldForSync.splice(0)] : [seq];
+    const settled = () => {
+      for (const s of settles) removeSeq(connection, s);
+    };
     if (!check.changes) {
       // Nothing new (a SyncStep2 after a reconnect, an echo). What it repeats may be in an update
       // another connection delivered first (after a restart, a collaborator re-sends the edits
       // the server had relayed to them): so it is committed only once every update applied
       // before it is, and then the client is told.
+      connection.pendingSeqs.push(seq);
       if (this.pending === 0) {
+        settled();
         if (connection.pendingSeqs.length === 0) connection.sendCommitted(this.committedSv);
         return;
       }
-      connection.pendingSeqs.push(seq);
-      this.afterPendingCommitted(() => removeSeq(connection, seq));
+      this.afterPendingCommitted(settled);
       return;
     }
     if (connection.access.readOnly) return this.refuse(connection, seq, "read-only", `${REFUSED_READ_ONLY}. ${connection.access.reason}`);
@@ -277,8 +299,26 @@ export class Room {
     }
     for (const client of newClientIds) this.clientOwners.set(client, connection.personId);
     connection.pendingSeqs.push(seq);
-    this.accepted(update, { authorId: connection.personId, newClientIds }, connection, () => removeSeq(connection, seq));
+    this.accepted(update, { authorId: connection.personId, newClientIds }, connection, settled);
     this.hooks.recordLatency?.(performance.now() - receivedAt);
+  }
+
+  /**
+   * An update that refers to what this server has not received (the client typed while it
+   * reconnected, here after another process went away): not applied, not yet committed, and the
+   * client is asked for everything it has (SyncStep1); its answer settles this one.
+   */
+  private holdForSync(connection: Connection, seq: number) {
+    // A client that never answers does not get to pile them up.
+    if (connection.heldForSync.length >= 1000) return this.invalid(connection, "too many updates with missing dependencies");
+    connection.pendingSeqs.push(seq);
+    connection.heldForSync.push(seq);
+    connection.send(
+      message(MESSAGE_SYNC, (e) => {
+        encoding.writeVarUint(e, SYNC_STEP1);
+        encoding.writeVarUint8Array(e, Y.encodeStateVector(this.doc));
+      }),
+    );
   }
 
   /** Refuses a document message: nothing applied, the author told why, the message never "saved". */
@@ -308,19 +348,8 @@ export class Room {
     this.enqueued++;
     // Log order = application order, so "committed through this entry" means the document as it
     // was right after it was applied: that state vector is what clients are told.
-    this.hooks.writer.enqueue(
-      this.proposalId,
-      update,
-      () => {
-        this.committedSv = svAfter;
-        this.pending--;
-        this.committedCount++;
-        this.logRows++;
-        committed();
-        while (this.waiters.length > 0 && this.waiters[0]![0] <= this.committedCount) this.waiters.shift()![1]();
-      },
-      author,
-    );
+    this.inFlight.push({ update, svAfter, done: committed });
+    this.hooks.writer.enqueue(this, this.proposalId, update, author);
     const broadcast = message(MESSAGE_SYNC, (e) => {
       encoding.writeVarUint(e, SYNC_UPDATE);
       encoding.writeVarUint8Array(e, update);
@@ -356,9 +385,65 @@ export class Room {
     this.waiters.push([this.enqueued, then]);
   }
 
-  /** After a batch commit: every connection that asked learns the committed state. */
-  afterCommit() {
+  /** The writer committed `count` more of this room's updates (in the order they were queued). */
+  committed(count: number) {
+    const updates: Uint8Array[] = [];
+    for (let i = 0; i < count; i++) {
+      const entry = this.inFlight.shift()!;
+      this.committedSv = entry.svAfter;
+      this.pending--;
+      this.committedCount++;
+      this.logRows++;
+      entry.done();
+      updates.push(entry.update);
+      while (this.waiters.length > 0 && this.waiters[0]![0] <= this.committedCount) this.waiters.shift()![1]();
+    }
     for (const c of this.connections) c.sendCommitted(this.committedSv);
+    this.hooks.committed(this, updates);
+  }
+
+  /**
+   * An update another process accepted and committed (or what this room lacked of the log). It is
+   * applied and relayed, never written again; it counts as committed once every update applied
+   * here before it is. False when it cannot be applied as it is (it depends on updates this room
+   * has not seen): the owner then catches up from the log.
+   */
+  applyRemote(update: Uint8Array): boolean {
+    if (this.isBroken) return true;
+    const check = checkUpdate(update, this.doc);
+    if (!check.ok) return false;
+    if (!check.changes) return true;
+    try {
+      Y.applyUpdate(this.doc, update, REMOTE);
+    } catch (error) {
+      this.hooks.log.error({ err: error, proposalId: this.proposalId }, "collab: a relayed update failed to apply");
+      this.markBroken(null);
+      return true;
+    }
+    this.bytes += update.byteLength;
+    const svAfter = Y.encodeStateVector(this.doc);
+    const durable = () => {
+      this.committedSv = svAfter;
+      for (const c of this.connections) c.sendCommitted(this.committedSv);
+    };
+    if (this.pending === 0) durable();
+    else this.afterPendingCommitted(durable);
+    const broadcast = message(MESSAGE_SYNC, (e) => {
+      encoding.writeVarUint(e, SYNC_UPDATE);
+      encoding.writeVarUint8Array(e, update);
+    });
+    for (const c of this.connections) c.send(broadcast);
+    this.hooks.changed(this);
+    return true;
+  }
+
+  /** Presence another process relayed. */
+  applyRemoteAwareness(update: Uint8Array) {
+    try {
+      awarenessProtocol.applyAwarenessUpdate(this.awareness, update, REMOTE);
+    } catch (error) {
+      this.hooks.log.warn({ err: error, proposalId: this.proposalId }, "collab: a relayed presence update was malformed");
+    }
   }
 
   private receiveAwareness(connection: Connection, payload: Uint8Array) {
@@ -382,15 +467,79 @@ export class Room {
     awarenessProtocol.applyAwarenessUpdate(this.awareness, result.update, connection);
   }
 
-  private markBroken(connection: Connection) {
-    connection.close(CLOSE_INVALID_MESSAGE, "invalid message");
+  private markBroken(connection: Connection | null) {
+    connection?.close(CLOSE_INVALID_MESSAGE, "invalid message");
     this.isBroken = true;
     for (const c of this.connections) c.close(CLOSE_LOAD_FAILED, "reloading the document");
     this.hooks.broken(this);
   }
 
-  destroy() {
+  /** Loaded, not broken and not being unloaded: fit to serve. */
+  get usable(): boolean {
+    return !this.isBroken && !this.unloadingWork;
+  }
+
+  /** The unload under way, if any. */
+  get unloading(): Promise<void> | null {
+    return this.unloadingWork;
+  }
+
+  /** Someone uses the room again: a planned unload is called off. */
+  keepLoaded() {
     if (this.unloadTimer) clearTimeout(this.unloadTimer);
+    this.unloadTimer = null;
+  }
+
+  /** Runs `unload` after `delayMs` if the room still has no connection by then. */
+  unloadWhenIdle(delayMs: number, unload: () => void) {
+    if (this.connections.size > 0 || this.unloadTimer || this.unloadingWork) return;
+    this.unloadTimer = setTimeout(() => {
+      this.unloadTimer = null;
+      if (this.connections.size === 0) unload();
+    }, delayMs);
+    this.unloadTimer.unref();
+  }
+
+  /** Runs `queue` once, `delayMs` after the first change since the derived text was last queued. */
+  deriveLater(delayMs: number, queue: () => void) {
+    if (this.deriveTimer || this.deriveQueued) return;
+    this.deriveTimer = setTimeout(() => {
+      this.deriveTimer = null;
+      this.deriveQueued = true;
+      queue();
+    }, delayMs);
+    this.deriveTimer.unref();
+  }
+
+  /** The derive worker takes the room off its queue: true when it should still be derived. */
+  takeDerive(): boolean {
+    this.deriveQueued = false;
+    return this.usable;
+  }
+
+  /** Runs the unload once (later callers get the same promise); a pending derive is dropped. */
+  unload(work: () => Promise<void>): Promise<void> {
+    if (this.unloadingWork) return this.unloadingWork;
+    this.keepLoaded();
+    if (this.deriveTimer) clearTimeout(this.deriveTimer);
+    this.deriveTimer = null;
+    this.unloadingWork = work();
+    return this.unloadingWork;
+  }
+
+  /** Runs one compaction at a time for this room (a second call while one runs does nothing). */
+  async compactOnce(work: () => Promise<void>): Promise<void> {
+    if (this.compacting) return;
+    this.compacting = true;
+    try {
+      await work();
+    } finally {
+      this.compacting = false;
+    }
+  }
+
+  destroy() {
+    this.keepLoaded();
     if (this.deriveTimer) clearTimeout(this.deriveTimer);
     this.awareness.destroy();
     this.doc.destroy();

@@ -1,0 +1,224 @@
+/**
+ * Collaboration across processes (issue 12), in one run on PostgreSQL and Redis: the in-memory
+ * relay, then one, two and three collaboration processes sharing one database (and, for two and
+ * three, Redis), each with the same load: D documents × E editors × 1 update/s, editor e of every
+ * document on process e mod N, so that most pairs of editors are on different processes. Reported
+ * per configuration: updates per second handled, end-to-end p50/p99 (an edit on one client → seen
+ * on another), the cross-process end-to-end p99 on its own, edit → Saved p99, server p99, and the
+ * machine's load average (os.loadavg) while it ran.
+ */
+import crypto from "node:crypto";
+import fs from "node:fs";
+import os from "node:os";
+import { performance } from "node:perf_hooks";
+import pg from "pg";
+import { openDatabase, type Database } from "../db/client";
+import { migrateDatabase } from "../db/migrate";
+import { seedCoalition } from "../db/queries/coalition";
+import { createOrganization } from "../db/queries/organizations";
+import { createPerson } from "../db/queries/people";
+import { createProposal } from "../db/queries/proposals";
+import { createSession } from "../db/queries/sessions";
+import { readCoalitionProfile } from "../server/boot";
+import { migrationsFolder } from "../server/paths";
+import { BenchClient, bundleServer, percentile, startChild, type ChildServer } from "./collab";
+import { benchServerUrl } from "./scratch-database";
+
+export interface ClusterBenchOptions {
+  databaseUrl?: string;
+  redisUrl?: string;
+  /** Offered loads, as numbers of documents (each with `editorsPerDocument` editors, 1 update/s each). */
+  documents?: number[];
+  editorsPerDocument?: number;
+  seconds?: number;
+  log?: (line: string) => void;
+}
+
+interface RunFigures {
+  processes: number;
+  updatesPerSecond: number;
+  endToEndP50Ms: number;
+  endToEndP99Ms: number;
+  crossProcessP99Ms: number | null;
+  sameProcessP99Ms: number;
+  savedP99Ms: number | null;
+  serverP99Ms: number;
+  loadAverage1m: number;
+}
+
+const round = (n: number) => Math.round(n * 100) / 100;
+
+async function runSpread(
+  servers: ChildServer[],
+  targets: { proposalId: string; cookie: string }[],
+  editors: number,
+  seconds: number,
+  durable: boolean,
+): Promise<RunFigures> {
+  const sinks = { endToEnd: [] as number[], saved: [] as number[] };
+  const cross: number[] = [];
+  const same: number[] = [];
+  const clients: BenchClient[] = [];
+  for (let i = 0; i < targets.length; i += 20) {
+    const batch: BenchClient[] = [];
+    for (const target of targets.slice(i, i + 20)) {
+      for (let e = 0; e < editors; e++) {
+        const server = servers[e % servers.length]!;
+        const client = new BenchClient(`e${e}`, sinks);
+        const mine = e % servers.length;
+        // Which process each remote edit came from: editor k is on process k mod N.
+        client.doc.getMap<number>("bench").observe((event) => {
+          if (!client.measuring || !event.transaction.origin) return;
+          const now = performance.now();
+          for (const k of event.keysChanged) {
+            if (k === client.key) continue;
+            const latency = now - client.doc.getMap<number>("bench").get(k)!;
+            (Number(k.slice(1)) % servers.length === mine ? same : cross).push(latency);
+          }
+        });
+        const origin = `http://127.0.0.1:${server.port}`;
+        const url = durable
+          ? `ws://127.0.0.1:${server.port}/collab/${target.proposalId}?saved=1`
+          : `ws://127.0.0.1:${server.port}/${target.proposalId}`;
+        client.connect(url, { Origin: origin, Cookie: target.cookie });
+        batch.push(client);
+      }
+    }
+    await Promise.all(batch.map((c) => c.synced));
+    clients.push(...batch);
+  }
+  const timers = clients.map((c) => {
+    let interval: NodeJS.Timeout | undefined;
+    const start = setTimeout(() => {
+      c.edit();
+      interval = setInterval(() => c.edit(), 1000);
+    }, Math.random() * 1000);
+    return () => {
+      clearTimeout(start);
+      if (interval) clearInterval(interval);
+    };
+  });
+  await new Promise((r) => setTimeout(r, 5000));
+  await Promise.all(servers.map((s) => s.request("reset")));
+  const loads: number[] = [];
+  const sampler = setInterval(() => loads.push(os.loadavg()[0]!), 1000);
+  for (const c of clients) c.measuring = true;
+  const started = performance.now();
+  await new Promise((r) => setTimeout(r, seconds * 1000));
+  for (const c of clients) c.measuring = false;
+  const elapsed = (performance.now() - started) / 1000;
+  clearInterval(sampler);
+  for (const stop of timers) stop();
+  const reports = await Promise.all(servers.map((s) => s.request<{ latencies: number[] }>("report")));
+  for (const c of clients) c.close();
+  const latencies = reports.flatMap((r) => r.latencies);
+  return {
+    processes: servers.length,
+    updatesPerSecond: Math.round(latencies.length / elapsed),
+    endToEndP50Ms: round(percentile(sinks.endToEnd, 50)),
+    endToEndP99Ms: round(percentile(sinks.endToEnd, 99)),
+    crossProcessP99Ms: cross.length > 0 ? round(percentile(cross, 99)) : null,
+    sameProcessP99Ms: round(percentile(same, 99)),
+    savedP99Ms: durable ? round(percentile(sinks.saved, 99)) : null,
+    serverP99Ms: round(percentile(latencies, 99)),
+    loadAverage1m: round(Math.max(...loads)),
+  };
+}
+
+/** Runs the relay and 1, 2, 3 collaboration processes once each and returns their figures. */
+export async function runCollabClusterBench(options: ClusterBenchOptions = {}) {
+  const log = options.log ?? ((line: string) => console.log(line));
+  const baseUrl = benchServerUrl(options.databaseUrl);
+  const redisUrl = options.redisUrl ?? process.env.REDIS_URL ?? "redis://127.0.0.1:6379";
+  const loads = options.documents ?? [50, 200];
+  const editors = options.editorsPerDocument ?? 5;
+  const seconds = options.seconds ?? 15;
+  const name = `care_table_bench_${crypto.randomBytes(4).toString("hex")}`;
+  const admin = new pg.Client({ connectionString: baseUrl });
+  await admin.connect();
+  await admin.query(`CREATE DATABASE ${name}`);
+  await admin.end();
+  const url = new URL(baseUrl);
+  url.pathname = `/${name}`;
+  const databaseUrl = url.toString();
+  let database: Database | undefined;
+  const children: ChildServer[] = [];
+  let script: string | undefined;
+  try {
+    database = await openDatabase({ url: databaseUrl });
+    await migrateDatabase(database, migrationsFolder);
+    await seedCoalition(database.db, readCoalitionProfile());
+    const db = database.db;
+    const organization = await createOrganization(db, {
+      name: "Bench organization",
+      shortName: "",
+      website: null,
+      description: "",
+      pillars: [],
+      votingMember: true,
+    });
+    const cookies: string[] = [];
+    for (let i = 0; i < 10; i++) {
+      const person = await createPerson(db, {
+        email: `bench${i}@example.org`,
+        name: `Bench ${i}`,
+        passwordHash: "x",
+        role: "representative",
+        organizationId: organization.id,
+        canVote: false,
+      });
+      cookies.push(`care_session=${(await createSession(db, person.id)).token}`);
+    }
+    /** Fresh documents per run, so that no run starts from another's text. */
+    const makeTargets = async (documents: number) => {
+      const targets: { proposalId: string; cookie: string }[] = [];
+      for (let i = 0; i < documents; i++) {
+        const p = await createProposal(db, {
+          title: `Bench ${i}`,
+          summary: "",
+          pillars: ["access"],
+          leadOrganizationId: organization.id,
+          createdById: null,
+        });
+        targets.push({ proposalId: p.id, cookie: cookies[i % cookies.length]! });
+      }
+      return targets;
+    };
+    script = await bundleServer();
+    log(
+      `Collaboration across processes: ${loads.join(" and ")} documents × ${editors} editors × 1 update/s, ${seconds} s measured per run`,
+    );
+    const runs: Record<string, RunFigures> = {};
+    for (const documents of loads) {
+      const relay = await startChild(script, "relay", {});
+      children.push(relay);
+      runs[`relay@${documents * editors}`] = await runSpread([relay], await makeTargets(documents), editors, seconds, false);
+      await relay.stop();
+      for (const n of [1, 2, 3]) {
+        const prefix = `bench-${crypto.randomBytes(4).toString("hex")}:`;
+        const env: Record<string, string> = {
+          BENCH_DATABASE_URL: databaseUrl,
+          ...(n > 1 ? { BENCH_REDIS_URL: redisUrl, BENCH_REDIS_PREFIX: prefix } : {}),
+        };
+        const servers: ChildServer[] = [];
+        for (let i = 0; i < n; i++) servers.push(await startChild(script, "durable", env));
+        children.push(...servers);
+        const figures = await runSpread(servers, await makeTargets(documents), editors, seconds, true);
+        runs[`processes${n}@${documents * editors}`] = figures;
+        for (const s of servers) await s.stop();
+        log(
+          `  ${documents * editors} offered, ${n} process(es): ${figures.updatesPerSecond} updates/s, e2e p99 ${figures.endToEndP99Ms} ms (cross-process ${figures.crossProcessP99Ms ?? "–"} ms), Saved p99 ${figures.savedP99Ms} ms, load ${figures.loadAverage1m}`,
+        );
+      }
+    }
+    return { load: { documents: loads, editors, seconds, cpus: os.cpus().length }, runs };
+  } finally {
+    for (const c of children) if (c.child.exitCode === null && c.child.signalCode === null) await c.stop();
+    if (script && fs.existsSync(script)) fs.rmSync(script);
+    await database?.close();
+    const dropper = new pg.Client({ connectionString: baseUrl });
+    await dropper.connect();
+    await dropper.query(`DROP DATABASE IF EXISTS ${name} WITH (FORCE)`);
+    await dropper.end();
+  }
+}
