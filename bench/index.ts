@@ -16,6 +16,7 @@ const benches: Record<string, () => Promise<unknown>> = {
       log: (line) => console.log(`  ${line}`),
     }),
   "public-site": async () => (await import("./public-site")).runPublicSiteBench({ log: (line) => console.log(`  ${line}`) }),
+  javascript: async () => (await import("./javascript")).runJavascriptBench({ log: (line) => console.log(`  ${line}`) }),
   ballots: async () => (await import("./ballots")).runBallotBench(),
   positions: async () => (await import("./positions")).runPositionsBench(),
   "request-bodies": async () => (await import("./request-bodies")).runRequestBodyBench(),
