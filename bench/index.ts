@@ -20,6 +20,11 @@ const benches: Record<string, () => Promise<unknown>> = {
   ballots: async () => (await import("./ballots")).runBallotBench(),
   positions: async () => (await import("./positions")).runPositionsBench(),
   "request-bodies": async () => (await import("./request-bodies")).runRequestBodyBench(),
+  "large-record": async () =>
+    (await import("./large-record")).runLargeRecordBench({
+      seconds: Number(process.env.BENCH_SECONDS ?? 3),
+      log: (line) => console.log(`  ${line}`),
+    }),
   collab: async () => (await import("./collab")).runCollabBench({ log: (line) => console.log(`  ${line}`) }),
 };
 
