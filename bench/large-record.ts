@@ -18,7 +18,13 @@ import * as Y from "yjs";
 import { hashAuditEvent, AUDIT_GENESIS_HASH } from "../db/queries/audit";
 import { createSession } from "../db/queries/sessions";
 import { projectRoot } from "../server/paths";
-import { startServerProcess, type ServerProcess } from "../tests/support/process";
+import fs from "node:fs";
+import { openDatabase } from "../db/client";
+import { migrateDatabase } from "../db/migrate";
+import { seedCoalition } from "../db/queries/coalition";
+import { readCoalitionProfile } from "../server/boot";
+import { migrationsFolder } from "../server/paths";
+import { startServerProcess, temporaryDataDir, type ServerProcess } from "../tests/support/process";
 import { scratchDatabase } from "./scratch-database";
 
 export interface RecordSize {
@@ -95,13 +101,23 @@ function sampleYjsState(): Buffer {
   return Buffer.from(Y.encodeStateAsUpdate(doc));
 }
 
+type Query = (text: string, values?: unknown[]) => Promise<{ rows: Record<string, unknown>[] }>;
+
 /** Builds the record in `url`'s database (migrated and seeded). Returns ids the pages need. */
 async function buildRecord(url: string, size: RecordSize, log: (line: string) => void) {
   const client = new pg.Client({ connectionString: url });
   await client.connect();
-  const q = (text: string, values: unknown[] = []) => client.query(text, values);
-  const started = performance.now();
   try {
+    return await buildRecordWith((text, values = []) => client.query(text, values), size, log);
+  } finally {
+    await client.end();
+  }
+}
+
+/** The same record through any connection's query function (pg, or PGlite for the memory figure). */
+async function buildRecordWith(q: Query, size: RecordSize, log: (line: string) => void) {
+  const started = performance.now();
+  {
     await q(
       `insert into organizations (name, short_name, description, pillars, voting_member)
       select 'Member organization ' || i, 'MO' || i, ${paragraphSql("i")}, array[(array['coverage','access','research','equity'])[1 + i % 4]]::pillar[], true
@@ -118,7 +134,7 @@ async function buildRecord(url: string, size: RecordSize, log: (line: string) =>
     const convener = await q(
       `insert into people (email, name, password_hash, role, can_vote) values ('convener@example.org', 'Convener', '!', 'convener', false) returning id`,
     );
-    const convenerId = convener.rows[0].id as string;
+    const convenerId = convener.rows[0]!.id as string;
     await q(`create temporary table org_list as select id, name, row_number() over (order by name) - 1 as n from organizations`);
     await q(`create temporary table person_list as select id, organization_id, row_number() over (order by email) - 1 as n from people`);
     // Proposals: the first `rounds` are adopted (each with a position), the rest drafts.
@@ -235,8 +251,6 @@ async function buildRecord(url: string, size: RecordSize, log: (line: string) =>
         (select slug from positions order by release_at desc limit 1) as slug,
         (select max(seq) - 100 from audit_events) as audit_before`);
     return { convenerId, ...(ids.rows[0] as { draft_id: string; round_id: string; slug: string; audit_before: string }) };
-  } finally {
-    await client.end();
   }
 }
 
@@ -329,13 +343,88 @@ async function runAtScale(factor: number, seconds: number, log: (line: string) =
   }
 }
 
+function residentMb(pid: number) {
+  const status = fs.readFileSync(`/proc/${pid}/status`, "utf8");
+  const mb = (field: string) => Math.round(Number(new RegExp(`${field}:\\s+(\\d+)`).exec(status)![1]) / 1024);
+  return { rss: mb("VmRSS"), peak: mb("VmHWM") };
+}
+
+/**
+ * The embedded default's resident memory (DESIGN.md §8): idle on an empty database, then with the
+ * tenth of the record loaded (PGlite would take the full one for hours through one connection)
+ * and every page above browsed 20 times.
+ */
+async function embeddedMemory(log: (line: string) => void) {
+  const emptyDir = temporaryDataDir("care-bench-memory-empty-");
+  let idleEmptyMb: number;
+  try {
+    const server = await startServerProcess({ dataDir: emptyDir });
+    try {
+      await fetch(server.url + "/");
+      await new Promise((r) => setTimeout(r, 5000));
+      idleEmptyMb = residentMb(server.child.pid!).rss;
+    } finally {
+      await server.stop();
+    }
+  } finally {
+    fs.rmSync(emptyDir, { recursive: true, force: true });
+  }
+  log(`  embedded, idle, empty: ${idleEmptyMb} MB`);
+  const dataDir = temporaryDataDir("care-bench-memory-tenth-");
+  try {
+    const database = await openDatabase({ dataDir });
+    await migrateDatabase(database, migrationsFolder);
+    await seedCoalition(database.db, readCoalitionProfile());
+    const client = database.pgliteClient!;
+    const ids = await buildRecordWith((text, values = []) => client.query(text, values), scaled(FULL, 0.1), log);
+    const cookie = `care_session=${(await createSession(database.db, ids.convenerId)).token}`;
+    await database.close();
+    const server = await startServerProcess({ dataDir });
+    try {
+      await fetch(server.url + "/");
+      await new Promise((r) => setTimeout(r, 3000));
+      const idleLoaded = residentMb(server.child.pid!).rss;
+      const pages = [
+        "/",
+        "/members",
+        "/positions",
+        "/positions?q=wheelchair&page=2",
+        `/positions/${ids.slug}`,
+        "/app",
+        "/app/proposals",
+        "/app/proposals?q=wheelchair",
+        `/app/proposals/${ids.draft_id}`,
+        `/app/proposals/${ids.draft_id}/history`,
+        `/app/rounds/${ids.round_id}`,
+        "/app/audit",
+        `/app/audit?before=${ids.audit_before}`,
+      ];
+      for (let i = 0; i < 20; i++) {
+        for (const p of pages) await (await fetch(server.url + p, { headers: { cookie, "accept-encoding": "br" } })).arrayBuffer();
+      }
+      await new Promise((r) => setTimeout(r, 5000));
+      const browsed = residentMb(server.child.pid!);
+      log(`  embedded, tenth loaded: idle ${idleLoaded} MB; after browsing ${browsed.rss} MB (peak ${browsed.peak} MB)`);
+      return { idleEmptyMb, tenthIdleMb: idleLoaded, tenthBrowsedMb: browsed.rss, tenthPeakMb: browsed.peak };
+    } finally {
+      await server.stop();
+    }
+  } finally {
+    fs.rmSync(dataDir, { recursive: true, force: true });
+  }
+}
+
 export async function runLargeRecordBench(options: { seconds?: number; log?: (line: string) => void } = {}) {
   const seconds = options.seconds ?? 3;
   const log = options.log ?? (() => {});
   const loadBefore = os.loadavg().map((l) => Math.round(l * 100) / 100);
-  const factors = (process.env.BENCH_SCALES ?? "0.1,1").split(",").map(Number);
+  const factors = (process.env.BENCH_SCALES ?? "0.1,1")
+    .split(",")
+    .map(Number)
+    .filter((f) => f > 0);
   const results: Record<string, Awaited<ReturnType<typeof runAtScale>>> = {};
   for (const factor of factors) results[String(factor)] = await runAtScale(factor, seconds, log);
+  const memory = process.env.BENCH_SKIP_MEMORY ? null : await embeddedMemory(log);
   const small = results["0.1"];
   const large = results["1"];
   const table: Record<string, { small: number; large: number; ratio: number }> = {};
@@ -353,5 +442,11 @@ export async function runLargeRecordBench(options: { seconds?: number; log?: (li
       `| verify-audit | ${small.verifyAudit.ms} ms, ${small.verifyAudit.peakMb} MB | ${large.verifyAudit.ms} ms, ${large.verifyAudit.peakMb} MB | ${Math.round((large.verifyAudit.ms / small.verifyAudit.ms) * 100) / 100} (time) |`,
     );
   }
-  return { loadAverage: { before: loadBefore, after: os.loadavg().map((l) => Math.round(l * 100) / 100) }, results, table };
+  return {
+    loadAverage: { before: loadBefore, after: os.loadavg().map((l) => Math.round(l * 100) / 100) },
+    results,
+    table,
+    memory,
+    budgets: memory ? { idleEmpty: { mb: memory.idleEmptyMb, limit: 300 }, browsed: { mb: memory.tenthPeakMb, limit: 500 } } : null,
+  };
 }
