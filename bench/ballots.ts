@@ -3,6 +3,8 @@
  * HTTP against the real server (its own process) on PostgreSQL, with the audit chain on. Repeated over several
  * rounds; every ballot must be stored. Reports p50, p99 and max of the request latency.
  */
+import fs from "node:fs";
+import os from "node:os";
 import { performance } from "node:perf_hooks";
 import { eq } from "drizzle-orm";
 import { ballots, organizations } from "../db/schema";
@@ -13,6 +15,13 @@ import { createProposal } from "../db/queries/proposals";
 import { startServerProcess } from "../tests/support/process";
 import { percentile, scratchDatabase } from "./scratch-database";
 
+/** User + system CPU time of a process so far, from /proc (Linux), in milliseconds. */
+function serverCpuMs(pid: number): number {
+  const fields = fs.readFileSync(`/proc/${pid}/stat`, "utf8").split(") ")[1]!.split(" ");
+  // utime and stime are fields 14 and 15 of stat, 12 and 13 after the command name; in clock ticks (100 per second).
+  return (Number(fields[11]) + Number(fields[12])) * 10;
+}
+
 export interface BallotBenchResult {
   organizations: number;
   rounds: number;
@@ -21,6 +30,10 @@ export interface BallotBenchResult {
   p50Ms: number;
   p99Ms: number;
   maxMs: number;
+  /** The server's CPU time (user + system) per measured ballot: less sensitive to a busy machine than latency. */
+  serverCpuMsPerBallot: number;
+  /** Load average (1 min) before and after. */
+  loadAverage: [number, number];
   budget: { limitMs: number; ok: boolean };
 }
 
@@ -85,6 +98,8 @@ export async function runBallotBench(
       });
     const latencies: number[] = [];
     let stored = 0;
+    let cpuAtStart = 0;
+    const loadBefore = os.loadavg()[0]!;
     for (let r = 0; r < roundCount + 1; r++) {
       const proposal = await createProposal(db, {
         title: `Bench proposal ${r}`,
@@ -93,6 +108,7 @@ export async function runBallotBench(
         leadOrganizationId: lead.id,
         createdById: convener.id,
       });
+      if (r === 1) cpuAtStart = serverCpuMs(server.child.pid!);
       const deadline = new Date(Date.now() + 3 * 86_400_000).toISOString().slice(0, 16);
       const opened = await post(adminCookie, `/app/proposals/${proposal.id}/round`, { deadline, quorum: "2/3", thresholdPercent: "80" });
       const roundId = opened.headers.get("location")?.match(/rounds\/([0-9a-f-]{36})/)?.[1];
@@ -116,6 +132,7 @@ export async function runBallotBench(
         stored += await db.$count(ballots, eq(ballots.roundId, roundId));
       }
     }
+    const cpuMs = serverCpuMs(server.child.pid!) - cpuAtStart;
     const p99 = percentile(latencies, 99);
     return {
       organizations: count,
@@ -125,6 +142,9 @@ export async function runBallotBench(
       p50Ms: Math.round(percentile(latencies, 50) * 10) / 10,
       p99Ms: Math.round(p99 * 10) / 10,
       maxMs: Math.round(Math.max(...latencies) * 10) / 10,
+      // Includes opening each measured round (one request) and the ballots' mail delivery loop.
+      serverCpuMsPerBallot: Math.round((cpuMs / latencies.length) * 100) / 100,
+      loadAverage: [Math.round(loadBefore * 100) / 100, Math.round(os.loadavg()[0]! * 100) / 100],
       budget: { limitMs: 100, ok: p99 < 100 && stored === latencies.length },
     };
   } finally {

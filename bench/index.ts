@@ -16,9 +16,15 @@ const benches: Record<string, () => Promise<unknown>> = {
       log: (line) => console.log(`  ${line}`),
     }),
   "public-site": async () => (await import("./public-site")).runPublicSiteBench({ log: (line) => console.log(`  ${line}`) }),
+  javascript: async () => (await import("./javascript")).runJavascriptBench({ log: (line) => console.log(`  ${line}`) }),
   ballots: async () => (await import("./ballots")).runBallotBench(),
   positions: async () => (await import("./positions")).runPositionsBench(),
   "request-bodies": async () => (await import("./request-bodies")).runRequestBodyBench(),
+  "large-record": async () =>
+    (await import("./large-record")).runLargeRecordBench({
+      seconds: Number(process.env.BENCH_SECONDS ?? 3),
+      log: (line) => console.log(`  ${line}`),
+    }),
   collab: async () => (await import("./collab")).runCollabBench({ log: (line) => console.log(`  ${line}`) }),
   "collab-cluster": async () => (await import("./collab-cluster")).runCollabClusterBench({ log: (line) => console.log(`  ${line}`) }),
 };

@@ -9,7 +9,7 @@ import {
   type MailKindChoice,
   type MailModeChoice,
 } from "../lib/mail-kinds";
-import type { mailPreferencesSchema } from "../schemas/mail-preferences";
+import type { mailPreferencesSchema } from "../schemas/mail-preferences.server";
 import { ErrorSummary, RadioGroup } from "./fields";
 
 const modes = mailModeChoices.map((m) => ({ value: m, label: mailModeWords[m] }));

@@ -30,3 +30,6 @@ export const nextInquiryStatuses: Record<InquiryStatus, readonly InquiryStatus[]
 
 /** Size limits of the public form, shared by its schema and its hints. */
 export const INQUIRY_LIMITS = { name: 200, organization: 200, message: 5000 } as const;
+
+/** The name of the honeypot field: hidden from people and assistive technology, filled by bots. */
+export const HONEYPOT_FIELD = "homepage";

@@ -1,6 +1,6 @@
 import { recordAudit } from "../../db/queries/audit";
 import { DEFAULT_TIME_ZONE } from "../../db/queries/coalition";
-import { listVoters, lockRoundForBallot, upsertBallot, type BallotOptionKey } from "../../db/queries/rounds";
+import { castBallotRow, lockRoundForBallot, type BallotOptionKey } from "../../db/queries/rounds";
 import { can } from "../lib/permissions";
 import { ballotOptionLabels, reasonRequired, supportOptions } from "../lib/round-outcome";
 import { formatInstant } from "../lib/time";
@@ -52,7 +52,7 @@ export async function castBallot(
   const result = await db.transaction(async (tx) => {
     const locked = await lockRoundForBallot(tx, roundId, organizationId);
     if (!locked) return null;
-    const { round, now } = locked;
+    const { round } = locked;
     if (round.status !== "open") {
       throw new UserFacingError(
         round.status === "cancelled"
@@ -61,9 +61,8 @@ export async function castBallot(
         409,
       );
     }
-    if (now >= round.deadline) {
-      throw new UserFacingError("The deadline has passed: ballots are no longer accepted.", 409);
-    }
+    const pastDeadline = () => new UserFacingError("The deadline has passed: ballots are no longer accepted.", 409);
+    if (locked.pastDeadline) throw pastDeadline();
     if (!locked.onRoster) {
       throw new UserFacingError("This organization is not on the round's roster.", 403, recorded ? "organizationId" : undefined);
     }
@@ -74,20 +73,26 @@ export async function castBallot(
       );
     }
     const listPublicly = supportOptions.has(choice.option) ? choice.listPublicly : false;
-    const { changed } = await upsertBallot(tx, {
-      roundId,
-      organizationId,
-      option: choice.option,
-      reason: choice.reason.trim(),
-      listPublicly,
-      castById: actor.id,
-      recordedByConvener: Boolean(recorded),
-      note: recorded?.note ?? "",
-      castAt: now,
-    });
+    // The deadline is checked again by the database's clock in the statement that stores it.
+    const stored = await castBallotRow(
+      tx,
+      {
+        roundId,
+        organizationId,
+        option: choice.option,
+        reason: choice.reason.trim(),
+        listPublicly,
+        castById: actor.id,
+        recordedByConvener: Boolean(recorded),
+        note: recorded?.note ?? "",
+      },
+      round.deadline,
+    );
+    if (!stored) throw pastDeadline();
+    const { changed, castAt: now } = stored;
     const zone = locked.coalitionZone ?? DEFAULT_TIME_ZONE;
     const title = locked.proposalTitle;
-    const receipts = (await listVoters(tx, [organizationId])).map((voter) => ({
+    const receipts = locked.voters.map((voter) => ({
       to: voter.email,
       subject: `Ballot receipt: ${title}`,
       body: [

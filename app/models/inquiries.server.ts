@@ -14,7 +14,7 @@ import { getPersonByEmail, listActiveConvenerEmails } from "../../db/queries/peo
 import type { InquiryStatus } from "../../db/schema";
 import { consumePoint } from "../../server/rate-limit";
 import { nextInquiryStatuses, organizationKindWords } from "../lib/inquiries";
-import type { InquiryInput } from "../schemas/inquiry";
+import type { InquiryInput } from "../schemas/inquiry.server";
 import { UserFacingError } from "./auth.server";
 import { absoluteUrl, queueMail } from "./mail.server";
 import { isUniqueViolation } from "./organizations.server";

@@ -2,30 +2,18 @@ import { getFormProps, useForm, type SubmissionResult } from "@conform-to/react"
 import type { ActionFunctionArgs, LoaderFunctionArgs, MetaFunction } from "@remix-run/node";
 import { data, redirect } from "@remix-run/node";
 import { Form, Link, useActionData, useLoaderData, useSearchParams } from "@remix-run/react";
-import { z } from "zod";
+import type { z } from "zod";
 import { ErrorPage } from "../components/error-page";
 import { CheckboxField, ErrorSummary, TextAreaField, TextField } from "../components/fields";
 import { dispatchIntent, intentForm } from "../lib/intents.server";
 import { inquiryStatusWords, nextInquiryStatuses, organizationKindWords } from "../lib/inquiries";
 import { requirePermission } from "../lib/session.server";
 import { formatInstant } from "../lib/time";
-import { checkbox, optionalMultiLine, singleLine } from "../lib/validation";
 import { readerTimeZone } from "../models/dashboard.server";
 import { acceptInquiry, changeInquiryStatus, getInquiryDetails, saveInquiryNote } from "../models/inquiries.server";
 import { notFound } from "../lib/not-found";
 import { wordsFor } from "../lib/words-for";
-
-const statusSchema = z.object({
-  intent: z.literal("status"),
-  status: z.enum(["contacted", "declined"], { error: "Choose a status from the list." }),
-});
-const noteSchema = z.object({ intent: z.literal("note"), note: optionalMultiLine("Private note", 4000) });
-const acceptSchema = z.object({
-  intent: z.literal("accept"),
-  organizationName: singleLine("Organization name", 200),
-  votingMember: checkbox("Voting member"),
-  canVote: checkbox("Can vote for the organization"),
-});
+import { acceptInquirySchema, inquiryNoteSchema, inquiryStatusSchema } from "../schemas/inquiry.server";
 
 export async function loader({ request, params, context }: LoaderFunctionArgs) {
   const person = await requirePermission(request, context, "inquiry:manage");
@@ -55,17 +43,17 @@ export async function action({ request, params, context }: ActionFunctionArgs) {
   const id = params.id ?? "";
   return dispatchIntent(await request.formData(), {
     note: intentForm(
-      noteSchema,
+      inquiryNoteSchema,
       async (value) => (await saveInquiryNote(context, person, id, value.note)) && redirect(`/app/inquiries/${id}?saved=note`),
     ),
-    accept: intentForm(acceptSchema, async (value) => {
+    accept: intentForm(acceptInquirySchema, async (value) => {
       const outcome = await acceptInquiry(context, person, id, value);
       if (!outcome) return null;
       if (outcome.state === "already-accepted") return redirect(`/app/inquiries/${id}?saved=already-accepted`);
       return data({ accepted: { email: outcome.email, link: outcome.invitationLink } });
     }),
     status: intentForm(
-      statusSchema,
+      inquiryStatusSchema,
       async (value) =>
         (await changeInquiryStatus(context, person, id, value.status)) && redirect(`/app/inquiries/${id}?saved=${value.status}`),
     ),
@@ -180,7 +168,7 @@ function StatusButton({ status, label, secondary }: { status: "contacted" | "dec
 }
 
 function AcceptForm({ inquiry, lastResult }: { inquiry: { organizationName: string; organizationKind: string }; lastResult?: Result }) {
-  const [form, fields] = useForm<z.input<typeof acceptSchema>>({
+  const [form, fields] = useForm<z.input<typeof acceptInquirySchema>>({
     id: "accept",
     lastResult,
     defaultValue: {
@@ -219,7 +207,7 @@ function AcceptForm({ inquiry, lastResult }: { inquiry: { organizationName: stri
 }
 
 function NoteForm({ note, lastResult }: { note: string; lastResult?: Result }) {
-  const [form, fields] = useForm<z.input<typeof noteSchema>>({ id: "note", lastResult, defaultValue: { note } });
+  const [form, fields] = useForm<z.input<typeof inquiryNoteSchema>>({ id: "note", lastResult, defaultValue: { note } });
   return (
     <>
       <h2 id="note-heading">Private note</h2>

@@ -1,18 +1,16 @@
 import type { LoaderFunctionArgs, MetaFunction } from "@remix-run/node";
 import { Form, Link, useLoaderData } from "@remix-run/react";
-import { z } from "zod";
 import { inquiryStatuses, inquiryStatusWords, organizationKindWords } from "../lib/inquiries";
 import { requirePermission } from "../lib/session.server";
 import { formatInstant } from "../lib/time";
 import { readerTimeZone } from "../models/dashboard.server";
 import { getInquiryRetentionMonths, listInquiriesForConveners } from "../models/inquiries.server";
 import { TableScroll } from "../components/table-scroll";
-
-const filterSchema = z.enum(inquiryStatuses).optional().catch(undefined);
+import { inquiryFilterSchema } from "../schemas/inquiry.server";
 
 export async function loader({ request, context }: LoaderFunctionArgs) {
   const person = await requirePermission(request, context, "inquiry:manage");
-  const status = filterSchema.parse(new URL(request.url).searchParams.get("status") || undefined);
+  const status = inquiryFilterSchema.parse(new URL(request.url).searchParams.get("status") || undefined);
   const zone = await readerTimeZone(context, person);
   const [{ inquiries, counts }, retentionMonths] = await Promise.all([
     listInquiriesForConveners(context, status),

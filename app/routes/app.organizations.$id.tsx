@@ -7,7 +7,6 @@ import {
   unstable_parseMultipartFormData,
 } from "@remix-run/node";
 import { Form, Link, useActionData, useLoaderData, useSearchParams } from "@remix-run/react";
-import { z } from "zod";
 import { ErrorPage } from "../components/error-page";
 import { OrganizationForm } from "../components/organization-form";
 import { dispatchIntent, intentForm } from "../lib/intents.server";
@@ -18,14 +17,9 @@ import { requirePermission } from "../lib/session.server";
 import { changeOrganizationStatus, editOrganization, getOrganizationWithPeople, describeSuspension } from "../models/organizations.server";
 import { getLogoForConveners, LOGO_TOO_LARGE, removeLogo, uploadLogo } from "../models/logos.server";
 import { UserFacingError } from "../models/auth.server";
-import { organizationSchema, toOrganizationFields } from "../schemas/organization";
+import { organizationSchema, toOrganizationFields } from "../schemas/organization.server";
 import { notFound } from "../lib/not-found";
-
-const statusSchema = z.object({
-  intent: z.literal("status"),
-  status: z.enum(["active", "suspended", "left"], { error: "Choose a status from the list." }),
-});
-const removeLogoSchema = z.object({ intent: z.literal("remove-logo") });
+import { logoSchema, organizationStatusSchema, removeLogoSchema } from "../schemas/organization.server";
 
 export async function loader({ request, params, context }: LoaderFunctionArgs) {
   await requirePermission(request, context, "organization:manage");
@@ -33,12 +27,6 @@ export async function loader({ request, params, context }: LoaderFunctionArgs) {
   if (!found) throw notFound();
   return { ...found, logo: await getLogoForConveners(context, found.organization.id) };
 }
-
-/** The logo form: one file; its bytes are checked in uploadLogo. */
-const logoSchema = z.object({
-  intent: z.literal("logo"),
-  logo: z.instanceof(File, { error: "Choose a logo file to upload." }),
-});
 
 async function logoAction(request: Request, context: ActionFunctionArgs["context"], actorId: string, id: string) {
   let formData: FormData;
@@ -73,7 +61,7 @@ export async function action({ request, params, context }: ActionFunctionArgs) {
       organizationSchema,
       async (value) => (await editOrganization(context, person.id, id, toOrganizationFields(value))) && back("details"),
     ),
-    status: intentForm(statusSchema, async (value) => {
+    status: intentForm(organizationStatusSchema, async (value) => {
       if (value.status === "suspended" && !isConfirmed(formData)) {
         const about = await describeSuspension(context, id);
         if (!about) return null;

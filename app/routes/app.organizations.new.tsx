@@ -6,7 +6,7 @@ import { OrganizationForm } from "../components/organization-form";
 import { replyInvalid, replyWithError } from "../lib/forms.server";
 import { requirePermission } from "../lib/session.server";
 import { addOrganization } from "../models/organizations.server";
-import { organizationSchema, toOrganizationFields } from "../schemas/organization";
+import { organizationSchema, toOrganizationFields } from "../schemas/organization.server";
 
 export async function loader({ request, context }: LoaderFunctionArgs) {
   await requirePermission(request, context, "organization:manage");

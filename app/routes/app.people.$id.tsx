@@ -2,23 +2,18 @@ import { getFormProps, useForm } from "@conform-to/react";
 import type { ActionFunctionArgs, LoaderFunctionArgs, MetaFunction } from "@remix-run/node";
 import { data, redirect } from "@remix-run/node";
 import { Form, Link, useActionData, useLoaderData, useSearchParams } from "@remix-run/react";
-import { z } from "zod";
 import { ErrorPage } from "../components/error-page";
 import { ErrorSummary, SelectField } from "../components/fields";
 import { dispatchIntent, intentForm } from "../lib/intents.server";
 import { askFirst, isConfirmed } from "../lib/confirm";
 import { ConfirmStep, confirmationOf } from "../components/confirm-step";
 import { requirePermission } from "../lib/session.server";
-import { uuid } from "../lib/validation";
 import { issuePasswordReset } from "../models/auth.server";
 import { listOrganizationsForConveners } from "../models/organizations.server";
 import { changePerson, getPersonDetails, type PersonChange } from "../models/people.server";
 import { notFound } from "../lib/not-found";
 import { wordsFor } from "../lib/words-for";
-
-/** The buttons that carry nothing but their intent. */
-const noFields = z.object({ intent: z.string() });
-const makeRepresentativeSchema = z.object({ intent: z.literal("make-representative"), organizationId: uuid("Organization") });
+import { makeRepresentativeSchema, personIntentSchema } from "../schemas/people.server";
 
 export async function loader({ request, params, context }: LoaderFunctionArgs) {
   const viewer = await requirePermission(request, context, "person:manage");
@@ -46,9 +41,9 @@ export async function action({ request, params, context }: ActionFunctionArgs) {
     (await changePerson(context, actor.id, id, change)) && redirect(`/app/people/${id}?done=${intent}`);
   const formData = await request.formData();
   return dispatchIntent(formData, {
-    "grant-vote": intentForm(noFields, () => change("grant-vote", { kind: "can-vote", canVote: true })),
-    "revoke-vote": intentForm(noFields, () => change("revoke-vote", { kind: "can-vote", canVote: false })),
-    deactivate: intentForm(noFields, async () => {
+    "grant-vote": intentForm(personIntentSchema, () => change("grant-vote", { kind: "can-vote", canVote: true })),
+    "revoke-vote": intentForm(personIntentSchema, () => change("revoke-vote", { kind: "can-vote", canVote: false })),
+    deactivate: intentForm(personIntentSchema, async () => {
       if (!isConfirmed(formData)) {
         const person = await getPersonDetails(context, id);
         if (!person) return null;
@@ -63,12 +58,12 @@ export async function action({ request, params, context }: ActionFunctionArgs) {
       }
       return change("deactivate", { kind: "deactivate" });
     }),
-    reactivate: intentForm(noFields, () => change("reactivate", { kind: "reactivate" })),
-    "make-convener": intentForm(noFields, () => change("make-convener", { kind: "make-convener" })),
+    reactivate: intentForm(personIntentSchema, () => change("reactivate", { kind: "reactivate" })),
+    "make-convener": intentForm(personIntentSchema, () => change("make-convener", { kind: "make-convener" })),
     "make-representative": intentForm(makeRepresentativeSchema, (value) =>
       change("make-representative", { kind: "make-representative", organizationId: value.organizationId }),
     ),
-    "reset-link": intentForm(noFields, async () => {
+    "reset-link": intentForm(personIntentSchema, async () => {
       const link = await issuePasswordReset(context, id, actor);
       return link ? data({ resetLink: link }) : null;
     }),

@@ -2,25 +2,16 @@ import { getFormProps, useForm } from "@conform-to/react";
 import type { ActionFunctionArgs, LoaderFunctionArgs, MetaFunction } from "@remix-run/node";
 import { data } from "@remix-run/node";
 import { Form, Link, useActionData, useLoaderData } from "@remix-run/react";
-import { z } from "zod";
+import type { z } from "zod";
 import { CheckboxField, ErrorSummary, SelectField, TextField } from "../components/fields";
 import { dispatchIntent, intentForm } from "../lib/intents.server";
 import { requirePermission } from "../lib/session.server";
 import { formatInstant } from "../lib/time";
-import { checkbox, email, optionalSingleLine, uuid } from "../lib/validation";
 import { readerTimeZone } from "../models/dashboard.server";
 import { listOrganizationsForConveners } from "../models/organizations.server";
 import { cancelInvitation, inviteRepresentative, listPeopleAndInvitations } from "../models/people.server";
 import { TableScroll } from "../components/table-scroll";
-
-const inviteSchema = z.object({
-  intent: z.literal("invite"),
-  email: email(),
-  name: optionalSingleLine("Name", 200),
-  organizationId: uuid("Organization"),
-  canVote: checkbox("Can vote for the organization"),
-});
-const cancelSchema = z.object({ intent: z.literal("cancel"), invitationId: uuid("Invitation") });
+import { cancelInvitationSchema, inviteSchema } from "../schemas/people.server";
 
 export async function loader({ request, context }: LoaderFunctionArgs) {
   const person = await requirePermission(request, context, "person:manage");
@@ -42,7 +33,7 @@ export async function action({ request, context }: ActionFunctionArgs) {
     invite: intentForm(inviteSchema, async (value) =>
       data({ invited: { email: value.email, link: await inviteRepresentative(context, person, value) } }),
     ),
-    cancel: intentForm(cancelSchema, async (value) => {
+    cancel: intentForm(cancelInvitationSchema, async (value) => {
       await cancelInvitation(context, person.id, value.invitationId);
       return data({ cancelled: true as const });
     }),

@@ -13,7 +13,7 @@ import { requirePermission } from "../lib/session.server";
 import { formatInstant } from "../lib/time";
 import { readerTimeZone } from "../models/dashboard.server";
 import { getPositionForConveners, retirePosition, revisePosition } from "../models/positions.server";
-import { reviseSchema, supersedeSchema, withdrawSchema } from "../schemas/position";
+import { reviseSchema, supersedeSchema, withdrawSchema } from "../schemas/position.server";
 import { notFound } from "../lib/not-found";
 import { wordsFor } from "../lib/words-for";
 

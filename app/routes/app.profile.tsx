@@ -2,30 +2,17 @@ import { getFormProps, useForm, type SubmissionResult } from "@conform-to/react"
 import type { ActionFunctionArgs, LoaderFunctionArgs, MetaFunction } from "@remix-run/node";
 import { redirect } from "@remix-run/node";
 import { Form, useActionData, useLoaderData, useSearchParams } from "@remix-run/react";
-import { z } from "zod";
+import type { z } from "zod";
 import { ErrorSummary, SelectField, TextField } from "../components/fields";
 import { dispatchIntent, intentForm } from "../lib/intents.server";
 import { requirePermission, startSession } from "../lib/session.server";
 import { timeZoneOptions } from "../lib/time";
-import { currentPassword, isValidTimeZone, password, singleLine } from "../lib/validation";
 import { readerTimeZone } from "../models/dashboard.server";
 import { changeOwnPassword, updateProfile } from "../models/people.server";
 import { MailPreferencesForm } from "../components/mail-preferences-form";
 import { getMailPreferences, saveMailPreferences } from "../models/mail-preferences.server";
-import { mailPreferencesSchema } from "../schemas/mail-preferences";
-
-const profileSchema = z.object({
-  intent: z.literal("profile"),
-  name: singleLine("Name", 200),
-  // The first option, "The coalition's zone", posts an empty value (which the form parser turns
-  // into "absent"): that means no zone of one's own.
-  timeZone: z.string().max(100).refine(isValidTimeZone, "Choose a time zone from the list.").optional(),
-});
-const passwordSchema = z.object({
-  intent: z.literal("password"),
-  currentPassword: currentPassword("Current password"),
-  newPassword: password("New password"),
-});
+import { mailPreferencesSchema } from "../schemas/mail-preferences.server";
+import { passwordSchema, profileSchema } from "../schemas/profile.server";
 
 export async function loader({ request, context }: LoaderFunctionArgs) {
   const person = await requirePermission(request, context, "profile:edit");

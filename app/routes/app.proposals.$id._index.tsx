@@ -31,7 +31,7 @@ import {
   resolveThreadSchema,
   saveVersionSchema,
   startThreadSchema,
-} from "../schemas/proposal";
+} from "../schemas/proposal.server";
 import { listPassageThreads, replyToThread, resolveThread, startPassageThread } from "../models/passage-comments.server";
 import { changeOpenEditing, resolveProposalSuggestions } from "../models/suggestions.server";
 import proposalStyles from "../styles/proposals.css";

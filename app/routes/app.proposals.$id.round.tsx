@@ -14,7 +14,7 @@ import { instantToZonedLocal, zonedLocalToInstant } from "../lib/time";
 import { UserFacingError } from "../models/auth.server";
 import { readerTimeZone } from "../models/dashboard.server";
 import { getProposalForRound, openRound, previewRoster } from "../models/rounds.server";
-import { openRoundSchema, parseQuorum } from "../schemas/round";
+import { openRoundSchema, parseQuorum } from "../schemas/round.server";
 import { notFound } from "../lib/not-found";
 
 export async function loader({ request, params, context }: LoaderFunctionArgs) {

@@ -8,6 +8,9 @@ import proposalStyles from "../styles/proposals.css";
 import { TableScroll } from "../components/table-scroll";
 
 const statuses = ["draft", "in_round", "adopted", "archived"] as const;
+/** Proposals on one page of the list: the record grows for years, the page does not. */
+const PAGE_SIZE = 50;
+const MAX_PAGE = 1000;
 type Status = (typeof statuses)[number];
 
 export const links: LinksFunction = () => [{ rel: "stylesheet", href: proposalStyles }];
@@ -18,13 +21,20 @@ export async function loader({ request, context }: LoaderFunctionArgs) {
   const pillar = url.searchParams.get("pillar");
   const status = url.searchParams.get("status");
   const q = (url.searchParams.get("q") ?? "").slice(0, 200);
+  const pageParam = Number(url.searchParams.get("page"));
+  const page = Number.isSafeInteger(pageParam) && pageParam >= 1 ? Math.min(pageParam, MAX_PAGE) : 1;
   const filter = {
     pillar: pillarKeys.includes(pillar as PillarKey) ? (pillar as PillarKey) : undefined,
     status: statuses.includes(status as Status) ? (status as Status) : undefined,
     query: q.trim() || undefined,
   };
+  // One more than a page: whether there is a next page, without counting them all.
+  const rows = await listProposalsForReader(context, person, { ...filter, limit: PAGE_SIZE + 1, offset: (page - 1) * PAGE_SIZE });
   return {
-    proposals: await listProposalsForReader(context, person, filter),
+    proposals: rows.slice(0, PAGE_SIZE),
+    page,
+    first: (page - 1) * PAGE_SIZE + 1,
+    hasNext: rows.length > PAGE_SIZE,
     filter: { pillar: filter.pillar ?? "", status: filter.status ?? "", q },
     canCreate: can(person, "proposal:create"),
     statusLabels,
@@ -32,8 +42,18 @@ export async function loader({ request, context }: LoaderFunctionArgs) {
 }
 
 export default function Proposals() {
-  const { proposals, filter, canCreate, statusLabels } = useLoaderData<typeof loader>();
+  const { proposals, page, first, hasNext, filter, canCreate, statusLabels } = useLoaderData<typeof loader>();
   const filtered = Boolean(filter.pillar || filter.status || filter.q);
+  const paged = page > 1 || hasNext;
+  const pageLink = (n: number) => {
+    const params = new URLSearchParams();
+    if (filter.q) params.set("q", filter.q);
+    if (filter.pillar) params.set("pillar", filter.pillar);
+    if (filter.status) params.set("status", filter.status);
+    if (n > 1) params.set("page", String(n));
+    const search = params.toString();
+    return `/app/proposals${search ? `?${search}` : ""}`;
+  };
   return (
     <>
       <h1>Proposals</h1>
@@ -83,10 +103,14 @@ export default function Proposals() {
 
       <p role="status">
         {proposals.length === 0
-          ? filtered
-            ? "No proposal matches these filters."
-            : "No proposal has been started yet."
-          : `${proposals.length} ${proposals.length === 1 ? "proposal" : "proposals"}${filtered ? " match" + (proposals.length === 1 ? "es" : "") : ""}.`}
+          ? page > 1
+            ? "No more proposals: this page is past the last one."
+            : filtered
+              ? "No proposal matches these filters."
+              : "No proposal has been started yet."
+          : paged
+            ? `Proposals ${first}–${first + proposals.length - 1}${filtered ? " matching these filters" : ""}, newest change first (page ${page}).`
+            : `${proposals.length} ${proposals.length === 1 ? "proposal" : "proposals"}${filtered ? " match" + (proposals.length === 1 ? "es" : "") : ""}.`}
       </p>
       {proposals.length > 0 ? (
         <TableScroll label="Proposals">
@@ -121,6 +145,12 @@ export default function Proposals() {
             </tbody>
           </table>
         </TableScroll>
+      ) : null}
+      {paged ? (
+        <nav aria-label="Pages of proposals" className="actions">
+          {page > 1 ? <Link to={pageLink(page - 1)}>Previous page</Link> : null}
+          {hasNext ? <Link to={pageLink(page + 1)}>Next page</Link> : null}
+        </nav>
       ) : null}
     </>
   );

@@ -6,7 +6,7 @@ import { ProposalDetailsForm } from "../components/proposal-details-form";
 import { replyInvalid, replyWithError } from "../lib/forms.server";
 import { requirePermission } from "../lib/session.server";
 import { listOrganizationChoices, startProposal } from "../models/proposals.server";
-import { proposalDetailsSchema } from "../schemas/proposal";
+import { proposalDetailsSchema } from "../schemas/proposal.server";
 import proposalStyles from "../styles/proposals.css";
 
 export const links: LinksFunction = () => [{ rel: "stylesheet", href: proposalStyles }];

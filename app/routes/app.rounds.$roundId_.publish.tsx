@@ -13,7 +13,7 @@ import { zonedLocalToInstant } from "../lib/time";
 import { UserFacingError } from "../models/auth.server";
 import { readerTimeZone } from "../models/dashboard.server";
 import { getPublishing, publishPosition } from "../models/positions.server";
-import { publishSchema } from "../schemas/position";
+import { publishSchema } from "../schemas/position.server";
 import { notFound } from "../lib/not-found";
 
 export async function loader({ request, params, context }: LoaderFunctionArgs) {

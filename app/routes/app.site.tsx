@@ -8,7 +8,7 @@ import { dispatchIntent, intentForm } from "../lib/intents.server";
 import type { PillarKey } from "../lib/pillars";
 import { requirePermission } from "../lib/session.server";
 import { getSiteProfile, saveSiteText } from "../models/site.server";
-import { siteSchema } from "../schemas/site";
+import { siteSchema } from "../schemas/site.server";
 
 export async function loader({ request, context }: LoaderFunctionArgs) {
   await requirePermission(request, context, "site:edit");

@@ -3,17 +3,15 @@ import { parseWithZod } from "@conform-to/zod/v4";
 import type { ActionFunctionArgs, MetaFunction } from "@remix-run/node";
 import { data } from "@remix-run/node";
 import { Form, useActionData } from "@remix-run/react";
-import { z } from "zod";
+import type { z } from "zod";
 import { ErrorSummary, TextField } from "../components/fields";
 import { PublicLayout } from "../components/layout";
 import { replyInvalid, replyWithError } from "../lib/forms.server";
-import { email } from "../lib/validation";
 import { requestPasswordReset } from "../models/auth.server";
-
-const schema = z.object({ email: email() });
+import { forgotSchema } from "../schemas/account.server";
 
 export async function action({ request, context }: ActionFunctionArgs) {
-  const submission = parseWithZod(await request.formData(), { schema });
+  const submission = parseWithZod(await request.formData(), { schema: forgotSchema });
   if (submission.status !== "success") return replyInvalid(submission);
   try {
     await requestPasswordReset(context, submission.value.email);
@@ -27,7 +25,7 @@ export default function Forgot() {
   const lastResult = useActionData<typeof action>();
   const sent = lastResult && "sent" in lastResult;
   const formResult = lastResult && "status" in lastResult ? lastResult : undefined;
-  const [form, fields] = useForm<z.input<typeof schema>>({ id: "forgot", lastResult: formResult });
+  const [form, fields] = useForm<z.input<typeof forgotSchema>>({ id: "forgot", lastResult: formResult });
   return (
     <PublicLayout>
       <h1>Forgot your password?</h1>

@@ -3,16 +3,14 @@ import { parseWithZod } from "@conform-to/zod/v4";
 import type { ActionFunctionArgs, LoaderFunctionArgs, MetaFunction } from "@remix-run/node";
 import { data, redirect } from "@remix-run/node";
 import { Form, useActionData, useLoaderData } from "@remix-run/react";
-import { z } from "zod";
+import type { z } from "zod";
 import { ErrorSummary, TextField } from "../components/fields";
 import { PublicLayout } from "../components/layout";
 import { replyInvalid, replyWithError } from "../lib/forms.server";
 import { sessionCookie } from "../lib/session.server";
-import { password, singleLine } from "../lib/validation";
 import { acceptInvitation, checkToken, invitationProblem, openTokenPost, tokenProblemStatus } from "../models/auth.server";
 import { getOrganizationName } from "../models/organizations.server";
-
-const schema = z.object({ name: singleLine("Name", 200), password: password() });
+import { invitationSchema } from "../schemas/account.server";
 
 export async function loader({ params, context }: LoaderFunctionArgs) {
   const found = await checkToken(context, params.token ?? "", "invitation");
@@ -27,7 +25,7 @@ export async function loader({ params, context }: LoaderFunctionArgs) {
 }
 
 export async function action({ request, params, context }: ActionFunctionArgs) {
-  const submission = parseWithZod(await request.formData(), { schema });
+  const submission = parseWithZod(await request.formData(), { schema: invitationSchema });
   try {
     await openTokenPost(context, params.token ?? "", "invitation");
     if (submission.status !== "success") return replyInvalid(submission, ["password"]);
@@ -41,7 +39,7 @@ export async function action({ request, params, context }: ActionFunctionArgs) {
 export default function AcceptInvitation() {
   const { problem, invitation } = useLoaderData<typeof loader>();
   const lastResult = useActionData<typeof action>();
-  const [form, fields] = useForm<z.input<typeof schema>>({
+  const [form, fields] = useForm<z.input<typeof invitationSchema>>({
     id: "accept-invitation",
     lastResult,
     defaultValue: { name: invitation?.name ?? "" },

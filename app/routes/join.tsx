@@ -7,11 +7,11 @@ import type { z } from "zod";
 import { ErrorSummary, RadioGroup, TextAreaField, TextField } from "../components/fields";
 import { PublicLayout } from "../components/layout";
 import { replyInvalid, replyWithError } from "../lib/forms.server";
-import { INQUIRY_LIMITS, organizationKindWords, organizationKinds } from "../lib/inquiries";
+import { HONEYPOT_FIELD, INQUIRY_LIMITS, organizationKindWords, organizationKinds } from "../lib/inquiries";
 import { publicMeta } from "../lib/meta";
 import type { RouteHandle } from "../lib/route-handle";
 import { getInquiryRetentionMonths, submitInquiry } from "../models/inquiries.server";
-import { HONEYPOT_FIELD, inquirySchema } from "../schemas/inquiry";
+import { inquirySchema } from "../schemas/inquiry.server";
 import { useSite } from "../root";
 
 export const handle: RouteHandle = { publicCache: true };

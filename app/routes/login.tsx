@@ -3,20 +3,14 @@ import { parseWithZod } from "@conform-to/zod/v4";
 import type { ActionFunctionArgs, LoaderFunctionArgs, MetaFunction } from "@remix-run/node";
 import { redirect } from "@remix-run/node";
 import { Form, Link, useActionData, useSearchParams } from "@remix-run/react";
-import { z } from "zod";
+import type { z } from "zod";
 import { ErrorSummary, TextField } from "../components/fields";
 import { PublicLayout } from "../components/layout";
 import { replyInvalid, replyWithError } from "../lib/forms.server";
 import { safeRedirectPath } from "../lib/redirect";
 import { getPerson, sessionCookie } from "../lib/session.server";
-import { currentPassword, email } from "../lib/validation";
 import { login } from "../models/auth.server";
-
-const schema = z.object({
-  email: email(),
-  password: currentPassword(),
-  redirectTo: z.string().max(2000).optional(),
-});
+import { loginSchema } from "../schemas/account.server";
 
 export async function loader({ request, context }: LoaderFunctionArgs) {
   if (await getPerson(request, context)) throw redirect("/app");
@@ -25,7 +19,7 @@ export async function loader({ request, context }: LoaderFunctionArgs) {
 
 export async function action({ request, context }: ActionFunctionArgs) {
   const formData = await request.formData();
-  const submission = parseWithZod(formData, { schema });
+  const submission = parseWithZod(formData, { schema: loginSchema });
   if (submission.status !== "success") return replyInvalid(submission, ["password"]);
   try {
     const token = await login(context, submission.value.email, submission.value.password);
@@ -40,7 +34,7 @@ export async function action({ request, context }: ActionFunctionArgs) {
 export default function Login() {
   const lastResult = useActionData<typeof action>();
   const [params] = useSearchParams();
-  const [form, fields] = useForm<z.input<typeof schema>>({ id: "login", lastResult, shouldRevalidate: "onBlur" });
+  const [form, fields] = useForm<z.input<typeof loginSchema>>({ id: "login", lastResult, shouldRevalidate: "onBlur" });
   return (
     <PublicLayout>
       <h1>Log in</h1>

@@ -3,15 +3,13 @@ import { parseWithZod } from "@conform-to/zod/v4";
 import type { ActionFunctionArgs, LoaderFunctionArgs, MetaFunction } from "@remix-run/node";
 import { data, redirect } from "@remix-run/node";
 import { Form, Link, useActionData, useLoaderData } from "@remix-run/react";
-import { z } from "zod";
+import type { z } from "zod";
 import { ErrorSummary, TextField } from "../components/fields";
 import { PublicLayout } from "../components/layout";
 import { replyInvalid, replyWithError } from "../lib/forms.server";
 import { sessionCookie } from "../lib/session.server";
-import { password } from "../lib/validation";
 import { checkToken, openTokenPost, resetPassword, resetProblem, tokenProblemStatus } from "../models/auth.server";
-
-const schema = z.object({ password: password("New password") });
+import { resetSchema } from "../schemas/account.server";
 
 export async function loader({ params, context }: LoaderFunctionArgs) {
   const found = await checkToken(context, params.token ?? "", "password_reset");
@@ -20,7 +18,7 @@ export async function loader({ params, context }: LoaderFunctionArgs) {
 }
 
 export async function action({ request, params, context }: ActionFunctionArgs) {
-  const submission = parseWithZod(await request.formData(), { schema });
+  const submission = parseWithZod(await request.formData(), { schema: resetSchema });
   try {
     await openTokenPost(context, params.token ?? "", "password_reset");
     if (submission.status !== "success") return replyInvalid(submission, ["password"]);
@@ -34,7 +32,7 @@ export async function action({ request, params, context }: ActionFunctionArgs) {
 export default function ResetPassword() {
   const { problem } = useLoaderData<typeof loader>();
   const lastResult = useActionData<typeof action>();
-  const [form, fields] = useForm<z.input<typeof schema>>({ id: "reset-password", lastResult });
+  const [form, fields] = useForm<z.input<typeof resetSchema>>({ id: "reset-password", lastResult });
   return (
     <PublicLayout>
       <h1>Choose a new password</h1>

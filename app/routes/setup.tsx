@@ -3,20 +3,13 @@ import { parseWithZod } from "@conform-to/zod/v4";
 import type { ActionFunctionArgs, LoaderFunctionArgs, MetaFunction } from "@remix-run/node";
 import { data, redirect } from "@remix-run/node";
 import { Form, Link, useActionData, useLoaderData } from "@remix-run/react";
-import { z } from "zod";
+import type { z } from "zod";
 import { ErrorSummary, TextField } from "../components/fields";
 import { PublicLayout } from "../components/layout";
 import { replyInvalid, replyWithError } from "../lib/forms.server";
 import { sessionCookie } from "../lib/session.server";
-import { email, password, singleLine } from "../lib/validation";
 import { checkToken, openTokenPost, setupFirstConvener, setupProblem, tokenProblemStatus } from "../models/auth.server";
-
-const schema = z.object({
-  token: z.string().max(100),
-  name: singleLine("Name", 200),
-  email: email(),
-  password: password(),
-});
+import { setupSchema } from "../schemas/account.server";
 
 export async function loader({ request, context }: LoaderFunctionArgs) {
   const token = new URL(request.url).searchParams.get("token") ?? "";
@@ -28,7 +21,7 @@ export async function loader({ request, context }: LoaderFunctionArgs) {
 
 export async function action({ request, context }: ActionFunctionArgs) {
   const formData = await request.formData();
-  const submission = parseWithZod(formData, { schema });
+  const submission = parseWithZod(formData, { schema: setupSchema });
   try {
     const posted = formData.get("token");
     await openTokenPost(context, typeof posted === "string" ? posted : "", "setup");
@@ -44,7 +37,7 @@ export async function action({ request, context }: ActionFunctionArgs) {
 export default function Setup() {
   const { token, problem } = useLoaderData<typeof loader>();
   const lastResult = useActionData<typeof action>();
-  const [form, fields] = useForm<z.input<typeof schema>>({ id: "setup", lastResult });
+  const [form, fields] = useForm<z.input<typeof setupSchema>>({ id: "setup", lastResult });
   if (!token) {
     return (
       <PublicLayout>

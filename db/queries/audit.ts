@@ -43,18 +43,21 @@ function asStoredJson(value: unknown): unknown {
   return value === undefined || value === null ? null : JSON.parse(JSON.stringify(value));
 }
 
+/** Stands for the previous event's hash while the payload is written (JSON escapes it: no text can equal it). */
+const PREV_HASH_PLACEHOLDER = "\u0000";
+
 /**
  * Appends one event to the hash chain, inside the caller's transaction (or a transaction of its
  * own when called outside one). A transaction-level advisory lock serializes appends, so each
  * sees the previous head; it is released only when the caller's transaction ends, with the
- * change the event records. Callers append last, so the lock is held as briefly as possible.
+ * change the event records. Callers append last, so the lock is held as briefly as possible:
+ * after the lock, one statement reads the head, hashes and inserts (the hash is computed by the
+ * database, `sha256` of the same canonical JSON that `hashAuditEvent` hashes, with the head put in
+ * the place kept for it), then the caller commits.
  * Returns the event's hash: the chain's head once the transaction commits.
  */
 export async function recordAudit(db: Db, input: AuditInput): Promise<string> {
   if (!(db instanceof PgTransaction)) return db.transaction((tx) => recordAudit(tx, input));
-  await db.execute(sql`SELECT pg_advisory_xact_lock(${AUDIT_CHAIN_LOCK_KEY})`);
-  // A separate statement after the lock: its snapshot sees the previous holder's commit.
-  const [head] = await db.select({ hash: auditEvents.hash }).from(auditEvents).orderBy(desc(auditEvents.seq)).limit(1);
   const fields: HashedFields = {
     at: new Date(),
     actorId: input.actorId,
@@ -63,11 +66,27 @@ export async function recordAudit(db: Db, input: AuditInput): Promise<string> {
     subjectId: input.subjectId ?? null,
     before: asStoredJson(input.before),
     after: asStoredJson(input.after),
-    prevHash: head?.hash ?? AUDIT_GENESIS_HASH,
+    prevHash: PREV_HASH_PLACEHOLDER,
   };
-  const hash = hashAuditEvent(fields);
-  await db.insert(auditEvents).values({ ...fields, hash });
-  return hash;
+  const payload = canonicalJson({ ...fields, at: fields.at.toISOString() });
+  // The top-level key comes after every key of `before` and `after` (keys are sorted), so its
+  // place is the last one; subjectId and subjectType after it are plain strings.
+  const marker = `"prevHash":${JSON.stringify(PREV_HASH_PLACEHOLDER)}`;
+  const at = payload.lastIndexOf(marker);
+  const prefix = payload.slice(0, at) + '"prevHash":"';
+  const suffix = '"' + payload.slice(at + marker.length);
+  await db.execute(sql`SELECT pg_advisory_xact_lock(${AUDIT_CHAIN_LOCK_KEY})`);
+  // A separate statement after the lock: its snapshot sees the previous holder's commit.
+  const result = await db.execute<{ hash: string }>(sql`
+    insert into ${auditEvents} (at, actor_id, action, subject_type, subject_id, before, after, prev_hash, hash)
+    select ${fields.at.toISOString()}::timestamptz, ${fields.actorId}::uuid, ${fields.action}::text, ${fields.subjectType}::text,
+      ${fields.subjectId}::text, ${fields.before === null ? null : JSON.stringify(fields.before)}::jsonb,
+      ${fields.after === null ? null : JSON.stringify(fields.after)}::jsonb, head.hash,
+      encode(sha256(convert_to(${prefix}::text || head.hash || ${suffix}::text, 'UTF8')), 'hex')
+    from (select coalesce((select hash from ${auditEvents} order by seq desc limit 1), ${AUDIT_GENESIS_HASH}::text) as hash) as head
+    returning hash`);
+  const [row] = (result as unknown as { rows: { hash: string }[] }).rows;
+  return row!.hash;
 }
 
 export type AuditVerification = { ok: true; count: number; head: string } | { ok: false; count: number; brokenSeq: number; reason: string };

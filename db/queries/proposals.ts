@@ -95,11 +95,13 @@ export async function setSponsors(db: Db, proposalId: string, organizationIds: s
 export interface ProposalFilter {
   pillar?: PillarKey;
   status?: ProposalStatus;
-  /** Words searched in title, summary and text (full text, plus a plain substring match). */
+  /** Words searched in title, summary and text (full text), plus a plain substring of the title or summary. */
   query?: string;
   /** Only proposals led or co-sponsored by this organization, or created by this person. */
   involving?: { organizationId: string | null; personId: string };
   limit?: number;
+  /** Rows skipped (paging: the list is ordered by last change, newest first). */
+  offset?: number;
 }
 
 /** Proposals for lists: newest change first, with the lead organization's name. */
@@ -110,12 +112,13 @@ export async function listProposals(db: Db, filter: ProposalFilter = {}) {
   const query = searchText(filter.query);
   if (query) {
     const pattern = `%${query.replace(/[\\%_]/g, (c) => `\\${c}`)}%`;
+    // The words of the whole text through the kept, indexed tsvector; a plain substring (part of
+    // a word) in the title and summary only: matching one in every text would read them all.
     conditions.push(
       or(
-        sql`to_tsvector('english', ${proposals.title} || ' ' || ${proposals.summary} || ' ' || ${proposals.bodyText}) @@ websearch_to_tsquery('english', ${query})`,
+        sql`${proposals.search} @@ websearch_to_tsquery('english', ${query})`,
         ilike(proposals.title, pattern),
         ilike(proposals.summary, pattern),
-        ilike(proposals.bodyText, pattern),
       )!,
     );
   }
@@ -141,8 +144,9 @@ export async function listProposals(db: Db, filter: ProposalFilter = {}) {
     .from(proposals)
     .innerJoin(organizations, eq(organizations.id, proposals.leadOrganizationId))
     .where(conditions.length ? and(...conditions) : undefined)
-    .orderBy(desc(proposals.updatedAt))
-    .limit(filter.limit ?? 200);
+    .orderBy(desc(proposals.updatedAt), desc(proposals.id))
+    .limit(filter.limit ?? 200)
+    .offset(filter.offset ?? 0);
 }
 
 /** Sponsors of many proposals at once (lists). */

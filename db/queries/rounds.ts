@@ -131,33 +131,6 @@ export interface BallotInput {
   castAt: Date;
 }
 
-/**
- * Casts or changes an organization's ballot: one row per organization per round (a unique
- * constraint, so concurrent casts for one organization end as one row, the last), and one
- * history row for every cast. Returns whether it was a change.
- */
-export async function upsertBallot(db: Db, input: BallotInput): Promise<{ changed: boolean }> {
-  const [row] = await db
-    .insert(ballots)
-    .values(input)
-    .onConflictDoUpdate({
-      target: [ballots.roundId, ballots.organizationId],
-      set: {
-        option: input.option,
-        reason: input.reason,
-        listPublicly: input.listPublicly,
-        castById: input.castById,
-        recordedByConvener: input.recordedByConvener,
-        note: input.note,
-        castAt: input.castAt,
-        changes: sql`${ballots.changes} + 1`,
-      },
-    })
-    .returning({ changes: ballots.changes });
-  await db.insert(ballotHistory).values(input);
-  return { changed: (row?.changes ?? 0) > 0 };
-}
-
 export async function listBallotHistory(db: Db, roundId: string, organizationId?: string) {
   return db
     .select({ entry: ballotHistory, castByName: people.name, organizationName: roundRoster.organizationName })
@@ -324,13 +297,50 @@ export async function lockRoundForBallot(db: Db, roundId: string, organizationId
       organizationName: organizations.name,
       organizationStatus: organizations.status,
       coalitionZone: sql<string | null>`(select time_zone from coalition where id = 1)`,
+      // Read before a possible wait for the lock: "passed" is then certain (the clock only moves on);
+      // "not passed" is checked again by the statement that stores the ballot.
+      pastDeadline: sql<boolean>`clock_timestamp() >= ${rounds.deadline}`,
+      // The organization's voters (their receipts), in the same round trip.
+      voters: sql<
+        { email: string; name: string; timeZone: string | null }[]
+      >`(select coalesce(json_agg(json_build_object('email', p.email, 'name', p.name, 'timeZone', p.time_zone) order by p.email), '[]'::json)
+        from ${people} p where p.organization_id = ${organizationId} and p.can_vote and p.status = 'active' and p.role = 'representative')`,
     })
     .from(rounds)
     .innerJoin(proposals, eq(proposals.id, rounds.proposalId))
     .leftJoin(organizations, eq(organizations.id, organizationId))
     .where(eq(rounds.id, roundId))
     .for("share", { of: rounds });
-  return row ? { ...row, now: await databaseNow(db) } : null;
+  return row ?? null;
+}
+
+/**
+ * Casts or changes an organization's ballot in one statement: the ballot (one row per
+ * organization per round, a unique constraint, so concurrent casts for one organization end as
+ * one row, the last) and its history row, dated by the database's clock read in this statement,
+ * after the round's lock was granted by the one before. Nothing is stored, and null returned,
+ * when that clock is at or past the deadline.
+ */
+export async function castBallotRow(db: Db, input: Omit<BallotInput, "castAt">, deadline: Date) {
+  const values = sql`${input.roundId}::uuid, ${input.organizationId}::uuid, ${input.option}::ballot_option, ${input.reason}::text,
+    ${input.listPublicly}::boolean, ${input.castById}::uuid, ${input.recordedByConvener}::boolean, ${input.note}::text`;
+  const result = await db.execute(sql`
+    with clock as (select clock_timestamp() as at),
+    cast_ballot as (
+      insert into ${ballots} (round_id, organization_id, option, reason, list_publicly, cast_by_id, recorded_by_convener, note, cast_at)
+      select ${values}, clock.at from clock where clock.at < ${deadline.toISOString()}::timestamptz
+      on conflict (round_id, organization_id) do update set option = excluded.option, reason = excluded.reason,
+        list_publicly = excluded.list_publicly, cast_by_id = excluded.cast_by_id, recorded_by_convener = excluded.recorded_by_convener,
+        note = excluded.note, cast_at = excluded.cast_at, changes = ${ballots}.changes + 1
+      returning changes, cast_at
+    ),
+    history as (
+      insert into ${ballotHistory} (round_id, organization_id, option, reason, list_publicly, cast_by_id, recorded_by_convener, note, cast_at)
+      select ${values}, cast_at from cast_ballot
+    )
+    select changes, cast_at from cast_ballot`);
+  const [row] = (result as unknown as { rows: { changes: number; cast_at: string | Date }[] }).rows;
+  return row ? { changed: Number(row.changes) > 0, castAt: new Date(row.cast_at) } : null;
 }
 
 /**

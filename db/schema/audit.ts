@@ -20,5 +20,9 @@ export const auditEvents = pgTable(
     prevHash: text().notNull(),
     hash: text().notNull().unique(),
   },
-  (t) => [index("audit_events_subject_idx").on(t.subjectType, t.subjectId)],
+  (t) => [
+    index("audit_events_subject_idx").on(t.subjectType, t.subjectId),
+    // The dashboard's "recent activity" of one person, newest first.
+    index("audit_events_actor_idx").on(t.actorId, t.seq),
+  ],
 );

@@ -1,5 +1,6 @@
-import { sql } from "drizzle-orm";
+import { sql, type SQL } from "drizzle-orm";
 import {
+  customType,
   bigint,
   bigserial,
   boolean,
@@ -18,6 +19,8 @@ import { bytea, createdAt, id, instant } from "./columns";
 import { pillarEnum } from "./coalition";
 import { organizations } from "./organizations";
 import { people } from "./people";
+
+const tsvector = customType<{ data: string }>({ dataType: () => "tsvector" });
 
 export const proposalStatuses = ["draft", "in_round", "adopted", "archived"] as const;
 export type ProposalStatus = (typeof proposalStatuses)[number];
@@ -52,9 +55,16 @@ export const proposals = pgTable(
      * default only conveners and the lead and co-sponsoring organizations edit, others suggest.
      */
     openEditing: boolean().notNull().default(false),
+    /** The words of title, summary and text, kept by the database, for the list's search (GIN index). */
+    search: tsvector().generatedAlwaysAs(
+      (): SQL =>
+        sql`setweight(to_tsvector('english', ${proposals.title}), 'A') || setweight(to_tsvector('english', ${proposals.summary}), 'B') || setweight(to_tsvector('english', ${proposals.bodyText}), 'C')`,
+    ),
   },
   (t) => [
     index("proposals_status_idx").on(t.status),
+    index("proposals_search_vector_idx").using("gin", t.search),
+    index("proposals_updated_idx").on(t.updatedAt),
     index("proposals_lead_organization_idx").on(t.leadOrganizationId),
     check("proposals_has_pillar", sql`cardinality(${t.pillars}) >= 1`),
   ],

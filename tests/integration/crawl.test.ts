@@ -105,7 +105,7 @@ function routeSource(id: string): string {
         .map((f) => path.join(base, f))
     : [".tsx", ".ts"].map((ext) => base + ext).filter((f) => fs.existsSync(f));
   let source = files.map((f) => fs.readFileSync(f, "utf8")).join("\n");
-  for (const [, imported] of source.matchAll(/from "(?:\.\.\/)+((?:schemas|components)\/[\w-]+)"/g)) {
+  for (const [, imported] of source.matchAll(/from "(?:\.\.\/)+((?:schemas|components)\/[\w.-]+)"/g)) {
     const dep = [".ts", ".tsx"].map((ext) => path.join(projectRoot, "app", imported! + ext)).find((f) => fs.existsSync(f));
     if (dep && (imported!.startsWith("schemas/") || imported!.endsWith("-form"))) source += "\n" + fs.readFileSync(dep, "utf8");
   }

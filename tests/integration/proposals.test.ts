@@ -111,6 +111,32 @@ describe("proposals", () => {
     void person;
   });
 
+  it("pages the list: 50 proposals a page, newest change first, with the filters kept", async () => {
+    const db = server.database.db;
+    const { person, client } = await representative();
+    const word = `pagetest${Date.now()}`;
+    for (let i = 1; i <= 55; i++) {
+      await makeProposal(db, { leadOrganizationId: person.organizationId!, createdById: person.id, title: `Paged ${word} number ${i}` });
+    }
+    const first = await client.get(`/app/proposals?q=${word}`);
+    expect(first.status).toBe(200);
+    expect(first.text).toContain("Proposals 1–50 matching these filters, newest change first (page 1).");
+    expect(first.text).toContain(`Paged ${word} number 55<`);
+    expect(first.text).not.toContain(`Paged ${word} number 5<`);
+    expect(first.text).toContain(`href="/app/proposals?q=${word}&amp;page=2">Next page</a>`);
+    expect(first.text).not.toContain("Previous page");
+    const second = await client.get(`/app/proposals?q=${word}&page=2`);
+    expect(second.text).toContain("Proposals 51–55 matching these filters, newest change first (page 2).");
+    expect(second.text).toContain(`Paged ${word} number 1<`);
+    expect(second.text).not.toContain(`Paged ${word} number 55<`);
+    expect(second.text).toContain(`href="/app/proposals?q=${word}">Previous page</a>`);
+    expect(second.text).not.toContain("Next page");
+    const beyond = await client.get(`/app/proposals?q=${word}&page=3`);
+    expect(beyond.text).toContain("No more proposals: this page is past the last one.");
+    // A page number that is not one is the first page.
+    expect((await client.get(`/app/proposals?q=${word}&page=x`)).text).toContain("(page 1).");
+  });
+
   it("changes details (audited with before and after), refuses them when not a draft or suspended", async () => {
     const db = server.database.db;
     const org = await makeOrganization(db);

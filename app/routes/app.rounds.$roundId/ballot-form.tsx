@@ -6,7 +6,7 @@ import { BallotOptions } from "../../components/ballot-options";
 import { CheckboxField, ErrorSummary, TextAreaField } from "../../components/fields";
 import { ballotOptionLabels, ballotOptions, reasonLabels, supportOptions, type BallotOption } from "../../lib/round-outcome";
 import { useHydrated } from "../../lib/use-hydrated";
-import type { ballotSchema } from "../../schemas/round";
+import type { ballotSchema } from "../../schemas/round.server";
 import type { FormResult, RoundPageData } from "./route";
 
 const reasonHint =

@@ -4,7 +4,14 @@ import type { ReactNode } from "react";
 import type { z } from "zod";
 import { BallotOptions } from "../../components/ballot-options";
 import { CheckboxField, ErrorSummary, SelectField, TextAreaField, TextField } from "../../components/fields";
-import type { cancelSchema, closeSchema, extendSchema, recordBallotSchema, responseSchema, statementSchema } from "../../schemas/round";
+import type {
+  cancelSchema,
+  closeSchema,
+  extendSchema,
+  recordBallotSchema,
+  responseSchema,
+  statementSchema,
+} from "../../schemas/round.server";
 import type { FormResult, RoundPageData } from "./route";
 
 /** After the close, the convener's next step, first on the page. */

@@ -25,7 +25,7 @@ import {
   recordBallotSchema,
   responseSchema,
   statementSchema,
-} from "../../schemas/round";
+} from "../../schemas/round.server";
 import { wordsFor } from "../../lib/words-for";
 import { BallotForm } from "./ballot-form";
 import { ConvenerTools, NextStep } from "./convener-tools";

@@ -1,5 +1,5 @@
 import { z } from "zod";
-import { email, multiLine, optionalMultiLine, optionalSingleLine, singleLine } from "../lib/validation";
+import { email, multiLine, optionalMultiLine, optionalSingleLine, singleLine } from "../lib/validation.server";
 
 /** The conveners' form for the public site's text (/app/site). Text is plain paragraphs. */
 export const siteSchema = z.object({

@@ -1,6 +1,6 @@
 import { z } from "zod";
 import { UUID_PATTERN } from "../lib/uuid";
-import { multiLine, pillarChoice, singleLine } from "../lib/validation";
+import { multiLine, pillarChoice, singleLine } from "../lib/validation.server";
 
 /** A set of organization checkboxes (one name, several values), possibly none. */
 function organizationChoice(label: string) {

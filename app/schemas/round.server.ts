@@ -1,6 +1,6 @@
 import { z } from "zod";
 import { ballotOptions } from "../lib/round-outcome";
-import { checkbox, multiLine, optionalMultiLine, singleLine, uuid } from "../lib/validation";
+import { checkbox, multiLine, optionalMultiLine, singleLine, uuid } from "../lib/validation.server";
 
 const localDateTime = (label: string) =>
   singleLine(label, 20).refine((v) => /^\d{4}-\d{2}-\d{2}T\d{2}:\d{2}$/.test(v), `Enter ${label.toLowerCase()} as a date and time.`);

@@ -1,5 +1,5 @@
 import { z } from "zod";
-import { multiLine, optionalSingleLine, singleLine, uuid } from "../lib/validation";
+import { multiLine, optionalSingleLine, singleLine, uuid } from "../lib/validation.server";
 
 export const publishSchema = z.object({
   title: singleLine("Public title", 200),
