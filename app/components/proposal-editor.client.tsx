@@ -6,6 +6,7 @@ import { useEffect, useReducer, useState } from "react";
 import { openCollabSession, type CollabSession, type SaveState } from "../lib/collab-client";
 import type { DraftingMode } from "../lib/drafting";
 import { isAllowedLink, proposalExtensions } from "../lib/editor-extensions";
+import { SelectionSync } from "../lib/selection-sync";
 import { createSuggestMode, SuggestSwitch, suggestionsIn } from "../lib/suggest-mode";
 import { createPassageHighlights, passageHighlightKey, ThreadAnchors } from "../lib/passage-anchors";
 import { PassageThreads, type PassageThread } from "./passage-threads";
@@ -150,6 +151,7 @@ function BoundEditor({
       editable: !readOnly,
       extensions: [
         ...proposalExtensions(),
+        SelectionSync,
         createSuggestMode({ identity, isOn: () => suggestSwitch.isOn(), onHeldBack: setHeldBack }),
         createPassageHighlights(anchors),
         Collaboration.configure({ document: session.doc, field: "default" }),
