@@ -9,6 +9,7 @@ import {
 } from "../../db/queries/proposal-documents";
 import type { Logger } from "../logger";
 import { deriveBody } from "./derive";
+import { deletionsOfUpdate } from "../../app/lib/authorship";
 
 /**
  * Storing opaque Yjs bytes through db/queries: loading a document, the append-only log written in
@@ -72,7 +73,7 @@ export function foldUpdates(snapshot: Uint8Array | null, updates: Uint8Array[]):
  * that was never loaded correctly can never be written over.
  */
 export async function compactDocument(db: Db, proposalId: string): Promise<{ folded: number; bytes: number }> {
-  return db.transaction((tx) => compactProposalDocument(tx, proposalId, foldUpdates));
+  return db.transaction((tx) => compactProposalDocument(tx, proposalId, foldUpdates, deletionsOfUpdate));
 }
 
 /** Recomputes and stores the derived JSON/HTML/text of a loaded document. */

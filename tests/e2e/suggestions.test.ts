@@ -197,6 +197,67 @@ describeE2E("drafting with suggestions", () => {
     await Promise.all([cora.context.close(), sam.context.close()]);
   });
 
+  it("the history page marks who changed what and shows one organization's changes alone (without JavaScript)", async () => {
+    const lena = await signedIn(people.lena);
+    await lena.page.getByLabel("Version name").fill("Before the afternoon");
+    await lena.page.getByRole("button", { name: "Save version" }).click();
+    await lena.page.getByText(/“Before the afternoon” was saved/).waitFor();
+    await editor(lena.page).and(lena.page.locator("[contenteditable=true]")).waitFor();
+    await saveState(lena.page).getByText("Saved", { exact: true }).waitFor();
+    const cora = await signedIn(people.cora);
+    await editor(cora.page).click();
+    await cora.page.keyboard.press("Control+End");
+    await cora.page.keyboard.type(" Cora adds this.");
+    await saveState(cora.page).getByText("Saved", { exact: true }).waitFor();
+    await editor(lena.page)
+      .getByText(/Cora adds this\./)
+      .waitFor();
+    await editor(lena.page).click();
+    await lena.page.keyboard.press("Control+Home");
+    await lena.page.keyboard.type("Lena adds this. ");
+    await saveState(lena.page).getByText("Saved", { exact: true }).waitFor();
+
+    // The page and its filter work without JavaScript.
+    const context = await newPersonContext(browser, { javaScriptEnabled: false });
+    const page = await context.newPage();
+    await page.goto(`${server.url}/login`);
+    await page.getByLabel("Email").fill(people.sam);
+    await page.getByLabel("Password").fill(TEST_PASSWORD);
+    await page.getByRole("button", { name: "Log in" }).click();
+    await page.waitForURL("**/app");
+    await page.goto(`${server.url}/app/proposals/${proposalId}/history`);
+    const difference = page.locator(".diff");
+    await difference.getByText("(added by Cora Cosponsor, South Care Alliance)").waitFor();
+    await difference.getByText("(added by Lena Lead, North Patients Network)").waitFor();
+    expect(await page.getByRole("list", { name: "Who changed what" }).getByRole("listitem").allTextContents()).toEqual(
+      expect.arrayContaining([
+        expect.stringMatching(/^North Patients Network \(Lena Lead\): 3 words added/),
+        expect.stringMatching(/^South Care Alliance \(Cora Cosponsor\): 3 words added/),
+      ]),
+    );
+
+    await page.getByLabel("Show changes by").selectOption({ label: "South Care Alliance" });
+    await page.getByRole("button", { name: "Compare" }).click();
+    await page.waitForURL(/organization=/);
+    await page.getByText("Showing only the changes by South Care Alliance").waitFor();
+    await difference.getByText("(added by Cora Cosponsor, South Care Alliance)").waitFor();
+    expect(await difference.getByText(/by Lena Lead/).count()).toBe(0);
+    expect(await difference.locator("ins", { hasText: "Lena adds this." }).count()).toBe(0);
+    await difference.getByText(/Lena adds this\./).waitFor();
+    // axe runs in a page with JavaScript (it is a script), on the same two comparisons.
+    for (const url of [page.url(), page.url().replace(/&?organization=[^&]*/, "")]) {
+      await lena.page.goto(url);
+      await lena.page.locator(".diff").waitFor();
+      for (const width of [1280, 390]) {
+        await lena.page.setViewportSize({ width, height: 900 });
+        await expectNoAxeViolations(lena.page, `the history page at ${width} px (${url})`);
+        expect(await lena.page.evaluate(() => document.documentElement.scrollWidth - window.innerWidth)).toBeLessThanOrEqual(0);
+      }
+    }
+    for (const p of [lena.page, cora.page, page]) expect(consoleErrors(p)).toEqual([]);
+    await Promise.all([lena.context.close(), cora.context.close(), context.close()]);
+  });
+
   it("the toolbar is used with the keyboard alone: one Tab stop, arrow keys, shortcuts named", async () => {
     const lena = await signedIn(people.lena);
     const toolbar = lena.page.getByRole("toolbar", { name: "Formatting" });
