@@ -13,6 +13,8 @@ CREATE TABLE "proposal_visits" (
 	"person_id" uuid NOT NULL,
 	"state" "bytea" NOT NULL,
 	"seen_at" timestamp with time zone NOT NULL,
+	"since_state" "bytea",
+	"since_at" timestamp with time zone,
 	CONSTRAINT "proposal_visits_proposal_id_person_id_pk" PRIMARY KEY("proposal_id","person_id")
 );
 --> statement-breakpoint

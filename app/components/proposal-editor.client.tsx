@@ -296,10 +296,24 @@ function describe(s: SuggestionSummary): string {
   return `${s.kind === "insert" ? "insertion" : "deletion"} “${s.text}” by ${suggesterLabel(s)}`;
 }
 
+type Decision = "accept" | "reject" | "withdraw";
+type DecisionReply = { resolved?: number; error?: { "": string[] } | null };
+
+/**
+ * A form's fetcher for one decision at a time: each suggestion and each batch has its own, so a
+ * second click elsewhere never cancels a decision already on its way.
+ */
+function useDecision() {
+  const fetcher = useFetcher<DecisionReply>();
+  const refusal = fetcher.data && "error" in fetcher.data ? fetcher.data.error?.[""]?.[0] : undefined;
+  const decide = (decision: Decision, target: { suggestionIds?: string; organizationId?: string }) =>
+    void fetcher.submit({ intent: "resolve-suggestions", decision, ...target }, { method: "post" });
+  return { decide, refusal };
+}
+
 /** The open suggestions beside the text: who, what, and Accept / Reject (or Withdraw one's own). */
 function SuggestionList({ editor, user, canReview }: { editor: Editor; user: EditorUser; canReview: boolean }) {
   const suggestions = useEditorState({ editor, selector: ({ editor: e }) => suggestionsIn(e.state.doc) });
-  const fetcher = useFetcher<{ resolved?: number; error?: { "": string[] } | null }>();
   const byOrganization = new Map<string, { org: string; count: number }>();
   for (const s of suggestions) {
     if (!s.orgId) continue;
@@ -307,73 +321,99 @@ function SuggestionList({ editor, user, canReview }: { editor: Editor; user: Edi
     entry.count++;
     byOrganization.set(s.orgId, entry);
   }
-  const refusal = fetcher.data && "error" in fetcher.data ? fetcher.data.error?.[""]?.[0] : undefined;
-  const decide = (decision: "accept" | "reject" | "withdraw", target: { suggestionIds?: string; organizationId?: string }) =>
-    fetcher.submit({ intent: "resolve-suggestions", decision, ...target }, { method: "post" });
   return (
     <section className="suggestions" aria-labelledby="suggestions-heading">
       <h3 id="suggestions-heading">Suggestions ({suggestions.length})</h3>
-      {refusal ? (
-        <p className="notice error" role="alert">
-          {refusal}
-        </p>
-      ) : null}
       {suggestions.length === 0 ? <p className="empty">No open suggestions.</p> : null}
       {canReview && byOrganization.size > 0 ? (
         <ul className="plain-list suggestion-batches">
           {[...byOrganization].map(([orgId, { org, count }]) => (
-            <li key={orgId}>
-              <button type="button" className="secondary" onClick={() => decide("accept", { organizationId: orgId })}>
-                Accept all from {org} ({count})
-              </button>{" "}
-              <button type="button" className="secondary" onClick={() => decide("reject", { organizationId: orgId })}>
-                Reject all from {org} ({count})
-              </button>
-            </li>
+            <SuggestionBatch key={orgId} orgId={orgId} org={org} count={count} />
           ))}
         </ul>
       ) : null}
       <ol className="plain-list">
         {suggestions.map((s) => (
-          <li key={s.id} className={`suggestion-item suggestion-item-${s.kind}`}>
-            <p>
-              <strong>{s.kind === "insert" ? "Insert" : "Delete"}</strong> {s.kind === "insert" ? <ins>{s.text}</ins> : <del>{s.text}</del>}
-            </p>
-            <p className="proposal-meta">{suggesterLabel(s)}</p>
-            <div className="actions">
-              <button
-                type="button"
-                className="secondary"
-                onClick={() =>
-                  editor
-                    .chain()
-                    .focus()
-                    .setTextSelection(s.from + 1)
-                    .run()
-                }
-              >
-                Show<span className="visually-hidden"> the {describe(s)}</span>
-              </button>
-              {canReview ? (
-                <>
-                  <button type="button" onClick={() => decide("accept", { suggestionIds: s.id })}>
-                    Accept<span className="visually-hidden"> the {describe(s)}</span>
-                  </button>
-                  <button type="button" className="secondary" onClick={() => decide("reject", { suggestionIds: s.id })}>
-                    Reject<span className="visually-hidden"> the {describe(s)}</span>
-                  </button>
-                </>
-              ) : null}
-              {!canReview && s.by === user.personId ? (
-                <button type="button" className="secondary" onClick={() => decide("withdraw", { suggestionIds: s.id })}>
-                  Withdraw<span className="visually-hidden"> your {describe(s)}</span>
-                </button>
-              ) : null}
-            </div>
-          </li>
+          <SuggestionItem key={s.id} suggestion={s} editor={editor} user={user} canReview={canReview} />
         ))}
       </ol>
     </section>
+  );
+}
+
+function Refusal({ words }: { words: string | undefined }) {
+  return words ? (
+    <p className="notice error" role="alert">
+      {words}
+    </p>
+  ) : null;
+}
+
+function SuggestionBatch({ orgId, org, count }: { orgId: string; org: string; count: number }) {
+  const { decide, refusal } = useDecision();
+  return (
+    <li>
+      <Refusal words={refusal} />
+      <button type="button" className="secondary" onClick={() => decide("accept", { organizationId: orgId })}>
+        Accept all from {org} ({count})
+      </button>{" "}
+      <button type="button" className="secondary" onClick={() => decide("reject", { organizationId: orgId })}>
+        Reject all from {org} ({count})
+      </button>
+    </li>
+  );
+}
+
+function SuggestionItem({
+  suggestion: s,
+  editor,
+  user,
+  canReview,
+}: {
+  suggestion: SuggestionSummary & { from: number };
+  editor: Editor;
+  user: EditorUser;
+  canReview: boolean;
+}) {
+  const { decide, refusal } = useDecision();
+  return (
+    <li className={`suggestion-item suggestion-item-${s.kind}`}>
+      <p>
+        <strong>{s.kind === "insert" ? "Insert" : "Delete"}</strong> {s.kind === "insert" ? <ins>{s.text}</ins> : <del>{s.text}</del>}
+      </p>
+      <p className="proposal-meta">{suggesterLabel(s)}</p>
+      <Refusal words={refusal} />
+      <div className="actions">
+        <button
+          type="button"
+          className="secondary"
+          onClick={() =>
+            editor
+              .chain()
+              .focus()
+              .setTextSelection(s.from + 1)
+              .run()
+          }
+        >
+          Show<span className="visually-hidden"> the {describe(s)}</span>
+        </button>
+        {canReview ? (
+          <>
+            <button type="button" onClick={() => decide("accept", { suggestionIds: s.id })}>
+              Accept<span className="visually-hidden"> the {describe(s)}</span>
+            </button>
+            <button type="button" className="secondary" onClick={() => decide("reject", { suggestionIds: s.id })}>
+              Reject<span className="visually-hidden"> the {describe(s)}</span>
+            </button>
+          </>
+        ) : null}
+        {!canReview && s.by === user.personId ? (
+          <button type="button" className="secondary" onClick={() => decide("withdraw", { suggestionIds: s.id })}>
+            Withdraw<span className="visually-hidden"> your {describe(s)}</span>
+          </button>
+        ) : null}
+      </div>
+    </li>
   );
 }
 

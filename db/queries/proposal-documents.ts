@@ -193,19 +193,40 @@ export async function readProposalAuthorship(db: Db, proposalId: string) {
   return { owners, deletions, log, people: named };
 }
 
-/** A person's last look at a proposal (null: never). */
-export async function getProposalVisit(db: Db, proposalId: string, personId: string) {
-  const [visit] = await db
-    .select({ state: proposalVisits.state, seenAt: proposalVisits.seenAt })
-    .from(proposalVisits)
-    .where(and(eq(proposalVisits.proposalId, proposalId), eq(proposalVisits.personId, personId)));
-  return visit ?? null;
-}
-
-/** Records a look at a proposal: the document as it was shown, and when. */
-export async function recordProposalVisit(db: Db, proposalId: string, personId: string, state: Uint8Array, seenAt: Date): Promise<void> {
-  await db
-    .insert(proposalVisits)
-    .values({ proposalId, personId, state, seenAt })
-    .onConflictDoUpdate({ target: [proposalVisits.proposalId, proposalVisits.personId], set: { state, seenAt } });
+/**
+ * Records a look at a proposal (the document as shown, and when) and returns what the person had
+ * seen by the end of their previous visit (null: the first visit). Looks closer together
+ * than `gapMs` (an hour by default) are one visit, so reloading the page keeps showing the same changes.
+ */
+export async function recordProposalVisit(
+  db: Db,
+  proposalId: string,
+  personId: string,
+  state: Uint8Array,
+  now: Date,
+  gapMs: number,
+): Promise<{ state: Uint8Array; at: Date } | null> {
+  return db.transaction(async (tx) => {
+    const [visit] = await tx
+      .select()
+      .from(proposalVisits)
+      .where(and(eq(proposalVisits.proposalId, proposalId), eq(proposalVisits.personId, personId)))
+      .for("update");
+    const newVisit = !visit || now.getTime() - visit.seenAt.getTime() >= gapMs;
+    const since = visit
+      ? newVisit
+        ? { state: visit.state, at: visit.seenAt }
+        : visit.sinceState && visit.sinceAt
+          ? { state: visit.sinceState, at: visit.sinceAt }
+          : null
+      : null;
+    await tx
+      .insert(proposalVisits)
+      .values({ proposalId, personId, state, seenAt: now, sinceState: since?.state ?? null, sinceAt: since?.at ?? null })
+      .onConflictDoUpdate({
+        target: [proposalVisits.proposalId, proposalVisits.personId],
+        set: { state, seenAt: now, sinceState: since?.state ?? null, sinceAt: since?.at ?? null },
+      });
+    return since;
+  });
 }

@@ -200,8 +200,10 @@ export const proposalDeletions = pgTable(
 );
 
 /**
- * A person's last look at a proposal: when, and the document as it was then (a Yjs update), so
- * the proposal page can show what changed since.
+ * A person's looks at a proposal, so its page can show what changed since their last visit. A
+ * visit is the page open (loaded, reloaded, refreshed) with gaps under an hour; `state` and
+ * `seenAt` are the document as it was at the latest look, `sinceState` and `sinceAt` the document
+ * at the end of the visit before this one (null: this is the first).
  */
 export const proposalVisits = pgTable(
   "proposal_visits",
@@ -214,6 +216,8 @@ export const proposalVisits = pgTable(
       .references(() => people.id, { onDelete: "cascade" }),
     state: bytea().notNull(),
     seenAt: instant().notNull(),
+    sinceState: bytea(),
+    sinceAt: instant(),
   },
   (t) => [primaryKey({ columns: [t.proposalId, t.personId] })],
 );

@@ -34,7 +34,8 @@ describeE2E("drafting with suggestions", () => {
     proposalId = (await makeProposal(db, { leadOrganizationId: lead.id, title: "Free care at the point of use" })).id;
     await setSponsors(db, proposalId, [sponsor.id]);
     await database.close();
-    server = await startServerProcess({ dataDir, port: await freePort() });
+    // Every look is a visit of its own, so a reload shows the changes since the look before.
+    server = await startServerProcess({ dataDir, port: await freePort(), env: { VISIT_GAP_MINUTES: "0" } });
     browser = await launchChromium();
   });
   afterAll(async () => {
@@ -256,6 +257,41 @@ describeE2E("drafting with suggestions", () => {
     }
     for (const p of [lena.page, cora.page, page]) expect(consoleErrors(p)).toEqual([]);
     await Promise.all([lena.context.close(), cora.context.close(), context.close()]);
+  });
+
+  it("changes since you last looked: who changed what, stepped through with the keyboard", async () => {
+    const sam = await signedIn(people.sam);
+    const cora = await signedIn(people.cora);
+    await editor(cora.page).click();
+    await cora.page.keyboard.press("Control+End");
+    await cora.page.keyboard.type(" Since Sam looked.");
+    await saveState(cora.page).getByText("Saved", { exact: true }).waitFor();
+    await editor(sam.page)
+      .getByText(/Since Sam looked\./)
+      .waitFor();
+
+    await sam.page.reload();
+    const since = sam.page.getByRole("region", { name: "Changes since you last looked" });
+    await since.getByText(/: 1 change by Cora Cosponsor \(South Care Alliance\)\./).waitFor();
+    const item = since.getByRole("listitem");
+    expect(await item.count()).toBe(1);
+    expect(await item.first().textContent()).toContain("Added by Cora Cosponsor (South Care Alliance):");
+    await item.first().locator("ins", { hasText: "Since Sam looked." }).waitFor();
+    await expectNoAxeViolations(sam.page, "the proposal page with changes since the last look");
+
+    // Keyboard alone: Next change moves focus to the change and says where it is.
+    await since.getByRole("button", { name: "Next change" }).focus();
+    await sam.page.keyboard.press("Enter");
+    await expect.poll(() => sam.page.evaluate(() => document.activeElement?.textContent ?? "")).toContain("Change 1 of 1: Added by Cora");
+    await since.getByRole("status").getByText("Change 1 of 1").waitFor();
+    await sam.page.keyboard.press("ArrowDown");
+    await expect.poll(() => sam.page.evaluate(() => document.activeElement?.tagName)).toBe("LI");
+
+    // Looked again with nothing new: it says so.
+    await sam.page.reload();
+    await since.getByText(/Nothing in the text changed since you last looked/).waitFor();
+    for (const page of [sam.page, cora.page]) expect(consoleErrors(page)).toEqual([]);
+    await Promise.all([sam.context.close(), cora.context.close()]);
   });
 
   it("the toolbar is used with the keyboard alone: one Tab stop, arrow keys, shortcuts named", async () => {

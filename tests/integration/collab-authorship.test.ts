@@ -1,8 +1,11 @@
 import type { AppLoadContext } from "@remix-run/node";
+import { and, eq } from "drizzle-orm";
 import type * as Y from "yjs";
 import { afterAll, beforeAll, expect, it } from "vitest";
 import type { DiffPart } from "../../app/lib/block-diff";
 import { getProposalHistory } from "../../app/models/proposals.server";
+import { changesSinceLastVisit } from "../../app/models/authorship.server";
+import { proposalVisits } from "../../db/schema";
 import { setSponsors } from "../../db/queries/proposals";
 import { validateSessionToken, type SessionPerson } from "../../db/queries/sessions";
 import { compactDocument } from "../../server/collab/persistence";
@@ -114,4 +117,43 @@ it("a comparison names who made each insertion and deletion, from who sent the u
       "−Always. (Cora Cosponsor, South Care " + tag + ")",
     ].sort(),
   );
+});
+
+it("changes since a person last looked: by whom, the same list on a reload, nothing on a first visit", async () => {
+  const db = server.database.db;
+  const tag = Math.random().toString(36).slice(2, 8);
+  const lead = await makeOrganization(db, { name: `West Patients ${tag}` });
+  const other = await makeOrganization(db, { name: `East Forum ${tag}` });
+  const proposal = await makeProposal(db, { leadOrganizationId: lead.id });
+  const lena = await signedInCookie(server.url, db, { organizationId: lead.id, name: "Lena Lead" });
+  const sam = await signedInCookie(server.url, db, { organizationId: other.id, name: "Sam Reader" });
+  const lenaClient = connectCollab(server.url, proposal.id, { cookie: lena.cookie, saved: true });
+  clients.push(lenaClient);
+  await lenaClient.synced();
+  typeInto(lenaClient.doc, "Care must be free.");
+  await lenaClient.saved();
+
+  expect(await changesSinceLastVisit(context(), sam.person.id, proposal.id)).toBeNull();
+  firstText(lenaClient.doc).insert("Care must be free.".length, " Always.");
+  firstText(lenaClient.doc).delete(0, "Care ".length);
+  await lenaClient.saved();
+  // Within the same visit (less than an hour later): still no earlier visit to compare with.
+  expect(await changesSinceLastVisit(context(), sam.person.id, proposal.id)).toBeNull();
+
+  // Two hours later: a new visit shows what changed since the end of the last one.
+  await db
+    .update(proposalVisits)
+    .set({ seenAt: new Date(Date.now() - 2 * 3600_000) })
+    .where(and(eq(proposalVisits.proposalId, proposal.id), eq(proposalVisits.personId, sam.person.id)));
+  typeInto(lenaClient.doc, " Now.");
+  await lenaClient.saved();
+  const shown = (r: Awaited<ReturnType<typeof changesSinceLastVisit>>) => r?.changes.map(({ kind, text, by }) => ({ kind, text, by }));
+  // The first visit's look came after "Always." and the deletion: only " Now." is new since.
+  expect(shown(await changesSinceLastVisit(context(), sam.person.id, proposal.id))).toEqual([
+    { kind: "inserted", text: "Now.", by: `Lena Lead (West Patients ${tag})` },
+  ]);
+  // A reload in the same visit shows the same list.
+  expect(shown(await changesSinceLastVisit(context(), sam.person.id, proposal.id))).toEqual([
+    { kind: "inserted", text: "Now.", by: `Lena Lead (West Patients ${tag})` },
+  ]);
 });
