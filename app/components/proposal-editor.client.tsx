@@ -453,20 +453,19 @@ function Toolbar({ editor }: { editor: Editor }) {
     }),
   });
   const chain = () => editor.chain().focus();
-  const setLink = () => {
-    const previous = (editor.getAttributes("link").href as string | undefined) ?? "https://";
-    const href = window.prompt("Link address (https://…, or mailto:…). Leave empty to remove the link.", previous);
-    if (href === null) return;
-    if (href.trim() === "") chain().extendMarkRange("link").unsetLink().run();
-    else if (isAllowedLink(href.trim())) chain().extendMarkRange("link").setLink({ href: href.trim() }).run();
-    else window.alert("Links must start with https://, http:// or mailto:.");
-  };
+  const [linkOpen, setLinkOpen] = useState(false);
+  const [more, setMore] = useState(false);
   // WAI-ARIA toolbar: one Tab stop (the last button used), arrow keys, Home and End between buttons.
   const [current, setCurrent] = useState(0);
-  const buttons: { label: string; title: string; pressed?: boolean; run: () => void }[] = [
+  type ToolButton = { label: string; title: string; pressed?: boolean; expanded?: boolean; run: () => void };
+  const everyday: ToolButton[] = [
     { label: "Bold", title: "Bold (Ctrl+B)", pressed: active.bold, run: () => chain().toggleBold().run() },
     { label: "Italic", title: "Italic (Ctrl+I)", pressed: active.italic, run: () => chain().toggleItalic().run() },
     { label: "Heading", title: "Heading (type ## and a space)", pressed: active.h2, run: () => chain().toggleHeading({ level: 2 }).run() },
+    { label: "Link", title: "Link (add, change or remove)", pressed: active.link, run: () => setLinkOpen(true) },
+  ];
+  // Less used commands, behind More (the row fits a phone's width).
+  const rest: ToolButton[] = [
     {
       label: "Subheading",
       title: "Subheading (type ### and a space)",
@@ -486,7 +485,6 @@ function Toolbar({ editor }: { editor: Editor }) {
       run: () => chain().toggleOrderedList().run(),
     },
     { label: "Quote", title: "Quote (type > and a space)", pressed: active.quote, run: () => chain().toggleBlockquote().run() },
-    { label: "Link", title: "Link", pressed: active.link, run: setLink },
     active.table
       ? { label: "Remove table", title: "Remove the table at the caret", run: () => chain().deleteTable().run() }
       : {
@@ -495,7 +493,13 @@ function Toolbar({ editor }: { editor: Editor }) {
           run: () => chain().insertTable({ rows: 3, cols: 3, withHeaderRow: true }).run(),
         },
   ];
+  const buttons: ToolButton[] = [
+    ...everyday,
+    { label: "More", title: more ? "Fewer commands" : "More commands", expanded: more, run: () => setMore((m) => !m) },
+    ...(more ? rest : []),
+  ];
   const move = (event: React.KeyboardEvent<HTMLDivElement>) => {
+    if (!(event.target instanceof HTMLButtonElement)) return;
     const last = buttons.length - 1;
     const next =
       event.key === "ArrowRight"
@@ -514,24 +518,132 @@ function Toolbar({ editor }: { editor: Editor }) {
     if (next === null) return;
     event.preventDefault();
     setCurrent(next);
-    event.currentTarget.querySelectorAll("button")[next]?.focus();
+    event.currentTarget.querySelectorAll<HTMLButtonElement>(":scope > button")[next]?.focus();
   };
   return (
-    <div className="editor-toolbar" role="toolbar" aria-label="Formatting" onKeyDown={move}>
-      {buttons.map((b, i) => (
-        <button
-          key={b.label}
-          type="button"
-          className="secondary"
-          title={b.title}
-          aria-pressed={b.pressed}
-          tabIndex={i === current ? 0 : -1}
-          onFocus={() => setCurrent(i)}
-          onClick={b.run}
-        >
-          {b.label}
+    <>
+      <div className="editor-toolbar" role="toolbar" aria-label="Formatting" onKeyDown={move}>
+        {buttons.map((b, i) => (
+          <button
+            key={b.label}
+            type="button"
+            className="secondary"
+            title={b.title}
+            aria-pressed={b.pressed}
+            aria-expanded={b.expanded}
+            tabIndex={i === current ? 0 : -1}
+            onFocus={() => setCurrent(i)}
+            onClick={b.run}
+          >
+            {b.label}
+          </button>
+        ))}
+      </div>
+      {linkOpen ? <LinkDialog editor={editor} onClose={() => setLinkOpen(false)} /> : null}
+    </>
+  );
+}
+
+/**
+ * Adding or changing a link, inline under the toolbar: a labelled field with the address, Apply,
+ * Remove (when there is a link) and Cancel. Escape closes it; focus goes back to the text.
+ */
+function LinkDialog({ editor, onClose }: { editor: Editor; onClose: () => void }) {
+  const current = (editor.getAttributes("link").href as string | undefined) ?? "";
+  const [address, setAddress] = useState(current);
+  const [problem, setProblem] = useState<string | null>(null);
+  const close = () => {
+    onClose();
+    editor.commands.focus();
+  };
+  const apply = () => {
+    const href = address.trim();
+    if (href === "") return setProblem("Enter the link's address, or press Remove.");
+    if (!isAllowedLink(href)) return setProblem("Links must start with https://, http:// or mailto:.");
+    if (editor.state.selection.empty && !editor.isActive("link")) {
+      editor
+        .chain()
+        .focus()
+        .insertContent({ type: "text", text: href, marks: [{ type: "link", attrs: { href } }] })
+        .run();
+    } else editor.chain().focus().extendMarkRange("link").setLink({ href }).run();
+    onClose();
+  };
+  const remove = () => {
+    editor.chain().focus().extendMarkRange("link").unsetLink().run();
+    onClose();
+  };
+  return (
+    // A dialog inside the page (not modal): Escape or Cancel close it.
+    // eslint-disable-next-line jsx-a11y/no-noninteractive-element-interactions -- Escape closes the dialog
+    <div
+      className="link-dialog"
+      role="dialog"
+      aria-labelledby="link-dialog-heading"
+      onKeyDown={(event) => {
+        if (event.key === "Escape") {
+          event.preventDefault();
+          event.stopPropagation();
+          close();
+        }
+        if (event.key === "Enter" && event.target instanceof HTMLInputElement) {
+          event.preventDefault();
+          apply();
+        }
+      }}
+    >
+      <h3 id="link-dialog-heading" className="visually-hidden">
+        {current ? "Change the link" : "Add a link"}
+      </h3>
+      {current ? (
+        <p className="link-current">
+          Links to{" "}
+          <a href={current} target="_blank" rel="noopener noreferrer nofollow">
+            {current}
+          </a>
+        </p>
+      ) : null}
+      <div className="field">
+        <label htmlFor="link-address">Link address</label>
+        <input
+          id="link-address"
+          type="text"
+          inputMode="url"
+          autoComplete="url"
+          // The dialog opens for this field: focus goes straight to it.
+          // eslint-disable-next-line jsx-a11y/no-autofocus
+          autoFocus
+          value={address}
+          placeholder="https://…"
+          aria-describedby={problem ? "link-problem" : "link-hint"}
+          aria-invalid={problem ? true : undefined}
+          onChange={(event) => {
+            setAddress(event.target.value);
+            setProblem(null);
+          }}
+        />
+        <p className="hint" id="link-hint">
+          An address starting with https://, http:// or mailto:.
+        </p>
+        {problem ? (
+          <p className="field-error" id="link-problem" role="alert">
+            {problem}
+          </p>
+        ) : null}
+      </div>
+      <div className="actions">
+        <button type="button" onClick={apply}>
+          Apply
         </button>
-      ))}
+        {current ? (
+          <button type="button" className="secondary" onClick={remove}>
+            Remove
+          </button>
+        ) : null}
+        <button type="button" className="secondary" onClick={close}>
+          Cancel
+        </button>
+      </div>
     </div>
   );
 }

@@ -316,12 +316,63 @@ describeE2E("drafting with suggestions", () => {
     await expect.poll(() => lena.page.evaluate(() => document.activeElement?.getAttribute("aria-label"))).toBe("Proposal text");
     await lena.page.keyboard.press("Shift+Tab");
     await expect.poll(() => lena.page.evaluate(() => document.activeElement?.textContent)).toBe("Italic");
+    const focused = () => lena.page.evaluate(() => document.activeElement?.textContent);
     await lena.page.keyboard.press("End");
-    await expect.poll(() => lena.page.evaluate(() => document.activeElement?.textContent)).toBe("Table");
+    await expect.poll(focused).toBe("More");
+    expect(await toolbar.getByRole("button", { name: "More" }).getAttribute("aria-expanded")).toBe("false");
+    expect(await toolbar.getByRole("button", { name: "Table" }).count()).toBe(0);
+    // More shows the less used commands, in the same arrow-key row.
+    await lena.page.keyboard.press("Enter");
+    await expect.poll(() => toolbar.getByRole("button", { name: "More" }).getAttribute("aria-expanded")).toBe("true");
+    await lena.page.keyboard.press("ArrowRight");
+    await expect.poll(focused).toBe("Subheading");
+    await lena.page.keyboard.press("End");
+    await expect.poll(focused).toBe("Table");
     await lena.page.keyboard.press("Home");
-    await expect.poll(() => lena.page.evaluate(() => document.activeElement?.textContent)).toBe("Bold");
+    await expect.poll(focused).toBe("Bold");
     await lena.page.keyboard.press("Tab");
     await expect.poll(() => lena.page.evaluate(() => document.activeElement?.getAttribute("aria-label"))).toBe("Proposal text");
+
+    // A link, with the keyboard: the inline dialog's labelled field, then Remove.
+    await lena.page.keyboard.press("Control+End");
+    await lena.page.keyboard.press("Enter");
+    await lena.page.keyboard.type("Our site");
+    for (let i = 0; i < 8; i++) await lena.page.keyboard.press("Shift+ArrowLeft");
+    await lena.page.keyboard.press("Shift+Tab");
+    await lena.page.keyboard.press("Home");
+    for (let i = 0; i < 3; i++) await lena.page.keyboard.press("ArrowRight");
+    await expect.poll(focused).toBe("Link");
+    await lena.page.keyboard.press("Enter");
+    const dialog = lena.page.getByRole("dialog", { name: "Add a link" });
+    await expect.poll(() => lena.page.evaluate(() => document.activeElement?.id)).toBe("link-address");
+    await lena.page.keyboard.type("javascript:alert(1)");
+    await lena.page.keyboard.press("Enter");
+    await dialog.getByRole("alert").getByText("Links must start with https://, http:// or mailto:.").waitFor();
+    await dialog.getByLabel("Link address").fill("https://example.org/care");
+    await expectNoAxeViolations(lena.page, "the link dialog");
+    await lena.page.keyboard.press("Enter");
+    await editor(lena.page).locator('a[href="https://example.org/care"]', { hasText: "Our site" }).waitFor();
+    expect(await dialog.count()).toBe(0);
+    await expect.poll(() => lena.page.evaluate(() => document.activeElement?.getAttribute("aria-label"))).toBe("Proposal text");
+    // Opened again at the link: it shows the address and offers Remove; Escape closes it.
+    await lena.page.keyboard.press("ArrowLeft");
+    await toolbar.getByRole("button", { name: "Link" }).click();
+    const change = lena.page.getByRole("dialog", { name: "Change the link" });
+    await change.getByText("Links to").getByRole("link", { name: "https://example.org/care" }).waitFor();
+    expect(await change.getByLabel("Link address").inputValue()).toBe("https://example.org/care");
+    await lena.page.keyboard.press("Escape");
+    expect(await change.count()).toBe(0);
+    await toolbar.getByRole("button", { name: "Link" }).click();
+    await change.getByRole("button", { name: "Remove" }).click();
+    await expect.poll(() => editor(lena.page).locator('a[href="https://example.org/care"]').count()).toBe(0);
+    await editor(lena.page).getByText("Our site").waitFor();
+
+    // At 390 px the toolbar fits on one row (More closed) and the page does not scroll sideways.
+    await toolbar.getByRole("button", { name: "More" }).click();
+    await lena.page.setViewportSize({ width: 390, height: 844 });
+    const tops = await toolbar.getByRole("button").evaluateAll((buttons) => buttons.map((b) => (b as HTMLElement).offsetTop));
+    expect(new Set(tops).size).toBe(1);
+    expect(await lena.page.evaluate(() => document.documentElement.scrollWidth - window.innerWidth)).toBeLessThanOrEqual(0);
     expect(consoleErrors(lena.page)).toEqual([]);
     await lena.context.close();
   });
