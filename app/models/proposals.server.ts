@@ -23,6 +23,7 @@ import { sanitizeBodyHtml } from "../../server/collab/derive";
 import { blocksOf, blocksOfText, diffBlocks, type Block, type BlockDiff, type DocNode } from "../lib/block-diff";
 import { attributedBlocksOf, attributedDiff, changeAuthorsOf, onlyChangesOf } from "../lib/authorship";
 import { authorshipRecordOf, currentDocumentState } from "./authorship.server";
+import { notifyMentions } from "./passage-comments.server";
 import { can } from "../lib/permissions";
 import { draftingMode, draftingRuleText } from "../lib/drafting";
 import { formatInstant } from "../lib/time";
@@ -271,12 +272,13 @@ export async function postComment(context: AppLoadContext, person: SessionPerson
     const proposal = await getProposalForUpdate(tx, id);
     if (!proposal) return null;
     const comment = await addComment(tx, { proposalId: id, authorId: person.id, organizationId: person.organizationId, body });
+    const mentions = await notifyMentions(tx, context, { body, author: person, proposalId: id, title: proposal.title });
     await recordAudit(tx, {
       actorId: person.id,
       action: "comment.created",
       subjectType: "proposal",
       subjectId: id,
-      after: { commentId: comment.id },
+      after: { commentId: comment.id, mentions },
     });
     return comment;
   });

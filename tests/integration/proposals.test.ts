@@ -1,6 +1,6 @@
 import { and, eq } from "drizzle-orm";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { auditEvents, proposalComments, proposalSponsors, proposals } from "../../db/schema";
+import { auditEvents, outbox, proposalComments, proposalSponsors, proposals } from "../../db/schema";
 import { setOrganizationStatus } from "../../db/queries/organizations";
 import { listRevisions } from "../../db/queries/proposals";
 import { connectCollab, makeProposal } from "../support/collab";
@@ -222,6 +222,20 @@ describe("proposals", () => {
     } finally {
       editor.destroy();
     }
+  });
+
+  it("a comment in the discussion that mentions an organization with @ mails its representatives", async () => {
+    const db = server.database.db;
+    const org = await makeOrganization(db);
+    const named = await makeOrganization(db, { name: `Rare Kidney Network ${org.id.slice(0, 6)}` });
+    const author = await representative(org.id);
+    const reader = await makePerson(db, { organizationId: named.id });
+    const p = await makeProposal(db, { leadOrganizationId: org.id });
+    const body = `Could @${named.name} check the numbers?`;
+    expect((await author.client.post(`/app/proposals/${p.id}`, { intent: "comment", body })).status).toBe(200);
+    const mails = await db.select({ to: outbox.toAddress, subject: outbox.subject }).from(outbox).where(eq(outbox.toAddress, reader.email));
+    expect(mails).toHaveLength(1);
+    expect(mails[0]!.subject).toContain(`mentioned ${named.name}`);
   });
 
   it("lets authors edit comments for 15 minutes and conveners hide them with a reason", async () => {
