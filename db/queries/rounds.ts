@@ -124,6 +124,8 @@ export interface BallotInput {
   organizationId: string;
   option: BallotOptionKey;
   reason: string;
+  /** With Object or Block: the words of the text under vote it is about. */
+  passage?: string;
   listPublicly: boolean;
   castById: string;
   recordedByConvener: boolean;
@@ -145,6 +147,7 @@ export async function upsertBallot(db: Db, input: BallotInput): Promise<{ change
       set: {
         option: input.option,
         reason: input.reason,
+        passage: input.passage ?? "",
         listPublicly: input.listPublicly,
         castById: input.castById,
         recordedByConvener: input.recordedByConvener,
@@ -353,4 +356,14 @@ export async function listRoundAudience(db: Db, roundId: string) {
         ),
       ),
     );
+}
+
+/** The plain text of the revision a round votes on (null: no such round). */
+export async function getRoundRevisionText(db: Db, roundId: string): Promise<string | null> {
+  const [row] = await db
+    .select({ text: proposalRevisions.text })
+    .from(rounds)
+    .innerJoin(proposalRevisions, eq(proposalRevisions.id, rounds.revisionId))
+    .where(eq(rounds.id, roundId));
+  return row?.text ?? null;
 }

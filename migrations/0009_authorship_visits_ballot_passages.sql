@@ -18,6 +18,8 @@ CREATE TABLE "proposal_visits" (
 	CONSTRAINT "proposal_visits_proposal_id_person_id_pk" PRIMARY KEY("proposal_id","person_id")
 );
 --> statement-breakpoint
+ALTER TABLE "ballot_history" ADD COLUMN "passage" text DEFAULT '' NOT NULL;--> statement-breakpoint
+ALTER TABLE "ballots" ADD COLUMN "passage" text DEFAULT '' NOT NULL;--> statement-breakpoint
 ALTER TABLE "proposal_deletions" ADD CONSTRAINT "proposal_deletions_proposal_id_proposals_id_fk" FOREIGN KEY ("proposal_id") REFERENCES "public"."proposals"("id") ON DELETE cascade ON UPDATE no action;--> statement-breakpoint
 ALTER TABLE "proposal_deletions" ADD CONSTRAINT "proposal_deletions_person_id_people_id_fk" FOREIGN KEY ("person_id") REFERENCES "public"."people"("id") ON DELETE no action ON UPDATE no action;--> statement-breakpoint
 ALTER TABLE "proposal_visits" ADD CONSTRAINT "proposal_visits_proposal_id_proposals_id_fk" FOREIGN KEY ("proposal_id") REFERENCES "public"."proposals"("id") ON DELETE cascade ON UPDATE no action;--> statement-breakpoint
