@@ -60,6 +60,8 @@ export const envSchema = z
     TEST_DATABASE_URL: optionalUrl(["postgres:", "postgresql:"], "PostgreSQL"),
     CHROMIUM_PATH: z.string().trim().default("/usr/bin/chromium"),
     REQUIRE_E2E: booleanFlag,
+    /** Looks at a proposal closer together than this are one visit ("Changes since you last looked"). */
+    VISIT_GAP_MINUTES: z.coerce.number().int().min(0).max(10_080).default(60),
   })
   .transform((env) => {
     const publicUrl = new URL(env.PUBLIC_URL ?? `http://localhost:${env.PORT}`);

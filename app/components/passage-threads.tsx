@@ -2,6 +2,7 @@ import { useFetcher } from "@remix-run/react";
 import { useEditorState, type Editor } from "@tiptap/react";
 import { useEffect, useState } from "react";
 import { anchorSelection, resolveAnchor } from "../lib/passage-anchors";
+import { syncSelectionFromDom } from "../lib/selection-sync";
 
 export interface PassageThread {
   id: string;
@@ -49,7 +50,10 @@ export function PassageThreads({ editor, threads, canComment }: { editor: Editor
             className="secondary"
             disabled={!hasSelection}
             aria-describedby="comment-hint"
-            onClick={() => setDraft(anchorSelection(editor.state))}
+            onClick={() => {
+              syncSelectionFromDom(editor.view);
+              setDraft(anchorSelection(editor.state));
+            }}
           >
             Comment
           </button>{" "}

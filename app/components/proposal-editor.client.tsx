@@ -6,6 +6,7 @@ import { useEffect, useReducer, useState } from "react";
 import { openCollabSession, type CollabSession, type SaveState } from "../lib/collab-client";
 import type { DraftingMode } from "../lib/drafting";
 import { isAllowedLink, proposalExtensions } from "../lib/editor-extensions";
+import { SelectionSync } from "../lib/selection-sync";
 import { createSuggestMode, SuggestSwitch, suggestionsIn } from "../lib/suggest-mode";
 import { createPassageHighlights, passageHighlightKey, ThreadAnchors } from "../lib/passage-anchors";
 import { PassageThreads, type PassageThread } from "./passage-threads";
@@ -150,6 +151,7 @@ function BoundEditor({
       editable: !readOnly,
       extensions: [
         ...proposalExtensions(),
+        SelectionSync,
         createSuggestMode({ identity, isOn: () => suggestSwitch.isOn(), onHeldBack: setHeldBack }),
         createPassageHighlights(anchors),
         Collaboration.configure({ document: session.doc, field: "default" }),
@@ -294,10 +296,24 @@ function describe(s: SuggestionSummary): string {
   return `${s.kind === "insert" ? "insertion" : "deletion"} “${s.text}” by ${suggesterLabel(s)}`;
 }
 
+type Decision = "accept" | "reject" | "withdraw";
+type DecisionReply = { resolved?: number; error?: { "": string[] } | null };
+
+/**
+ * A form's fetcher for one decision at a time: each suggestion and each batch has its own, so a
+ * second click elsewhere never cancels a decision already on its way.
+ */
+function useDecision() {
+  const fetcher = useFetcher<DecisionReply>();
+  const refusal = fetcher.data && "error" in fetcher.data ? fetcher.data.error?.[""]?.[0] : undefined;
+  const decide = (decision: Decision, target: { suggestionIds?: string; organizationId?: string }) =>
+    void fetcher.submit({ intent: "resolve-suggestions", decision, ...target }, { method: "post" });
+  return { decide, refusal };
+}
+
 /** The open suggestions beside the text: who, what, and Accept / Reject (or Withdraw one's own). */
 function SuggestionList({ editor, user, canReview }: { editor: Editor; user: EditorUser; canReview: boolean }) {
   const suggestions = useEditorState({ editor, selector: ({ editor: e }) => suggestionsIn(e.state.doc) });
-  const fetcher = useFetcher<{ resolved?: number; error?: { "": string[] } | null }>();
   const byOrganization = new Map<string, { org: string; count: number }>();
   for (const s of suggestions) {
     if (!s.orgId) continue;
@@ -305,73 +321,99 @@ function SuggestionList({ editor, user, canReview }: { editor: Editor; user: Edi
     entry.count++;
     byOrganization.set(s.orgId, entry);
   }
-  const refusal = fetcher.data && "error" in fetcher.data ? fetcher.data.error?.[""]?.[0] : undefined;
-  const decide = (decision: "accept" | "reject" | "withdraw", target: { suggestionIds?: string; organizationId?: string }) =>
-    fetcher.submit({ intent: "resolve-suggestions", decision, ...target }, { method: "post" });
   return (
     <section className="suggestions" aria-labelledby="suggestions-heading">
       <h3 id="suggestions-heading">Suggestions ({suggestions.length})</h3>
-      {refusal ? (
-        <p className="notice error" role="alert">
-          {refusal}
-        </p>
-      ) : null}
       {suggestions.length === 0 ? <p className="empty">No open suggestions.</p> : null}
       {canReview && byOrganization.size > 0 ? (
         <ul className="plain-list suggestion-batches">
           {[...byOrganization].map(([orgId, { org, count }]) => (
-            <li key={orgId}>
-              <button type="button" className="secondary" onClick={() => decide("accept", { organizationId: orgId })}>
-                Accept all from {org} ({count})
-              </button>{" "}
-              <button type="button" className="secondary" onClick={() => decide("reject", { organizationId: orgId })}>
-                Reject all from {org} ({count})
-              </button>
-            </li>
+            <SuggestionBatch key={orgId} orgId={orgId} org={org} count={count} />
           ))}
         </ul>
       ) : null}
       <ol className="plain-list">
         {suggestions.map((s) => (
-          <li key={s.id} className={`suggestion-item suggestion-item-${s.kind}`}>
-            <p>
-              <strong>{s.kind === "insert" ? "Insert" : "Delete"}</strong> {s.kind === "insert" ? <ins>{s.text}</ins> : <del>{s.text}</del>}
-            </p>
-            <p className="proposal-meta">{suggesterLabel(s)}</p>
-            <div className="actions">
-              <button
-                type="button"
-                className="secondary"
-                onClick={() =>
-                  editor
-                    .chain()
-                    .focus()
-                    .setTextSelection(s.from + 1)
-                    .run()
-                }
-              >
-                Show<span className="visually-hidden"> the {describe(s)}</span>
-              </button>
-              {canReview ? (
-                <>
-                  <button type="button" onClick={() => decide("accept", { suggestionIds: s.id })}>
-                    Accept<span className="visually-hidden"> the {describe(s)}</span>
-                  </button>
-                  <button type="button" className="secondary" onClick={() => decide("reject", { suggestionIds: s.id })}>
-                    Reject<span className="visually-hidden"> the {describe(s)}</span>
-                  </button>
-                </>
-              ) : null}
-              {!canReview && s.by === user.personId ? (
-                <button type="button" className="secondary" onClick={() => decide("withdraw", { suggestionIds: s.id })}>
-                  Withdraw<span className="visually-hidden"> your {describe(s)}</span>
-                </button>
-              ) : null}
-            </div>
-          </li>
+          <SuggestionItem key={s.id} suggestion={s} editor={editor} user={user} canReview={canReview} />
         ))}
       </ol>
     </section>
+  );
+}
+
+function Refusal({ words }: { words: string | undefined }) {
+  return words ? (
+    <p className="notice error" role="alert">
+      {words}
+    </p>
+  ) : null;
+}
+
+function SuggestionBatch({ orgId, org, count }: { orgId: string; org: string; count: number }) {
+  const { decide, refusal } = useDecision();
+  return (
+    <li>
+      <Refusal words={refusal} />
+      <button type="button" className="secondary" onClick={() => decide("accept", { organizationId: orgId })}>
+        Accept all from {org} ({count})
+      </button>{" "}
+      <button type="button" className="secondary" onClick={() => decide("reject", { organizationId: orgId })}>
+        Reject all from {org} ({count})
+      </button>
+    </li>
+  );
+}
+
+function SuggestionItem({
+  suggestion: s,
+  editor,
+  user,
+  canReview,
+}: {
+  suggestion: SuggestionSummary & { from: number };
+  editor: Editor;
+  user: EditorUser;
+  canReview: boolean;
+}) {
+  const { decide, refusal } = useDecision();
+  return (
+    <li className={`suggestion-item suggestion-item-${s.kind}`}>
+      <p>
+        <strong>{s.kind === "insert" ? "Insert" : "Delete"}</strong> {s.kind === "insert" ? <ins>{s.text}</ins> : <del>{s.text}</del>}
+      </p>
+      <p className="proposal-meta">{suggesterLabel(s)}</p>
+      <Refusal words={refusal} />
+      <div className="actions">
+        <button
+          type="button"
+          className="secondary"
+          onClick={() =>
+            editor
+              .chain()
+              .focus()
+              .setTextSelection(s.from + 1)
+              .run()
+          }
+        >
+          Show<span className="visually-hidden"> the {describe(s)}</span>
+        </button>
+        {canReview ? (
+          <>
+            <button type="button" onClick={() => decide("accept", { suggestionIds: s.id })}>
+              Accept<span className="visually-hidden"> the {describe(s)}</span>
+            </button>
+            <button type="button" className="secondary" onClick={() => decide("reject", { suggestionIds: s.id })}>
+              Reject<span className="visually-hidden"> the {describe(s)}</span>
+            </button>
+          </>
+        ) : null}
+        {!canReview && s.by === user.personId ? (
+          <button type="button" className="secondary" onClick={() => decide("withdraw", { suggestionIds: s.id })}>
+            Withdraw<span className="visually-hidden"> your {describe(s)}</span>
+          </button>
+        ) : null}
+      </div>
+    </li>
   );
 }
 
@@ -411,20 +453,19 @@ function Toolbar({ editor }: { editor: Editor }) {
     }),
   });
   const chain = () => editor.chain().focus();
-  const setLink = () => {
-    const previous = (editor.getAttributes("link").href as string | undefined) ?? "https://";
-    const href = window.prompt("Link address (https://…, or mailto:…). Leave empty to remove the link.", previous);
-    if (href === null) return;
-    if (href.trim() === "") chain().extendMarkRange("link").unsetLink().run();
-    else if (isAllowedLink(href.trim())) chain().extendMarkRange("link").setLink({ href: href.trim() }).run();
-    else window.alert("Links must start with https://, http:// or mailto:.");
-  };
+  const [linkOpen, setLinkOpen] = useState(false);
+  const [more, setMore] = useState(false);
   // WAI-ARIA toolbar: one Tab stop (the last button used), arrow keys, Home and End between buttons.
   const [current, setCurrent] = useState(0);
-  const buttons: { label: string; title: string; pressed?: boolean; run: () => void }[] = [
+  type ToolButton = { label: string; title: string; pressed?: boolean; expanded?: boolean; run: () => void };
+  const everyday: ToolButton[] = [
     { label: "Bold", title: "Bold (Ctrl+B)", pressed: active.bold, run: () => chain().toggleBold().run() },
     { label: "Italic", title: "Italic (Ctrl+I)", pressed: active.italic, run: () => chain().toggleItalic().run() },
     { label: "Heading", title: "Heading (type ## and a space)", pressed: active.h2, run: () => chain().toggleHeading({ level: 2 }).run() },
+    { label: "Link", title: "Link (add, change or remove)", pressed: active.link, run: () => setLinkOpen(true) },
+  ];
+  // Less used commands, behind More (the row fits a phone's width).
+  const rest: ToolButton[] = [
     {
       label: "Subheading",
       title: "Subheading (type ### and a space)",
@@ -444,7 +485,6 @@ function Toolbar({ editor }: { editor: Editor }) {
       run: () => chain().toggleOrderedList().run(),
     },
     { label: "Quote", title: "Quote (type > and a space)", pressed: active.quote, run: () => chain().toggleBlockquote().run() },
-    { label: "Link", title: "Link", pressed: active.link, run: setLink },
     active.table
       ? { label: "Remove table", title: "Remove the table at the caret", run: () => chain().deleteTable().run() }
       : {
@@ -453,7 +493,13 @@ function Toolbar({ editor }: { editor: Editor }) {
           run: () => chain().insertTable({ rows: 3, cols: 3, withHeaderRow: true }).run(),
         },
   ];
+  const buttons: ToolButton[] = [
+    ...everyday,
+    { label: "More", title: more ? "Fewer commands" : "More commands", expanded: more, run: () => setMore((m) => !m) },
+    ...(more ? rest : []),
+  ];
   const move = (event: React.KeyboardEvent<HTMLDivElement>) => {
+    if (!(event.target instanceof HTMLButtonElement)) return;
     const last = buttons.length - 1;
     const next =
       event.key === "ArrowRight"
@@ -472,24 +518,132 @@ function Toolbar({ editor }: { editor: Editor }) {
     if (next === null) return;
     event.preventDefault();
     setCurrent(next);
-    event.currentTarget.querySelectorAll("button")[next]?.focus();
+    event.currentTarget.querySelectorAll<HTMLButtonElement>(":scope > button")[next]?.focus();
   };
   return (
-    <div className="editor-toolbar" role="toolbar" aria-label="Formatting" onKeyDown={move}>
-      {buttons.map((b, i) => (
-        <button
-          key={b.label}
-          type="button"
-          className="secondary"
-          title={b.title}
-          aria-pressed={b.pressed}
-          tabIndex={i === current ? 0 : -1}
-          onFocus={() => setCurrent(i)}
-          onClick={b.run}
-        >
-          {b.label}
+    <>
+      <div className="editor-toolbar" role="toolbar" aria-label="Formatting" onKeyDown={move}>
+        {buttons.map((b, i) => (
+          <button
+            key={b.label}
+            type="button"
+            className="secondary"
+            title={b.title}
+            aria-pressed={b.pressed}
+            aria-expanded={b.expanded}
+            tabIndex={i === current ? 0 : -1}
+            onFocus={() => setCurrent(i)}
+            onClick={b.run}
+          >
+            {b.label}
+          </button>
+        ))}
+      </div>
+      {linkOpen ? <LinkDialog editor={editor} onClose={() => setLinkOpen(false)} /> : null}
+    </>
+  );
+}
+
+/**
+ * Adding or changing a link, inline under the toolbar: a labelled field with the address, Apply,
+ * Remove (when there is a link) and Cancel. Escape closes it; focus goes back to the text.
+ */
+function LinkDialog({ editor, onClose }: { editor: Editor; onClose: () => void }) {
+  const current = (editor.getAttributes("link").href as string | undefined) ?? "";
+  const [address, setAddress] = useState(current);
+  const [problem, setProblem] = useState<string | null>(null);
+  const close = () => {
+    onClose();
+    editor.commands.focus();
+  };
+  const apply = () => {
+    const href = address.trim();
+    if (href === "") return setProblem("Enter the link's address, or press Remove.");
+    if (!isAllowedLink(href)) return setProblem("Links must start with https://, http:// or mailto:.");
+    if (editor.state.selection.empty && !editor.isActive("link")) {
+      editor
+        .chain()
+        .focus()
+        .insertContent({ type: "text", text: href, marks: [{ type: "link", attrs: { href } }] })
+        .run();
+    } else editor.chain().focus().extendMarkRange("link").setLink({ href }).run();
+    onClose();
+  };
+  const remove = () => {
+    editor.chain().focus().extendMarkRange("link").unsetLink().run();
+    onClose();
+  };
+  return (
+    // A dialog inside the page (not modal): Escape or Cancel close it.
+    // eslint-disable-next-line jsx-a11y/no-noninteractive-element-interactions -- Escape closes the dialog
+    <div
+      className="link-dialog"
+      role="dialog"
+      aria-labelledby="link-dialog-heading"
+      onKeyDown={(event) => {
+        if (event.key === "Escape") {
+          event.preventDefault();
+          event.stopPropagation();
+          close();
+        }
+        if (event.key === "Enter" && event.target instanceof HTMLInputElement) {
+          event.preventDefault();
+          apply();
+        }
+      }}
+    >
+      <h3 id="link-dialog-heading" className="visually-hidden">
+        {current ? "Change the link" : "Add a link"}
+      </h3>
+      {current ? (
+        <p className="link-current">
+          Links to{" "}
+          <a href={current} target="_blank" rel="noopener noreferrer nofollow">
+            {current}
+          </a>
+        </p>
+      ) : null}
+      <div className="field">
+        <label htmlFor="link-address">Link address</label>
+        <input
+          id="link-address"
+          type="text"
+          inputMode="url"
+          autoComplete="url"
+          // The dialog opens for this field: focus goes straight to it.
+          // eslint-disable-next-line jsx-a11y/no-autofocus
+          autoFocus
+          value={address}
+          placeholder="https://…"
+          aria-describedby={problem ? "link-problem" : "link-hint"}
+          aria-invalid={problem ? true : undefined}
+          onChange={(event) => {
+            setAddress(event.target.value);
+            setProblem(null);
+          }}
+        />
+        <p className="hint" id="link-hint">
+          An address starting with https://, http:// or mailto:.
+        </p>
+        {problem ? (
+          <p className="field-error" id="link-problem" role="alert">
+            {problem}
+          </p>
+        ) : null}
+      </div>
+      <div className="actions">
+        <button type="button" onClick={apply}>
+          Apply
         </button>
-      ))}
+        {current ? (
+          <button type="button" className="secondary" onClick={remove}>
+            Remove
+          </button>
+        ) : null}
+        <button type="button" className="secondary" onClick={close}>
+          Cancel
+        </button>
+      </div>
     </div>
   );
 }

@@ -6,6 +6,8 @@ export type DocNode = {
   attrs?: Record<string, unknown>;
   content?: DocNode[];
   text?: string;
+  /** The Yjs item of each character of a text node (or of a hard break): see app/lib/authorship.ts. */
+  ids?: string[];
 };
 
 /** One block of a text: a paragraph, a heading (with the text's own level) or a list item. */
@@ -16,9 +18,14 @@ export type Block = {
   /** The list a list item belongs to; null for other blocks. */
   list: "bullet" | "ordered" | null;
   text: string;
+  /** The Yjs item of each character of `text` (null: a separator), when read from a Yjs document. */
+  ids?: (string | null)[];
 };
 
-export type DiffPart = { kind: "same" | "inserted" | "deleted"; text: string };
+/** Who made a change, from the server's record (app/lib/authorship.ts); null: not recorded. */
+export type ChangeAuthor = { personId: string; name: string; organizationId: string | null; organization: string | null };
+
+export type DiffPart = { kind: "same" | "inserted" | "deleted"; text: string; by?: ChangeAuthor | null };
 
 /** A block of the comparison: its own parts only, so no mark ever spans two blocks. */
 export type DiffBlock = Omit<Block, "text"> & {
@@ -31,13 +38,31 @@ export type BlockDiff = { blocks: DiffBlock[]; inserted: number; deleted: number
 /** The blocks of a ProseMirror JSON document, in reading order; empty blocks are left out. */
 export function blocksOf(doc: DocNode): Block[] {
   const blocks: Block[] = [];
+  // The characters' Yjs items are carried along when the nodes have them (every text node does).
+  let withIds = true;
+  const idsOf: (string | null)[][] = [];
   const inline = (node: DocNode): string => {
-    if (node.type === "text") return node.text ?? "";
-    if (node.type === "hardBreak") return "\n";
+    if (node.type === "text") {
+      const text = node.text ?? "";
+      if (node.ids?.length === text.length) idsOf.push(node.ids);
+      else withIds = false;
+      return text;
+    }
+    if (node.type === "hardBreak") {
+      idsOf.push([node.ids?.[0] ?? null]);
+      return "\n";
+    }
     return (node.content ?? []).map(inline).join("");
   };
+  const separator = (text: string) => {
+    idsOf.push(Array.from({ length: text.length }, () => null));
+    return text;
+  };
   const push = (block: Block) => {
-    if (block.text.trim() !== "") blocks.push(block);
+    const ids = idsOf.flat();
+    idsOf.length = 0;
+    if (block.text.trim() === "") return;
+    blocks.push(withIds && ids.length === block.text.length ? { ...block, ids } : block);
   };
   const walk = (node: DocNode, list: Block["list"]) => {
     switch (node.type) {
@@ -54,7 +79,12 @@ export function blocksOf(doc: DocNode): Block[] {
           kind: "paragraph",
           level: 0,
           list: null,
-          text: (node.content ?? []).map((cell) => (cell.content ?? []).map(inline).join(" ")).join(" | "),
+          text: (node.content ?? [])
+            .map(
+              (cell, c) =>
+                (c > 0 ? separator(" | ") : "") + (cell.content ?? []).map((p, k) => (k > 0 ? separator(" ") : "") + inline(p)).join(""),
+            )
+            .join(""),
         });
         return;
       case "bulletList":

@@ -3,6 +3,7 @@ import type { Mark, MarkType, Node as ProseMirrorNode } from "@tiptap/pm/model";
 import { Plugin, PluginKey, TextSelection, type EditorState, type Transaction } from "@tiptap/pm/state";
 import type { EditorView } from "@tiptap/pm/view";
 import { ySyncPluginKey } from "@tiptap/y-tiptap";
+import { syncSelectionFromDom } from "./selection-sync";
 import { SUGGESTION_DELETE, SUGGESTION_INSERT, suggestionAttrsOf, type SuggestionIdentity, type SuggestionSummary } from "./suggestions";
 
 /**
@@ -144,6 +145,7 @@ export function createSuggestMode(options: SuggestModeOptions) {
               if (!on()) return false;
               if (event.key === "Backspace" || event.key === "Delete") {
                 event.preventDefault();
+                syncSelectionFromDom(view);
                 return suggestDelete(view, event.key === "Backspace", identity!, options.onHeldBack);
               }
               return false;
@@ -160,6 +162,7 @@ export function createSuggestMode(options: SuggestModeOptions) {
             handleDOMEvents: {
               cut(view, event) {
                 if (!on()) return false;
+                syncSelectionFromDom(view);
                 const { from, to, empty } = view.state.selection;
                 if (empty) return true;
                 event.clipboardData?.setData("text/plain", view.state.doc.textBetween(from, to, "\n"));

@@ -1,6 +1,6 @@
 import { recordAudit } from "../../db/queries/audit";
 import { DEFAULT_TIME_ZONE } from "../../db/queries/coalition";
-import { castBallotRow, lockRoundForBallot, type BallotOptionKey } from "../../db/queries/rounds";
+import { castBallotRow, getRoundRevisionText, lockRoundForBallot, type BallotOptionKey } from "../../db/queries/rounds";
 import { can } from "../lib/permissions";
 import { ballotOptionLabels, reasonRequired, supportOptions } from "../lib/round-outcome";
 import { formatInstant } from "../lib/time";
@@ -13,7 +13,25 @@ import type { RoundServices, RoundPerson as Person } from "./rounds.server";
 export interface BallotChoice {
   option: BallotOptionKey;
   reason: string;
+  /** With Object or Block: words of the text under vote the ballot is about (optional). */
+  passage?: string;
   listPublicly: boolean;
+}
+
+const squeeze = (text: string) => text.replace(/\s+/g, " ").trim();
+
+/**
+ * The passage an Object or Block is about, as the text under vote has it ("" for none, and for
+ * other answers): refused when the words are not in that text.
+ */
+export async function checkPassage(db: RoundServices["database"]["db"], roundId: string, choice: Pick<BallotChoice, "option" | "passage">) {
+  const passage = squeeze(choice.passage ?? "");
+  if (passage === "" || (choice.option !== "object" && choice.option !== "block")) return "";
+  const text = await getRoundRevisionText(db, roundId);
+  if (text !== null && !squeeze(text).toLocaleLowerCase().includes(passage.toLocaleLowerCase())) {
+    throw new UserFacingError("These words are not in the text under vote: copy them from it, or leave the passage empty.", 400, "passage");
+  }
+  return passage;
 }
 
 /** Refuses an answer that needs a reason and has none (before anything is asked or stored). */
@@ -49,6 +67,7 @@ export async function castBallot(
   if (!organizationId) throw new UserFacingError("Choose an organization.", 400, "organizationId");
   checkReason(choice);
   const db = context.database.db;
+  const passage = await checkPassage(db, roundId, choice);
   const result = await db.transaction(async (tx) => {
     const locked = await lockRoundForBallot(tx, roundId, organizationId);
     if (!locked) return null;
@@ -81,6 +100,7 @@ export async function castBallot(
         organizationId,
         option: choice.option,
         reason: choice.reason.trim(),
+        passage,
         listPublicly,
         castById: actor.id,
         recordedByConvener: Boolean(recorded),
@@ -102,6 +122,7 @@ export async function castBallot(
         "",
         `Answer: ${ballotOptionLabels[choice.option]}`,
         choice.reason.trim() ? `Reason: ${choice.reason.trim()}` : "",
+        passage ? `About the passage: “${passage}”` : "",
         supportOptions.has(choice.option) ? `Listed publicly as an endorser: ${listPublicly ? "yes" : "no"}` : "",
         "",
         `It can be changed until the round closes: ${absoluteUrl(context, `/app/rounds/${roundId}`)}`,
@@ -120,6 +141,7 @@ export async function castBallot(
         organizationId,
         option: choice.option,
         reason: choice.reason.trim(),
+        passage: passage || undefined,
         listPublicly,
         note: recorded?.note,
       },

@@ -37,9 +37,10 @@ async function openRoundOf(db: Db, proposalId: string): Promise<string | null> {
 
 /**
  * Organizations named with `@` and their name in a comment ("@Autism Europe"): their active
- * representatives get a mail (in the caller's transaction).
+ * representatives get a mail (in the caller's transaction). Used by both kinds of comment: on a
+ * passage and in the discussion under the proposal.
  */
-async function notifyMentions(
+export async function notifyMentions(
   tx: Db,
   context: AppLoadContext,
   input: { body: string; author: SessionPerson; proposalId: string; title: string },

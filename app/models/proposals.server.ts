@@ -20,7 +20,10 @@ import type { SessionPerson } from "../../db/queries/sessions";
 import type { PillarKey, ProposalStatus } from "../../db/schema";
 import { colorFor } from "../../server/collab/awareness";
 import { sanitizeBodyHtml } from "../../server/collab/derive";
-import { blocksOf, blocksOfText, diffBlocks, type Block, type DiffBlock, type DocNode } from "../lib/block-diff";
+import { blocksOf, blocksOfText, diffBlocks, type Block, type BlockDiff, type DocNode } from "../lib/block-diff";
+import { attributedBlocksOf, attributedDiff, changeAuthorsOf, onlyChangesOf } from "../lib/authorship";
+import { authorshipRecordOf, currentDocumentState } from "./authorship.server";
+import { notifyMentions } from "./passage-comments.server";
 import { can } from "../lib/permissions";
 import { draftingMode, draftingRuleText } from "../lib/drafting";
 import { formatInstant } from "../lib/time";
@@ -269,12 +272,13 @@ export async function postComment(context: AppLoadContext, person: SessionPerson
     const proposal = await getProposalForUpdate(tx, id);
     if (!proposal) return null;
     const comment = await addComment(tx, { proposalId: id, authorId: person.id, organizationId: person.organizationId, body });
+    const mentions = await notifyMentions(tx, context, { body, author: person, proposalId: id, title: proposal.title });
     await recordAudit(tx, {
       actorId: person.id,
       action: "comment.created",
       subjectType: "proposal",
       subjectId: id,
-      after: { commentId: comment.id },
+      after: { commentId: comment.id, mentions },
     });
     return comment;
   });
@@ -331,7 +335,7 @@ export async function getProposalHistory(
   context: AppLoadContext,
   person: SessionPerson,
   id: string,
-  compare: { from?: string | null; to?: string | null },
+  compare: { from?: string | null; to?: string | null; organization?: string | null },
 ) {
   if (!isUuid(id) || !can(person, "proposal:read")) return null;
   const db = context.database.db;
@@ -346,29 +350,39 @@ export async function getProposalHistory(
     fingerprint: r.fingerprint,
     when: formatInstant(r.createdAt, zone),
   }));
-  let diff: {
-    from: (typeof list)[number] | { id: "current"; number: null; label: string };
-    to: (typeof list)[number] | { id: "current"; number: null; label: string };
-    blocks: DiffBlock[];
-    inserted: number;
-    deleted: number;
-  } | null = null;
-  const textOf = async (
-    which: string,
-  ): Promise<{ blocks: Block[]; meta: (typeof list)[number] | { id: "current"; number: null; label: string } } | null> => {
+  type Meta = (typeof list)[number] | { id: "current"; number: null; label: string };
+  let diff: (BlockDiff & { from: Meta; to: Meta; authors: ReturnType<typeof changeAuthorsOf> }) | null = null;
+  const textOf = async (which: string): Promise<{ blocks: Block[]; state: Uint8Array | null; meta: Meta } | null> => {
     if (which === "current") {
       const body = await getProposalBody(db, id);
-      return body ? { blocks: storedBlocks(body.json, body.text), meta: { id: "current", number: null, label: "Current text" } } : null;
+      return body
+        ? {
+            blocks: storedBlocks(body.json, body.text),
+            state: await currentDocumentState(context, id),
+            meta: { id: "current", number: null, label: "Current text" },
+          }
+        : null;
     }
     if (!isUuid(which)) return null;
     const revision = await getRevision(db, id, which);
     const meta = list.find((r) => r.id === which);
-    return revision && meta ? { blocks: storedBlocks(revision.prosemirrorJson, revision.text), meta } : null;
+    return revision && meta ? { blocks: storedBlocks(revision.prosemirrorJson, revision.text), state: revision.yjsState, meta } : null;
   };
   if (compare.from && compare.to) {
     const [a, b] = await Promise.all([textOf(compare.from), textOf(compare.to)]);
     if (a && b) {
-      diff = { from: a.meta, to: b.meta, ...diffBlocks(a.blocks, b.blocks) };
+      // Who changed what, when both versions are Yjs states of this document (they always are
+      // since revisions keep theirs); the plain comparison otherwise.
+      const attributed = a.state && b.state ? { before: attributedBlocksOf(a.state), after: attributedBlocksOf(b.state) } : null;
+      const order = (m: Meta) => m.number ?? Number.POSITIVE_INFINITY;
+      let compared = attributed
+        ? attributedDiff(attributed.before, attributed.after, await authorshipRecordOf(context, id), order(a.meta) <= order(b.meta))
+        : diffBlocks(a.blocks, b.blocks);
+      const authors = changeAuthorsOf(compared);
+      if (compare.organization && authors.some((x) => x.organizationId === compare.organization)) {
+        compared = onlyChangesOf(compared, compare.organization);
+      }
+      diff = { from: a.meta, to: b.meta, ...compared, authors };
     }
   }
   return { proposal: { id: proposal.id, title: proposal.title, status: proposal.status }, revisions: list, diff };

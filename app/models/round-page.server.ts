@@ -52,6 +52,7 @@ export async function getRoundPage(context: RoundServices, person: Person & { ti
   const describeBallot = (b: (typeof ballots)[number]) => ({
     option: b.ballot.option,
     reason: b.ballot.reason,
+    passage: b.ballot.passage,
     listPublicly: b.ballot.listPublicly,
     castBy: b.castByName,
     recordedByConvener: b.ballot.recordedByConvener,

@@ -36,6 +36,10 @@ import { listPassageThreads, replyToThread, resolveThread, startPassageThread } 
 import { changeOpenEditing, resolveProposalSuggestions } from "../models/suggestions.server";
 import proposalStyles from "../styles/proposals.css";
 import { notFound } from "../lib/not-found";
+import { changesSinceLastVisit } from "../models/authorship.server";
+import { readerTimeZone } from "../models/dashboard.server";
+import { formatInstant } from "../lib/time";
+import { ChangesSinceVisit } from "../components/changes-since-visit";
 
 // Only this page loads the editor's code, after hydration (the server renders the stored HTML).
 const ProposalEditor = lazy(() => import("../components/proposal-editor.client"));
@@ -52,7 +56,9 @@ export async function loader({ request, context, params }: LoaderFunctionArgs) {
   const organizations = page.canEdit ? await listOrganizationChoices(context) : [];
   const rounds = await getProposalRounds(context, person, page.proposal.id, page.proposal.status);
   const threads = await listPassageThreads(context, person, page.proposal.id, page.drafting.reviewer);
-  return { ...page, organizations, rounds, threads };
+  const visit = await changesSinceLastVisit(context, person.id, page.proposal.id);
+  const sinceVisit = visit && { since: formatInstant(visit.since, await readerTimeZone(context, person)), changes: visit.changes };
+  return { ...page, organizations, rounds, threads, sinceVisit };
 }
 
 export async function action({ request, context, params }: ActionFunctionArgs) {
@@ -153,6 +159,8 @@ export default function ProposalPage() {
       <RoundsSection proposalId={proposal.id} {...page.rounds} />
       <h2>Summary</h2>
       <p className="comment-body">{proposal.summary}</p>
+
+      {page.sinceVisit ? <ChangesSinceVisit {...page.sinceVisit} /> : null}
 
       <section aria-labelledby="text-heading">
         <h2 id="text-heading">Text</h2>

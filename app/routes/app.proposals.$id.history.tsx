@@ -15,19 +15,22 @@ export async function loader({ request, context, params }: LoaderFunctionArgs) {
   const url = new URL(request.url);
   let from = url.searchParams.get("from");
   let to = url.searchParams.get("to");
-  const history = await getProposalHistory(context, person, params.id ?? "", { from, to });
+  const organization = url.searchParams.get("organization") || null;
+  const history = await getProposalHistory(context, person, params.id ?? "", { from, to, organization });
   if (!history) throw notFound();
   // By default: the latest version against the current text, or the two latest versions.
   if (!from && !to && history.revisions.length > 0) {
     from = history.revisions[0]!.id;
     to = "current";
-    return { ...(await getProposalHistory(context, person, params.id ?? "", { from, to }))!, from, to };
+    return { ...(await getProposalHistory(context, person, params.id ?? "", { from, to, organization }))!, from, to, organization };
   }
-  return { ...history, from: from ?? "", to: to ?? "" };
+  return { ...history, from: from ?? "", to: to ?? "", organization };
 }
 
 export default function ProposalHistory() {
-  const { proposal, revisions, diff, from, to } = useLoaderData<typeof loader>();
+  const { proposal, revisions, diff, from, to, organization } = useLoaderData<typeof loader>();
+  const organizations = (diff?.authors ?? []).filter((a): a is typeof a & { organizationId: string } => a.organizationId !== null);
+  const shown = organizations.find((a) => a.organizationId === organization);
   const choices = [
     { id: "current", label: "Current text" },
     ...revisions.map((r) => ({ id: r.id, label: `Version ${r.number}: ${r.label}` })),
@@ -92,6 +95,17 @@ export default function ProposalHistory() {
             ))}
           </select>
         </div>
+        <div className="field">
+          <label htmlFor="organization">Show changes by</label>
+          <select id="organization" name="organization" defaultValue={shown ? organization! : ""}>
+            <option value="">Every organization</option>
+            {organizations.map((a) => (
+              <option key={a.organizationId} value={a.organizationId}>
+                {a.organization}
+              </option>
+            ))}
+          </select>
+        </div>
         <div className="actions">
           <button type="submit">Compare</button>
         </div>
@@ -107,8 +121,23 @@ export default function ProposalHistory() {
             {diff.inserted === 0 && diff.deleted === 0
               ? "The two texts are the same."
               : `${diff.inserted} ${diff.inserted === 1 ? "word" : "words"} added, ${diff.deleted} ${diff.deleted === 1 ? "word" : "words"} removed.`}{" "}
-            Added words are underlined and marked [+ … +]; removed words are struck through and marked [− … −].
+            Added words are underlined and marked [+ … +]; removed words are struck through and marked [− … −]. Each change names who made
+            it.
+            {shown ? ` Showing only the changes by ${shown.organization}; other changes read as the text they made.` : ""}
           </p>
+          {diff.authors.length > 0 ? (
+            <>
+              <h3 id="authors-heading">Who changed what</h3>
+              <ul aria-labelledby="authors-heading" className="change-authors">
+                {diff.authors.map((a) => (
+                  <li key={a.organizationId ?? "none"}>
+                    <strong>{a.organization ?? (a.people.length > 0 ? "No organization" : "Not recorded")}</strong>
+                    {a.people.length > 0 ? ` (${a.people.join(", ")})` : ""}: {words(a.inserted)} added, {words(a.deleted)} removed
+                  </li>
+                ))}
+              </ul>
+            </>
+          ) : null}
           <div className="diff">
             <DiffBlocks blocks={diff.blocks} />
           </div>
@@ -156,24 +185,44 @@ function DiffBlocks({ blocks }: { blocks: DiffBlock[] }) {
   return <>{out}</>;
 }
 
+const words = (n: number) => `${n} ${n === 1 ? "word" : "words"}`;
+
+function authorLabel(by: DiffPart["by"]): string | null {
+  if (by === undefined) return null;
+  if (by === null) return "not recorded";
+  return by.organization ? `${by.name}, ${by.organization}` : by.name;
+}
+
 function DiffParts({ parts }: { parts: DiffPart[] }) {
   return (
     <>
       {parts.map((part, i) =>
         part.kind === "inserted" ? (
-          <ins key={i}>
-            <span className="marker">[+</span>
-            <span className="visually-hidden"> added: </span>
-            {part.text}
-            <span className="marker">+]</span>
-          </ins>
+          <span key={i} className="change">
+            <ins
+              title={authorLabel(part.by) ? `Added by ${authorLabel(part.by)}` : undefined}
+              data-organization={part.by?.organizationId ?? undefined}
+            >
+              <span className="marker">[+</span>
+              <span className="visually-hidden"> added: </span>
+              {part.text}
+              <span className="marker">+]</span>
+            </ins>
+            {authorLabel(part.by) ? <span className="change-by"> (added by {authorLabel(part.by)})</span> : null}
+          </span>
         ) : part.kind === "deleted" ? (
-          <del key={i}>
-            <span className="marker">[−</span>
-            <span className="visually-hidden"> removed: </span>
-            {part.text}
-            <span className="marker">−]</span>
-          </del>
+          <span key={i} className="change">
+            <del
+              title={authorLabel(part.by) ? `Removed by ${authorLabel(part.by)}` : undefined}
+              data-organization={part.by?.organizationId ?? undefined}
+            >
+              <span className="marker">[−</span>
+              <span className="visually-hidden"> removed: </span>
+              {part.text}
+              <span className="marker">−]</span>
+            </del>
+            {authorLabel(part.by) ? <span className="change-by"> (removed by {authorLabel(part.by)})</span> : null}
+          </span>
         ) : (
           <span key={i}>{part.text}</span>
         ),

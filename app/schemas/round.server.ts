@@ -31,6 +31,7 @@ export const ballotSchema = z.object({
   intent: z.literal("cast"),
   option,
   reason: optionalMultiLine("Reason", 4000),
+  passage: optionalMultiLine("Passage this is about", 1000),
   listPublicly: checkbox("List publicly"),
 });
 

@@ -1,7 +1,17 @@
 import { and, asc, eq, inArray, sql } from "drizzle-orm";
 import type { Db } from "../client";
 import type { ProposalStatus } from "../schema";
-import { proposalClientIds, proposalSnapshots, proposalSponsors, proposalUpdates, proposals } from "../schema";
+import {
+  organizations,
+  people,
+  proposalClientIds,
+  proposalDeletions,
+  proposalSnapshots,
+  proposalSponsors,
+  proposalUpdates,
+  proposals,
+  proposalVisits,
+} from "../schema";
 
 export interface StoredDocument {
   snapshot: Uint8Array | null;
@@ -45,6 +55,8 @@ export async function compactProposalDocument(
   tx: Db,
   proposalId: string,
   fold: (snapshot: Uint8Array | null, updates: Uint8Array[]) => Uint8Array,
+  /** The ranges an update deletes: kept with the row's author, who the snapshot forgets. */
+  deletionsOf?: (update: Uint8Array) => { clientId: number; clock: number; length: number }[],
 ): Promise<{ folded: number; bytes: number }> {
   // Creating the row first gives FOR UPDATE something to lock even for a first compaction.
   await tx
@@ -57,11 +69,16 @@ export async function compactProposalDocument(
     .where(eq(proposalSnapshots.proposalId, proposalId))
     .for("update");
   const rows = await tx
-    .select({ id: proposalUpdates.id, update: proposalUpdates.update })
+    .select({ id: proposalUpdates.id, update: proposalUpdates.update, authorId: proposalUpdates.authorId })
     .from(proposalUpdates)
     .where(eq(proposalUpdates.proposalId, proposalId))
     .orderBy(asc(proposalUpdates.id));
   if (rows.length === 0) return { folded: 0, bytes: current?.state.byteLength ?? 0 };
+  if (deletionsOf) {
+    const deletions = rows.flatMap((r) => deletionsOf(r.update).map((d) => ({ proposalId, ...d, personId: r.authorId })));
+    // In log order, so the earliest row that deleted an item names who did (see the table).
+    for (let i = 0; i < deletions.length; i += 2000) await tx.insert(proposalDeletions).values(deletions.slice(i, i + 2000));
+  }
   const state = fold(
     current?.state ?? null,
     rows.map((r) => r.update),
@@ -154,4 +171,81 @@ export async function lockProposalDocument(tx: Db, proposalId: string, purpose: 
   }
   const result = (await tx.execute(sql`select pg_try_advisory_xact_lock(${key}) as locked`)) as unknown as { rows: { locked: boolean }[] };
   return Boolean(result.rows[0]?.locked);
+}
+
+/**
+ * The server's record of who wrote and who deleted what in a proposal's document: client ids and
+ * their people, deleted ranges (compacted ones, then the log's, in order) and the log rows with
+ * their authors, plus names and organizations of everyone named.
+ */
+export async function readProposalAuthorship(db: Db, proposalId: string) {
+  const owners = await db
+    .select({ clientId: proposalClientIds.clientId, personId: proposalClientIds.personId })
+    .from(proposalClientIds)
+    .where(eq(proposalClientIds.proposalId, proposalId));
+  const deletions = await db
+    .select({
+      clientId: proposalDeletions.clientId,
+      clock: proposalDeletions.clock,
+      length: proposalDeletions.length,
+      personId: proposalDeletions.personId,
+    })
+    .from(proposalDeletions)
+    .where(eq(proposalDeletions.proposalId, proposalId))
+    .orderBy(asc(proposalDeletions.id));
+  const log = await db
+    .select({ update: proposalUpdates.update, authorId: proposalUpdates.authorId })
+    .from(proposalUpdates)
+    .where(eq(proposalUpdates.proposalId, proposalId))
+    .orderBy(asc(proposalUpdates.id));
+  const ids = [...new Set([...owners.map((o) => o.personId), ...deletions.map((d) => d.personId), ...log.map((l) => l.authorId)])].filter(
+    (id): id is string => id !== null,
+  );
+  const named =
+    ids.length === 0
+      ? []
+      : await db
+          .select({ id: people.id, name: people.name, organizationId: people.organizationId, organization: organizations.name })
+          .from(people)
+          .leftJoin(organizations, eq(organizations.id, people.organizationId))
+          .where(inArray(people.id, ids));
+  return { owners, deletions, log, people: named };
+}
+
+/**
+ * Records a look at a proposal (the document as shown, and when) and returns what the person had
+ * seen by the end of their previous visit (null: the first visit). Looks closer together
+ * than `gapMs` (an hour by default) are one visit, so reloading the page keeps showing the same changes.
+ */
+export async function recordProposalVisit(
+  db: Db,
+  proposalId: string,
+  personId: string,
+  state: Uint8Array,
+  now: Date,
+  gapMs: number,
+): Promise<{ state: Uint8Array; at: Date } | null> {
+  return db.transaction(async (tx) => {
+    const [visit] = await tx
+      .select()
+      .from(proposalVisits)
+      .where(and(eq(proposalVisits.proposalId, proposalId), eq(proposalVisits.personId, personId)))
+      .for("update");
+    const newVisit = !visit || now.getTime() - visit.seenAt.getTime() >= gapMs;
+    const since = visit
+      ? newVisit
+        ? { state: visit.state, at: visit.seenAt }
+        : visit.sinceState && visit.sinceAt
+          ? { state: visit.sinceState, at: visit.sinceAt }
+          : null
+      : null;
+    await tx
+      .insert(proposalVisits)
+      .values({ proposalId, personId, state, seenAt: now, sinceState: since?.state ?? null, sinceAt: since?.at ?? null })
+      .onConflictDoUpdate({
+        target: [proposalVisits.proposalId, proposalVisits.personId],
+        set: { state, seenAt: now, sinceState: since?.state ?? null, sinceAt: since?.at ?? null },
+      });
+    return since;
+  });
 }

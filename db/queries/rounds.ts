@@ -124,6 +124,8 @@ export interface BallotInput {
   organizationId: string;
   option: BallotOptionKey;
   reason: string;
+  /** With Object or Block: the words of the text under vote it is about. */
+  passage?: string;
   listPublicly: boolean;
   castById: string;
   recordedByConvener: boolean;
@@ -323,19 +325,19 @@ export async function lockRoundForBallot(db: Db, roundId: string, organizationId
  */
 export async function castBallotRow(db: Db, input: Omit<BallotInput, "castAt">, deadline: Date) {
   const values = sql`${input.roundId}::uuid, ${input.organizationId}::uuid, ${input.option}::ballot_option, ${input.reason}::text,
-    ${input.listPublicly}::boolean, ${input.castById}::uuid, ${input.recordedByConvener}::boolean, ${input.note}::text`;
+    ${input.passage ?? ""}::text, ${input.listPublicly}::boolean, ${input.castById}::uuid, ${input.recordedByConvener}::boolean, ${input.note}::text`;
   const result = await db.execute(sql`
     with clock as (select clock_timestamp() as at),
     cast_ballot as (
-      insert into ${ballots} (round_id, organization_id, option, reason, list_publicly, cast_by_id, recorded_by_convener, note, cast_at)
+      insert into ${ballots} (round_id, organization_id, option, reason, passage, list_publicly, cast_by_id, recorded_by_convener, note, cast_at)
       select ${values}, clock.at from clock where clock.at < ${deadline.toISOString()}::timestamptz
-      on conflict (round_id, organization_id) do update set option = excluded.option, reason = excluded.reason,
+      on conflict (round_id, organization_id) do update set option = excluded.option, reason = excluded.reason, passage = excluded.passage,
         list_publicly = excluded.list_publicly, cast_by_id = excluded.cast_by_id, recorded_by_convener = excluded.recorded_by_convener,
         note = excluded.note, cast_at = excluded.cast_at, changes = ${ballots}.changes + 1
       returning changes, cast_at
     ),
     history as (
-      insert into ${ballotHistory} (round_id, organization_id, option, reason, list_publicly, cast_by_id, recorded_by_convener, note, cast_at)
+      insert into ${ballotHistory} (round_id, organization_id, option, reason, passage, list_publicly, cast_by_id, recorded_by_convener, note, cast_at)
       select ${values}, cast_at from cast_ballot
     )
     select changes, cast_at from cast_ballot`);
@@ -382,4 +384,14 @@ export async function listRoundAudience(db: Db, roundId: string) {
         ),
       ),
     );
+}
+
+/** The plain text of the revision a round votes on (null: no such round). */
+export async function getRoundRevisionText(db: Db, roundId: string): Promise<string | null> {
+  const [row] = await db
+    .select({ text: proposalRevisions.text })
+    .from(rounds)
+    .innerJoin(proposalRevisions, eq(proposalRevisions.id, rounds.revisionId))
+    .where(eq(rounds.id, roundId));
+  return row?.text ?? null;
 }

@@ -185,3 +185,49 @@ export const proposalComments = pgTable(
   },
   (t) => [index("proposal_comments_proposal_idx").on(t.proposalId, t.createdAt)],
 );
+
+/**
+ * Who deleted what: each deleted range of Yjs items, with the person whose connection sent the
+ * update that deleted it (null: the server itself). Copied from the update log when it is
+ * compacted into the snapshot (the log rows carry their author; the snapshot does not), so a
+ * comparison of versions can say who removed words. Earliest row wins: a later update that
+ * repeats a deletion (a sync reply after a reconnect) does not change who made it.
+ */
+export const proposalDeletions = pgTable(
+  "proposal_deletions",
+  {
+    id: bigserial({ mode: "number" }).primaryKey(),
+    proposalId: uuid()
+      .notNull()
+      .references(() => proposals.id, { onDelete: "cascade" }),
+    clientId: bigint({ mode: "number" }).notNull(),
+    clock: bigint({ mode: "number" }).notNull(),
+    length: integer().notNull(),
+    personId: uuid().references(() => people.id),
+    createdAt: createdAt(),
+  },
+  (t) => [index("proposal_deletions_proposal_idx").on(t.proposalId, t.clientId)],
+);
+
+/**
+ * A person's looks at a proposal, so its page can show what changed since their last visit. A
+ * visit is the page open (loaded, reloaded, refreshed) with gaps under an hour; `state` and
+ * `seenAt` are the document as it was at the latest look, `sinceState` and `sinceAt` the document
+ * at the end of the visit before this one (null: this is the first).
+ */
+export const proposalVisits = pgTable(
+  "proposal_visits",
+  {
+    proposalId: uuid()
+      .notNull()
+      .references(() => proposals.id, { onDelete: "cascade" }),
+    personId: uuid()
+      .notNull()
+      .references(() => people.id, { onDelete: "cascade" }),
+    state: bytea().notNull(),
+    seenAt: instant().notNull(),
+    sinceState: bytea(),
+    sinceAt: instant(),
+  },
+  (t) => [primaryKey({ columns: [t.proposalId, t.personId] })],
+);

@@ -109,6 +109,8 @@ export const ballots = pgTable(
       .references(() => organizations.id),
     option: ballotOptionEnum().notNull(),
     reason: text().notNull().default(""),
+    /** With Object or Block: the words of the text under vote the ballot is about ("" for none). */
+    passage: text().notNull().default(""),
     /** With either Endorse option: may the organization be listed publicly as an endorser. */
     listPublicly: boolean().notNull().default(true),
     castById: uuid()
@@ -139,6 +141,7 @@ export const ballotHistory = pgTable(
       .references(() => organizations.id),
     option: ballotOptionEnum().notNull(),
     reason: text().notNull(),
+    passage: text().notNull().default(""),
     listPublicly: boolean().notNull(),
     castById: uuid()
       .notNull()

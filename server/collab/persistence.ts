@@ -10,6 +10,7 @@ import {
 } from "../../db/queries/proposal-documents";
 import type { Logger } from "../logger";
 import { deriveBody } from "./derive";
+import { deletionsOfUpdate } from "../../app/lib/authorship";
 
 /**
  * Storing opaque Yjs bytes through db/queries: loading a document, the append-only log written in
@@ -77,7 +78,7 @@ export function foldUpdates(snapshot: Uint8Array | null, updates: Uint8Array[]):
 export async function compactDocument(db: Db, proposalId: string): Promise<{ folded: number; bytes: number | null }> {
   return db.transaction(async (tx) => {
     if (!(await lockProposalDocument(tx, proposalId, "compact", false))) return { folded: 0, bytes: null };
-    return compactProposalDocument(tx, proposalId, foldUpdates);
+    return compactProposalDocument(tx, proposalId, foldUpdates, deletionsOfUpdate);
   });
 }
 

@@ -1,6 +1,6 @@
 import { and, eq } from "drizzle-orm";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { auditEvents, proposalComments, proposalSponsors, proposals } from "../../db/schema";
+import { auditEvents, outbox, proposalComments, proposalSponsors, proposals } from "../../db/schema";
 import { setOrganizationStatus } from "../../db/queries/organizations";
 import { listRevisions } from "../../db/queries/proposals";
 import { connectCollab, makeProposal } from "../support/collab";
@@ -229,25 +229,40 @@ describe("proposals", () => {
       const shown = diff.text.slice(diff.text.indexOf('<div class="diff">'));
       // The text's h2 sits below the page's h2; the paragraph and the list stay what they were.
       expect(shown).toMatch(/^<div class="diff"><h3 class="diff-same"><span>Aim<\/span><\/h3><p class="diff-changed">/);
-      expect(shown).toContain(
-        '<span>Coverage for every </span><ins><span class="marker">[+</span><span class="visually-hidden"> added: </span>adult and <span class="marker">+]</span></ins><span>child.</span></p>',
+      // Each change is followed by who made it (the server's record of who sent it).
+      expect(shown).toMatch(
+        /<span>Coverage for every <\/span><span class="change"><ins title="Added by [^"]+"[^>]*><span class="marker">\[\+<\/span><span class="visually-hidden"> added: <\/span>adult and <span class="marker">\+\]<\/span><\/ins><span class="change-by"> \(added by (<!-- -->)?[^<]+(<!-- -->)?\)<\/span><\/span><span>child\.<\/span><\/p>/,
       );
       expect(shown).toMatch(
-        /<ul><li class="diff-changed"><span>Repair within <\/span><del>.*five.*<\/del><ins>.*three.*<\/ins><span> days<\/span><\/li>/,
+        /<ul><li class="diff-changed"><span>Repair within <\/span><span class="change"><del[^>]*>.*five.*<\/del>.*<ins[^>]*>.*three.*<\/ins>.*<span> days<\/span><\/li>/,
       );
-      expect(shown).toMatch(/<li class="diff-inserted"><ins>.*Loan chairs.*<\/ins><\/li><\/ul>/);
+      expect(shown).toMatch(/<li class="diff-inserted"><span class="change"><ins[^>]*>.*Loan chairs.*<\/ins>.*<\/li><\/ul>/);
       // No mark crosses a block: inside every <ins> and <del> there are only the marker spans.
-      const marks = [...shown.matchAll(/<(ins|del)>(.*?)<\/\1>/g)].map((m) => m[2]!);
+      const marks = [...shown.matchAll(/<(ins|del)[^>]*>(.*?)<\/\1>/g)].map((m) => m[2]!);
       expect(marks).toHaveLength(4);
       for (const inside of marks) expect(inside.replace(/<\/?span[^>]*>/g, "")).not.toMatch(/[<>]/);
       expect(diff.text).toContain("5 words added, 1 word removed.");
       const back = await client.get(`/app/proposals/${p.id}/history?from=${v2}&to=${v1}`);
-      expect(back.text).toMatch(/<li class="diff-deleted"><del>.*Loan chairs.*<\/del><\/li>/);
+      expect(back.text).toMatch(/<li class="diff-deleted"><span class="change"><del[^>]*>.*Loan chairs.*<\/del>.*<\/li>/);
       expect(back.text).toContain("[−");
       expect(back.text).toContain("1 word added, 5 words removed.");
     } finally {
       editor.destroy();
     }
+  });
+
+  it("a comment in the discussion that mentions an organization with @ mails its representatives", async () => {
+    const db = server.database.db;
+    const org = await makeOrganization(db);
+    const named = await makeOrganization(db, { name: `Rare Kidney Network ${org.id.slice(0, 6)}` });
+    const author = await representative(org.id);
+    const reader = await makePerson(db, { organizationId: named.id });
+    const p = await makeProposal(db, { leadOrganizationId: org.id });
+    const body = `Could @${named.name} check the numbers?`;
+    expect((await author.client.post(`/app/proposals/${p.id}`, { intent: "comment", body })).status).toBe(200);
+    const mails = await db.select({ to: outbox.toAddress, subject: outbox.subject }).from(outbox).where(eq(outbox.toAddress, reader.email));
+    expect(mails).toHaveLength(1);
+    expect(mails[0]!.subject).toContain(`mentioned ${named.name}`);
   });
 
   it("lets authors edit comments for 15 minutes and conveners hide them with a reason", async () => {

@@ -578,3 +578,64 @@ describe("the proposal's page", () => {
     expect(repView.text).toContain(`/app/rounds/${roundId}`);
   });
 });
+
+describe("an Object or Block about a passage", () => {
+  it("points at words of the text under vote (others refused), and the convener's response shows with the passage", async () => {
+    const [a] = await freshRoster(1);
+    const db = server.database.db;
+    const lead = await makeOrganization(db, { votingMember: false });
+    const writer = await makePerson(db, { organizationId: lead.id });
+    const client = new TestClient(server.url);
+    await signInAs(db, client, writer.id);
+    const proposal = await makeProposal(db, { leadOrganizationId: lead.id });
+    const editor = connectCollab(server.url, proposal.id, { cookie: `care_session=${client.cookie("care_session")}`, saved: true });
+    let roundId: string | undefined;
+    try {
+      await editor.synced();
+      const paragraph = new Y.XmlElement("paragraph");
+      paragraph.insert(0, [new Y.XmlText("Insulin costs no more than 35 dollars a month for everyone.")]);
+      editor.doc.getXmlFragment("default").insert(0, [paragraph]);
+      await editor.saved();
+      const res = await admin.post(`/app/proposals/${proposal.id}/round`, { deadline: inDays(2), quorum: "1/1", thresholdPercent: "80" });
+      roundId = res.location?.match(/\/app\/rounds\/([0-9a-f-]{36})/)?.[1];
+    } finally {
+      editor.destroy();
+    }
+    expect(roundId).toBeDefined();
+
+    const refused = await a!.client.post(`/app/rounds/${roundId}`, {
+      intent: "cast",
+      option: "object",
+      reason: "Too low.",
+      passage: "40 dollars a month",
+    });
+    expect(refused.status).toBe(400);
+    expect(refused.text).toContain("These words are not in the text under vote");
+    expect(await db.select().from(ballots).where(eq(ballots.roundId, roundId!))).toHaveLength(0);
+
+    const cast = await a!.client.post(`/app/rounds/${roundId}`, {
+      intent: "cast",
+      option: "object",
+      reason: "Say who pays.",
+      passage: "no more than  35 dollars\na month",
+    });
+    expect(cast.status).toBe(302);
+    const [ballot] = await db.select().from(ballots).where(eq(ballots.roundId, roundId!));
+    expect(ballot!.passage).toBe("no more than 35 dollars a month");
+    const page = await a!.client.get(`/app/rounds/${roundId}`);
+    expect(page.text).toContain("Objections to passages");
+    expect(page.text).toContain("no more than 35 dollars a month");
+
+    await admin.post(`/app/rounds/${roundId}`, { intent: "close", confirm: "yes" });
+    const responded = await admin.post(`/app/rounds/${roundId}`, {
+      intent: "response",
+      organizationId: a!.organizationId,
+      response: "The federal share pays; see section 2.",
+    });
+    expect(responded.status).toBe(302);
+    const after = await a!.client.get(`/app/rounds/${roundId}`);
+    const section = after.text.slice(after.text.indexOf("Objections to passages"), after.text.indexOf("Roster and answers"));
+    expect(section).toContain("no more than 35 dollars a month");
+    expect(section).toContain("The federal share pays; see section 2.");
+  });
+});

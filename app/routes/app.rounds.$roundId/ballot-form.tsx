@@ -29,6 +29,7 @@ export function BallotForm({ page, lastResult }: { page: RoundPageData; lastResu
     defaultValue: {
       option: mine.ballot?.option,
       reason: mine.ballot?.reason ?? "",
+      passage: mine.ballot?.passage ?? "",
       // Never ticked until the organization ticks it.
       listPublicly: mine.ballot?.listPublicly ? "on" : undefined,
     },
@@ -61,6 +62,17 @@ export function BallotForm({ page, lastResult }: { page: RoundPageData; lastResu
             <input type="hidden" name="intent" value="cast" />
             <BallotOptions meta={fields.option} legend="Your organization's answer" />
             <TextAreaField meta={fields.reason} label={chosen ? reasonLabels[chosen] : "Reason"} hint={chosen ? undefined : reasonHint} />
+            {!hydrated || chosen === "object" || chosen === "block" ? (
+              <TextAreaField
+                meta={fields.passage}
+                label="Passage this is about (optional)"
+                hint={
+                  hydrated
+                    ? "Copy the words of the text under vote that your organization objects to; the passage is shown with your ballot."
+                    : "Applies only to Object and Block: copy the words of the text under vote that your organization objects to."
+                }
+              />
+            ) : null}
             {!hydrated || (chosen && supportOptions.has(chosen)) ? (
               <CheckboxField
                 meta={fields.listPublicly}

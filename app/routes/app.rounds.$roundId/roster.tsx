@@ -32,6 +32,12 @@ export function RosterTable({ page }: { page: RoundPageData }) {
                 </td>
                 <td className="preserve-lines" data-label="Reason">
                   {r.ballot?.reason}
+                  {r.ballot?.passage ? (
+                    <>
+                      <br />
+                      <strong>About the passage:</strong> “{r.ballot.passage}”
+                    </>
+                  ) : null}
                   {r.ballot?.response ? (
                     <>
                       <br />

@@ -26,6 +26,7 @@ import {
   responseSchema,
   statementSchema,
 } from "../../schemas/round.server";
+import { ballotOptionLabels, type BallotOption } from "../../lib/round-outcome";
 import { wordsFor } from "../../lib/words-for";
 import { BallotForm } from "./ballot-form";
 import { ConvenerTools, NextStep } from "./convener-tools";
@@ -199,6 +200,7 @@ export default function RoundPage() {
           Version {page.revision.number} ({page.revision.label}), locked for the round.
         </p>
         <div className="proposal-text" dangerouslySetInnerHTML={{ __html: page.revision.html }} />
+        <PassageObjections page={page} />
       </section>
 
       {page.myOrganization ? <BallotForm page={page} lastResult={intent === "cast" ? result : undefined} /> : null}
@@ -240,6 +242,35 @@ function useRoundUpdates(roundId: string, open: boolean) {
     events.addEventListener("changed", () => latest.current.revalidate());
     return () => events.close();
   }, [roundId, open]);
+}
+
+/** The Objects and Blocks that point at a passage, beside the text: the words, why, and the convener's response. */
+function PassageObjections({ page }: { page: RoundPageData }) {
+  const pointed = page.roster.filter((r) => r.ballot?.passage);
+  if (pointed.length === 0) return null;
+  return (
+    <>
+      <h3 id="passage-objections">Objections to passages</h3>
+      <ul aria-labelledby="passage-objections" className="plain-list passage-objections">
+        {pointed.map((r) => (
+          <li key={r.organizationId}>
+            <blockquote className="quote">{r.ballot!.passage}</blockquote>
+            <p>
+              <strong>
+                {r.name}: {ballotOptionLabels[r.ballot!.option as BallotOption]}
+              </strong>{" "}
+              <span className="preserve-lines">{r.ballot!.reason}</span>
+            </p>
+            {r.ballot!.response ? (
+              <p className="preserve-lines">
+                <strong>Convener&apos;s response:</strong> {r.ballot!.response}
+              </p>
+            ) : null}
+          </li>
+        ))}
+      </ul>
+    </>
+  );
 }
 
 export const meta: MetaFunction<typeof loader> = ({ data }) => [{ title: `Consensus round: ${data?.proposalTitle ?? ""} · CARE Table` }];
