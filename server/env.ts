@@ -53,6 +53,8 @@ export const envSchema = z
       .trim()
       .optional()
       .refine((v) => v === undefined || /^[A-Za-z0-9:_.-]{0,64}$/.test(v), { message: "must be up to 64 letters, digits or : _ . -" }),
+    /** How long a mail being sent is held by its process; a process that died has its mails sent by another after this. */
+    MAIL_LEASE_SECONDS: z.coerce.number().int().min(5).max(3600).default(120),
     LOG_LEVEL: z.enum(logLevels).default("info"),
     TRUST_PROXY: booleanFlag,
     TEST_DATABASE_URL: optionalUrl(["postgres:", "postgresql:"], "PostgreSQL"),

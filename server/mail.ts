@@ -1,11 +1,11 @@
 import nodemailer from "nodemailer";
 import type { Db } from "../db/client";
-import { claimDueMails, markMailAttemptFailed, markMailSent } from "../db/queries/outbox";
+import { claimDueMails, markMailAttemptFailed, markMailSent, renewMailClaim } from "../db/queries/outbox";
 import type { Logger } from "./logger";
 
 /** Retries after 1 min, 5 min, 30 min, 2 h, 12 h; after the last one the mail is marked failed. */
 const RETRY_DELAYS_MS = [60_000, 300_000, 1_800_000, 7_200_000, 43_200_000];
-/** A claimed mail is not claimed again for this long (a crashed sender's mails come back). */
+/** A claimed mail is not claimed again for this long (a crashed sender's mails come back): MAIL_LEASE_SECONDS. */
 const CLAIM_LEASE_MS = 120_000;
 const POLL_MS = 5_000;
 
@@ -21,8 +21,8 @@ export interface MailDelivery {
  * Sends queued mail through SMTP, at least once per mail, outside any request. With no SMTP_URL
  * nothing is sent and mail stays in the outbox, readable by conveners.
  */
-export function startMailDelivery(options: { db: Db; smtpUrl?: string; from: string; log: Logger }): MailDelivery {
-  const { db, smtpUrl, from, log } = options;
+export function startMailDelivery(options: { db: Db; smtpUrl?: string; from: string; log: Logger; leaseMs?: number }): MailDelivery {
+  const { db, smtpUrl, from, log, leaseMs = CLAIM_LEASE_MS } = options;
   if (!smtpUrl) {
     return { sends: false, nudge() {}, async stop() {} };
   }
@@ -33,8 +33,10 @@ export function startMailDelivery(options: { db: Db; smtpUrl?: string; from: str
   let stopped = false;
 
   async function deliverDue(): Promise<void> {
-    const mails = await claimDueMails(db, 20, CLAIM_LEASE_MS);
+    const mails = await claimDueMails(db, 20, leaseMs);
     for (const mail of mails) {
+      // Still ours? (Another process may hold it if this batch's lease ran out meanwhile.)
+      if (!mail.nextAttemptAt || !(await renewMailClaim(db, mail.id, mail.nextAttemptAt, leaseMs))) continue;
       try {
         await transport.sendMail({ from, to: mail.toAddress, subject: mail.subject, text: mail.body });
         await markMailSent(db, mail.id);

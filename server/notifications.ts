@@ -58,6 +58,7 @@ export function createNotifications(options: {
   }
 
   const origin = crypto.randomBytes(8).toString("hex");
+  const applicationName = (options.instance ? `${LISTENER_NAME}:${options.instance}` : LISTENER_NAME).slice(0, 63);
   let client: pg.Client | undefined;
   let listening = false;
   let everListened = false;
@@ -130,17 +131,15 @@ export function createNotifications(options: {
 
   async function connect() {
     if (stopped) return;
-    const next = new pg.Client({
-      ...pool!.options,
-      application_name: options.instance ? `${LISTENER_NAME}:${options.instance}`.slice(0, 63) : LISTENER_NAME,
-      keepAlive: true,
-    });
+    const next = new pg.Client({ ...pool!.options, keepAlive: true });
     next.on("error", (error) => lost(next, error.message));
     next.on("end", () => lost(next, "connection ended"));
     next.on("notification", received);
     client = next;
     try {
       await next.connect();
+      // Set after connecting: a connection string's own application_name would win over an option.
+      await next.query("select set_config('application_name', $1, false)", [applicationName]);
       await next.query(`LISTEN ${CHANGES_CHANNEL}`);
     } catch (error) {
       lost(next, error instanceof Error ? error.message : String(error));

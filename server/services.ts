@@ -61,7 +61,13 @@ export async function createServices(options: ServiceOptions): Promise<ServerSer
   const jobs = { roundScheduler: 2_000, inquiryRetention: true, mailDigest: true, ...options.jobs };
   const redis = env.REDIS_URL ? await connectRedis({ url: env.REDIS_URL, prefix: env.REDIS_PREFIX, log }) : undefined;
 
-  const mail = startMailDelivery({ db: database.db, smtpUrl: env.SMTP_URL, from: env.MAIL_FROM, log });
+  const mail = startMailDelivery({
+    db: database.db,
+    smtpUrl: env.SMTP_URL,
+    from: env.MAIL_FROM,
+    log,
+    leaseMs: env.MAIL_LEASE_SECONDS * 1000,
+  });
   const inquiryRetention = jobs.inquiryRetention ? startInquiryRetention({ db: database.db, log }) : undefined;
   const mailDigest = jobs.mailDigest ? startMailDigest({ db: database.db, mail, log }) : undefined;
   const collaboration = createCollaboration({

@@ -53,6 +53,21 @@ export async function claimDueMails(db: Db, limit: number, leaseMs: number, now 
   });
 }
 
+/**
+ * Takes a claimed mail again just before it is sent: only while the claim is still this sender's
+ * (`claimedUntil`, as claimDueMails or this returned it), and for a new lease from now. A batch
+ * whose lease ran out while earlier mails were slow may have been claimed by another process: its
+ * mails are then skipped here, never sent twice.
+ */
+export async function renewMailClaim(db: Db, id: string, claimedUntil: Date, leaseMs: number, now = new Date()) {
+  const [row] = await db
+    .update(outbox)
+    .set({ nextAttemptAt: new Date(now.getTime() + leaseMs) })
+    .where(and(eq(outbox.id, id), eq(outbox.status, "queued"), eq(outbox.nextAttemptAt, claimedUntil)))
+    .returning({ nextAttemptAt: outbox.nextAttemptAt });
+  return row?.nextAttemptAt ?? null;
+}
+
 export async function markMailSent(db: Db, id: string, now = new Date()) {
   await db.update(outbox).set({ status: "sent", sentAt: now, lastError: null }).where(eq(outbox.id, id));
 }

@@ -202,14 +202,11 @@ export async function listOverdueRoundIds(db: Db): Promise<string[]> {
   return rows.map((r) => r.id);
 }
 
-/**
- * Claims the 24-hour reminder of every open round that is due one: the conditional update makes
- * exactly one process (of several on one database) send it.
- */
-export async function claimDueReminders(db: Db, aheadMs: number) {
-  return db
-    .update(rounds)
-    .set({ reminderSentAt: sql`now()` })
+/** Open rounds whose 24-hour reminder is due and not sent yet (claimed one by one: `claimReminder`). */
+export async function listDueReminders(db: Db, aheadMs: number): Promise<string[]> {
+  const rows = await db
+    .select({ id: rounds.id })
+    .from(rounds)
     .where(
       and(
         eq(rounds.status, "open"),
@@ -217,8 +214,30 @@ export async function claimDueReminders(db: Db, aheadMs: number) {
         lte(rounds.deadline, sql`now() + ${`${Math.round(aheadMs / 1000)} seconds`}::interval`),
         sql`${rounds.deadline} > now()`,
       ),
+    );
+  return rows.map((r) => r.id);
+}
+
+/**
+ * Claims one round's reminder, in the caller's transaction: the conditional update makes exactly
+ * one process (of several on one database) get the row back, and the claim commits with the mail
+ * it sends (a process that dies before committing leaves the reminder due).
+ */
+export async function claimReminder(db: Db, roundId: string, aheadMs: number) {
+  const [row] = await db
+    .update(rounds)
+    .set({ reminderSentAt: sql`now()` })
+    .where(
+      and(
+        eq(rounds.id, roundId),
+        eq(rounds.status, "open"),
+        isNull(rounds.reminderSentAt),
+        lte(rounds.deadline, sql`now() + ${`${Math.round(aheadMs / 1000)} seconds`}::interval`),
+        sql`${rounds.deadline} > now()`,
+      ),
     )
     .returning({ id: rounds.id, proposalId: rounds.proposalId, deadline: rounds.deadline });
+  return row ?? null;
 }
 
 /** Emails of the people who can vote for these organizations. */

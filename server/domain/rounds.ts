@@ -1,7 +1,15 @@
 import type { Database } from "../../db/client";
 import { recordAudit } from "../../db/queries/audit";
 import { getProposal, getProposalForUpdate, setProposalStatus } from "../../db/queries/proposals";
-import { listBallots, listRoster, listSilentOrganizations, lockRound, markRosterSuspended, updateRound } from "../../db/queries/rounds";
+import {
+  claimReminder,
+  listBallots,
+  listRoster,
+  listSilentOrganizations,
+  lockRound,
+  markRosterSuspended,
+  updateRound,
+} from "../../db/queries/rounds";
 import { computeOutcome } from "../../app/lib/round-outcome";
 import { isUuid } from "../../app/lib/uuid";
 import type { CollabService } from "../collab/service";
@@ -101,10 +109,16 @@ export async function closeRound(context: RoundCommandServices, roundId: string,
   return outcome;
 }
 
-/** Reminds the voters of organizations that have not answered, 24 hours before the deadline. */
-export async function sendReminder(context: RoundCommandServices, round: { id: string; proposalId: string; deadline: Date }) {
+/**
+ * Reminds the voters of organizations that have not answered, 24 hours before the deadline:
+ * claimed and sent in one transaction, so exactly once with any number of processes (false when
+ * another process has it, or it is no longer due).
+ */
+export async function sendReminder(context: RoundCommandServices, roundId: string, aheadMs: number): Promise<boolean> {
   const db = context.database.db;
-  await db.transaction(async (tx) => {
+  const sent = await db.transaction(async (tx) => {
+    const round = await claimReminder(tx, roundId, aheadMs);
+    if (!round) return false;
     const silent = await listSilentOrganizations(tx, round.id);
     const proposal = await getProposal(tx, round.proposalId);
     await mailReminder(tx, context, {
@@ -120,6 +134,8 @@ export async function sendReminder(context: RoundCommandServices, round: { id: s
       subjectId: round.id,
       after: { organizations: silent.length },
     });
+    return true;
   });
-  context.mail.nudge();
+  if (sent) context.mail.nudge();
+  return sent;
 }

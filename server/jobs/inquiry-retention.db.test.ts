@@ -75,4 +75,19 @@ describe("deleting closed inquiries after the retention period", () => {
     await job.stop();
     expect(await database.db.select().from(inquiries).where(eq(inquiries.id, expired))).toEqual([]);
   });
+
+  it("deletes and records once when several processes run it at the same moment", async () => {
+    await database.db.update(coalition).set({ inquiryRetentionMonths: 1 });
+    const expired: string[] = [];
+    for (let i = 0; i < 5; i++) expired.push(await inquiry("declined", new Date(Date.now() - 90 * 24 * 3600 * 1000)));
+    const before = (await database.db.select().from(auditEvents).where(eq(auditEvents.action, "inquiry.deleted"))).length;
+    // Three runs at once (on PostgreSQL: three connections, as three processes would have).
+    const results = await Promise.all([1, 2, 3].map(() => deleteExpiredInquiries(database.db)));
+    expect(results.reduce((sum, r) => sum + r.deleted, 0)).toBe(expired.length);
+    const events = await database.db.select().from(auditEvents).where(eq(auditEvents.action, "inquiry.deleted"));
+    expect(events.length - before).toBe(results.filter((r) => r.deleted > 0).length);
+    // Each deleted inquiry is named by exactly one audit event.
+    const recorded = events.flatMap((e) => (e.after as { ids: string[] }).ids).filter((id) => expired.includes(id));
+    expect(recorded.sort()).toEqual([...expired].sort());
+  });
 });

@@ -1,4 +1,4 @@
-import { claimDueReminders, listOverdueRoundIds } from "../../db/queries/rounds";
+import { listDueReminders, listOverdueRoundIds } from "../../db/queries/rounds";
 import { releaseDue, type PositionCommandServices } from "../domain/positions";
 import { closeRound, sendReminder, type RoundCommandServices } from "../domain/rounds";
 import type { Logger } from "../logger";
@@ -18,9 +18,11 @@ export interface RoundScheduler {
 /**
  * Closes rounds at their deadline, sends the 24-hour reminders and releases embargoed positions
  * at their time, inside the server process,
- * with no request needed. Safe with several processes on one database: closing locks the round's
- * row and does nothing to a round that is no longer open; a reminder is claimed by a conditional
- * update before it is sent. A round whose deadline passed while no server ran is closed at the
+ * with no request needed. Exactly once with several processes on one database: closing locks the
+ * round's row and does nothing to a round that is no longer open; a reminder is claimed by a
+ * conditional update in the transaction that queues its mail; a release is a conditional update in
+ * the transaction that queues its mail. A process killed mid-job leaves nothing half done: its
+ * transaction rolls back and the next pass of any process does the job. A round whose deadline passed while no server ran is closed at the
  * first pass after start, recorded at its deadline.
  */
 export function startRoundScheduler(services: RoundServices, options: { intervalMs?: number } = {}): RoundScheduler {
@@ -61,9 +63,8 @@ export async function runRoundSchedulerOnce(services: RoundServices): Promise<vo
     const closed = await closeRound(services, id, null);
     if (closed) services.log.info({ roundId: id, outcome: closed.outcome }, "round closed at its deadline");
   }
-  for (const round of await claimDueReminders(db, REMINDER_AHEAD_MS)) {
-    await sendReminder(services, round);
-    services.log.info({ roundId: round.id }, "round reminder sent");
+  for (const id of await listDueReminders(db, REMINDER_AHEAD_MS)) {
+    if (await sendReminder(services, id, REMINDER_AHEAD_MS)) services.log.info({ roundId: id }, "round reminder sent");
   }
   await releaseDue(services);
 }

@@ -76,7 +76,14 @@ export interface Cluster {
  * WebSockets passed through. Build first (`npm run build`; the test run's global setup does).
  */
 export async function startCluster(
-  options: { processes?: number; env?: Record<string, string>; redis?: boolean; nginxAccessLog?: boolean } = {},
+  options: {
+    processes?: number;
+    env?: Record<string, string>;
+    /** More environment for one process (p1, p2, …). */
+    envFor?: (name: string) => Record<string, string>;
+    redis?: boolean;
+    nginxAccessLog?: boolean;
+  } = {},
 ): Promise<Cluster> {
   const count = options.processes ?? 3;
   const { database, url: databaseUrl } = await createPostgresTestDatabase();
@@ -96,12 +103,14 @@ export async function startCluster(
 
   try {
     const envFor = (name: string): Record<string, string> => ({
-      DATABASE_URL: databaseUrl,
+      // Each process's connections carry its name (pg_stat_activity.application_name = care-p1, …).
+      DATABASE_URL: withApplicationName(databaseUrl, `care-${name}`),
       ...(options.redis === false ? {} : { REDIS_URL: TEST_REDIS_URL, REDIS_PREFIX: redisPrefix }),
       PUBLIC_URL: url,
       TRUST_PROXY: "1",
       INSTANCE_NAME: name,
       ...options.env,
+      ...options.envFor?.(name),
     });
     const started = await Promise.all(ports.map((port, i) => startServerProcess({ port, env: envFor(`p${i + 1}`) })));
     started.forEach((first, i) => {
@@ -128,6 +137,12 @@ export async function startCluster(
   }
   const started = nginx;
   return { url, processes, database, databaseUrl, redisPrefix, nginxOutput: () => started.output(), close };
+}
+
+function withApplicationName(url: string, name: string): string {
+  const u = new URL(url);
+  u.searchParams.set("application_name", name);
+  return u.toString();
 }
 
 /**
