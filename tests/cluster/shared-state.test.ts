@@ -1,5 +1,6 @@
 import { eq, sql } from "drizzle-orm";
 import { afterAll, beforeAll, expect, it } from "vitest";
+import { getCoalition, listPillars } from "../../db/queries/coalition";
 import { positions } from "../../db/schema";
 import { LISTENER_NAME } from "../../server/notifications";
 import { eventually, makeProposal } from "../support/collab";
@@ -55,6 +56,29 @@ describeCluster("public pages and round notices with three processes behind ngin
     });
     expect(withdrawn.status).toBe(302);
     for (const p of cluster.processes) expect(await readOn(p, `/positions/${position.slug}`)).toContain("This position was withdrawn.");
+  });
+
+  it("shows changed site text on every process at the next request", async () => {
+    for (const p of cluster.processes) for (const path of ["/", "/members"]) await readOn(p, path);
+    const now = (await getCoalition(cluster.database.db))!;
+    const fields: Record<string, string> = {
+      intent: "save",
+      name: "The Table of Many Processes",
+      shortName: now.shortName,
+      tagline: now.tagline,
+      about: now.about,
+      vision: now.vision,
+      context: now.context,
+      convenerLine: now.convenerLine,
+      contactEmail: now.contactEmail,
+      inquiryRetentionMonths: String(now.inquiryRetentionMonths),
+    };
+    for (const pillar of await listPillars(cluster.database.db)) fields[pillar.key] = pillar.description;
+    const saved = await admin.post("/app/site", fields);
+    expect(saved.status).toBe(302);
+    for (const p of cluster.processes) {
+      for (const path of ["/", "/members"]) expect(await readOn(p, path), `${p.name} ${path}`).toContain("The Table of Many Processes");
+    }
   });
 
   it("clears a process's kept pages when its listener reconnects (notices may have been missed)", async () => {
