@@ -1,5 +1,3 @@
-import fc from "fast-check";
-import readability from "text-readability";
 import { describe, expect, it } from "vitest";
 import { describeGrade, readingGradeTenths } from "./reading-grade";
 
@@ -28,31 +26,5 @@ describe("reading grade", () => {
   it("does not grade a text too short to grade", () => {
     expect(readingGradeTenths("Hello")).toBeNull();
     expect(describeGrade(null)).toContain("Write a few sentences");
-  });
-
-  it("gives the grade text-readability gives, for any text", () => {
-    const theirs = (text: string) => {
-      const words = text.trim().split(/\s+/).filter(Boolean).length;
-      if (words < 3) return null;
-      const grade = readability.fleschKincaidGrade(text);
-      return Number.isFinite(grade) ? Math.max(0, Math.round(grade * 10)) : null;
-    };
-    const samples = [
-      "We want people to get the care they need. Care should not cost too much. Wait times should be short.",
-      "Notwithstanding considerable heterogeneity in reimbursement methodologies, comprehensive coverage determinations should incorporate multidisciplinary rehabilitative interventions.",
-      "People who use wheelchairs wait eleven weeks for a repair! Is that fair? No. We ask Congress to act (now).",
-      "A b c. D e f. G h i.",
-      "... !!! ???",
-    ];
-    for (const text of samples) expect(readingGradeTenths(text)).toBe(theirs(text));
-    const word = fc.constantFrom("care", "Coverage", "the", "wheelchair", "a", "Medicaid's", "rehabilitation", "x", "—", "e.g.", "U.S.");
-    const separator = fc.constantFrom(" ", ". ", "! ", "? ", ", ", "\n", "; ", " (", ") ");
-    fc.assert(
-      fc.property(fc.array(fc.tuple(word, separator), { maxLength: 60 }), (parts) => {
-        const text = parts.map(([w, s]) => w + s).join("");
-        expect(readingGradeTenths(text)).toBe(theirs(text));
-      }),
-      { numRuns: 500 },
-    );
   });
 });
