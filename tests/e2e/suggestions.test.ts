@@ -361,6 +361,8 @@ describeE2E("drafting with suggestions", () => {
     expect(await dialog.count()).toBe(0);
     await expect.poll(() => lena.page.evaluate(() => document.activeElement?.getAttribute("aria-label"))).toBe("Proposal text");
     // Opened again at the link: it shows the address and offers Remove; Escape closes it.
+    await lena.page.keyboard.press("End");
+    await lena.page.keyboard.press("ArrowLeft");
     await lena.page.keyboard.press("ArrowLeft");
     await toolbar.getByRole("button", { name: "Link" }).click();
     const change = lena.page.getByRole("dialog", { name: "Change the link" });
