@@ -6,7 +6,7 @@ import { useEffect, useReducer, useState } from "react";
 import { openCollabSession, type CollabSession, type SaveState } from "../lib/collab-client";
 import type { DraftingMode } from "../lib/drafting";
 import { isAllowedLink, proposalExtensions } from "../lib/editor-extensions";
-import { SelectionSync } from "../lib/selection-sync";
+import { SelectionSync, syncSelectionFromDom } from "../lib/selection-sync";
 import { createSuggestMode, SuggestSwitch, suggestionsIn } from "../lib/suggest-mode";
 import { createPassageHighlights, passageHighlightKey, ThreadAnchors } from "../lib/passage-anchors";
 import { PassageThreads, type PassageThread } from "./passage-threads";
@@ -533,7 +533,11 @@ function Toolbar({ editor }: { editor: Editor }) {
             aria-expanded={b.expanded}
             tabIndex={i === current ? 0 : -1}
             onFocus={() => setCurrent(i)}
-            onClick={b.run}
+            onClick={() => {
+              // The command acts on what is selected on the page (decision 075).
+              syncSelectionFromDom(editor.view);
+              b.run();
+            }}
           >
             {b.label}
           </button>

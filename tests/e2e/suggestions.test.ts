@@ -162,9 +162,15 @@ describeE2E("drafting with suggestions", () => {
     // Live for the other person: highlighted and listed, without a reload.
     await editor(sam.page).locator(".commented-passage", { hasText: "must be fair." }).waitFor();
     await threads(sam.page).getByText("Is “fair” enough for @East Rare Disease Forum?").waitFor();
+    // A suggestion showing as well (at the end of the first paragraph), for axe.
+    await editor(sam.page).getByText("Care must be free. Always.").click();
+    await sam.page.keyboard.press("End");
+    await sam.page.keyboard.type(" Truly.");
+    await editor(sam.page).locator("ins.suggestion", { hasText: "Truly." }).waitFor();
+    await suggestions(sam.page).getByRole("heading", { name: "Suggestions (1)" }).waitFor();
     for (const width of [1280, 390]) {
       await sam.page.setViewportSize({ width, height: 900 });
-      await expectNoAxeViolations(sam.page, `the editor with a comment at ${width} px`);
+      await expectNoAxeViolations(sam.page, `the editor with a comment and a suggestion at ${width} px`);
       expect(await sam.page.evaluate(() => document.documentElement.scrollWidth - window.innerWidth)).toBeLessThanOrEqual(0);
     }
     await threads(sam.page)
@@ -355,6 +361,8 @@ describeE2E("drafting with suggestions", () => {
     expect(await dialog.count()).toBe(0);
     await expect.poll(() => lena.page.evaluate(() => document.activeElement?.getAttribute("aria-label"))).toBe("Proposal text");
     // Opened again at the link: it shows the address and offers Remove; Escape closes it.
+    await lena.page.keyboard.press("End");
+    await lena.page.keyboard.press("ArrowLeft");
     await lena.page.keyboard.press("ArrowLeft");
     await toolbar.getByRole("button", { name: "Link" }).click();
     const change = lena.page.getByRole("dialog", { name: "Change the link" });

@@ -168,14 +168,14 @@ describeE2E("workspace and account pages: axe, and phone width", () => {
     const convener = await pageFor(convenerId, PHONE);
     await check(convener, workspace(), "convener, 390 px");
     // The comparison (checked by axe above, colour contrast included) keeps its blocks, and each
-    // mark stays inside one of them.
+    // mark stays inside one of them (each with who made it after it, decision 076).
     await convener.goto(server.url + paths.comparison!);
     const comparison = convener.locator(".diff");
     await comparison.getByRole("heading", { level: 3, name: "Loans while a chair is repaired" }).waitFor();
     expect(await comparison.getByRole("listitem").count()).toBe(3);
     const marks = await comparison.locator("ins, del").count();
     expect(marks).toBeGreaterThanOrEqual(5);
-    expect(await comparison.locator(":is(p, li, h3) > :is(ins, del)").count()).toBe(marks);
+    expect(await comparison.locator(":is(p, li, h3) > .change > :is(ins, del)").count()).toBe(marks);
     expect(await comparison.locator("li del", { hasText: "five" }).textContent()).toBe("[− removed: five−]");
     expect(await comparison.locator("li ins", { hasText: "two" }).textContent()).toBe("[+ added: two+]");
     const representative = await pageFor(representativeId, PHONE);
