@@ -11,18 +11,9 @@ import crypto from "node:crypto";
 import fs from "node:fs";
 import os from "node:os";
 import { performance } from "node:perf_hooks";
-import pg from "pg";
-import { openDatabase, type Database } from "../db/client";
-import { migrateDatabase } from "../db/migrate";
-import { seedCoalition } from "../db/queries/coalition";
-import { createOrganization } from "../db/queries/organizations";
-import { createPerson } from "../db/queries/people";
 import { createProposal } from "../db/queries/proposals";
-import { createSession } from "../db/queries/sessions";
-import { readCoalitionProfile } from "../server/boot";
-import { migrationsFolder } from "../server/paths";
-import { BenchClient, bundleServer, percentile, startChild, type ChildServer } from "./collab";
-import { benchServerUrl } from "./scratch-database";
+import { BenchClient, benchEditors, bundleServer, percentile, startChild, type ChildServer } from "./collab";
+import { benchServerUrl, scratchDatabase } from "./scratch-database";
 
 export interface ClusterBenchOptions {
   databaseUrl?: string;
@@ -133,42 +124,13 @@ export async function runCollabClusterBench(options: ClusterBenchOptions = {}) {
   const loads = options.documents ?? [50, 200];
   const editors = options.editorsPerDocument ?? 5;
   const seconds = options.seconds ?? 15;
-  const name = `care_table_bench_${crypto.randomBytes(4).toString("hex")}`;
-  const admin = new pg.Client({ connectionString: baseUrl });
-  await admin.connect();
-  await admin.query(`CREATE DATABASE ${name}`);
-  await admin.end();
-  const url = new URL(baseUrl);
-  url.pathname = `/${name}`;
-  const databaseUrl = url.toString();
-  let database: Database | undefined;
+  const scratch = await scratchDatabase("care_table_bench", baseUrl);
+  const databaseUrl = scratch.url;
   const children: ChildServer[] = [];
   let script: string | undefined;
   try {
-    database = await openDatabase({ url: databaseUrl });
-    await migrateDatabase(database, migrationsFolder);
-    await seedCoalition(database.db, readCoalitionProfile());
-    const db = database.db;
-    const organization = await createOrganization(db, {
-      name: "Bench organization",
-      shortName: "",
-      website: null,
-      description: "",
-      pillars: [],
-      votingMember: true,
-    });
-    const cookies: string[] = [];
-    for (let i = 0; i < 10; i++) {
-      const person = await createPerson(db, {
-        email: `bench${i}@example.org`,
-        name: `Bench ${i}`,
-        passwordHash: "x",
-        role: "representative",
-        organizationId: organization.id,
-        canVote: false,
-      });
-      cookies.push(`care_session=${(await createSession(db, person.id)).token}`);
-    }
+    const db = scratch.database.db;
+    const { organization, cookies } = await benchEditors(db);
     /** Fresh documents per run, so that no run starts from another's text. */
     const makeTargets = async (documents: number) => {
       const targets: { proposalId: string; cookie: string }[] = [];
@@ -215,10 +177,6 @@ export async function runCollabClusterBench(options: ClusterBenchOptions = {}) {
   } finally {
     for (const c of children) if (c.child.exitCode === null && c.child.signalCode === null) await c.stop();
     if (script && fs.existsSync(script)) fs.rmSync(script);
-    await database?.close();
-    const dropper = new pg.Client({ connectionString: baseUrl });
-    await dropper.connect();
-    await dropper.query(`DROP DATABASE IF EXISTS ${name} WITH (FORCE)`);
-    await dropper.end();
+    await scratch.drop();
   }
 }

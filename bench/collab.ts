@@ -9,27 +9,22 @@
  */
 import { build } from "esbuild";
 import { fork, type ChildProcess } from "node:child_process";
-import crypto from "node:crypto";
 import path from "node:path";
 import { performance } from "node:perf_hooks";
 import fs from "node:fs";
 import * as decoding from "lib0/decoding";
 import * as encoding from "lib0/encoding";
-import pg from "pg";
 import WebSocket from "ws";
 import * as Y from "yjs";
-import { openDatabase, type Database } from "../db/client";
-import { migrateDatabase } from "../db/migrate";
-import { seedCoalition } from "../db/queries/coalition";
+import type { Db } from "../db/client";
 import { createOrganization } from "../db/queries/organizations";
 import { createPerson } from "../db/queries/people";
 import { appendProposalUpdates } from "../db/queries/proposal-documents";
 import { createProposal } from "../db/queries/proposals";
 import { createSession } from "../db/queries/sessions";
-import { readCoalitionProfile } from "../server/boot";
 import { loadDocument } from "../server/collab/persistence";
-import { migrationsFolder, projectRoot } from "../server/paths";
-import { benchServerUrl } from "./scratch-database";
+import { projectRoot } from "../server/paths";
+import { benchServerUrl, scratchDatabase } from "./scratch-database";
 import { SUGGESTION_INSERT, type SuggestionAttrs } from "../app/lib/suggestions";
 
 export interface CollabBenchOptions {
@@ -340,6 +335,31 @@ async function runLoad(
   };
 }
 
+/** The benchmark's organization and ten of its representatives, signed in (their session cookies). */
+export async function benchEditors(db: Db) {
+  const organization = await createOrganization(db, {
+    name: "Bench organization",
+    shortName: "",
+    website: null,
+    description: "",
+    pillars: [],
+    votingMember: true,
+  });
+  const cookies: string[] = [];
+  for (let i = 0; i < 10; i++) {
+    const person = await createPerson(db, {
+      email: `bench${i}@example.org`,
+      name: `Bench ${i}`,
+      passwordHash: "x",
+      role: "representative",
+      organizationId: organization.id,
+      canVote: false,
+    });
+    cookies.push(`care_session=${(await createSession(db, person.id)).token}`);
+  }
+  return { organization, cookies };
+}
+
 /** Runs the whole collaboration benchmark once and returns its figures (and prints them). */
 export async function runCollabBench(options: CollabBenchOptions = {}): Promise<CollabBenchResult> {
   const log = options.log ?? ((line: string) => console.log(line));
@@ -348,41 +368,12 @@ export async function runCollabBench(options: CollabBenchOptions = {}): Promise<
   const editors = options.editorsPerDocument ?? 5;
   const seconds = options.seconds ?? 30;
 
-  const name = `care_table_bench_${crypto.randomBytes(4).toString("hex")}`;
-  const admin = new pg.Client({ connectionString: baseUrl });
-  await admin.connect();
-  await admin.query(`CREATE DATABASE ${name}`);
-  await admin.end();
-  const url = new URL(baseUrl);
-  url.pathname = `/${name}`;
-  const databaseUrl = url.toString();
-  let database: Database | undefined;
+  const scratch = await scratchDatabase("care_table_bench", baseUrl);
+  const databaseUrl = scratch.url;
   const children: ChildServer[] = [];
   try {
-    database = await openDatabase({ url: databaseUrl });
-    await migrateDatabase(database, migrationsFolder);
-    await seedCoalition(database.db, readCoalitionProfile());
-    const db = database.db;
-    const organization = await createOrganization(db, {
-      name: "Bench organization",
-      shortName: "",
-      website: null,
-      description: "",
-      pillars: [],
-      votingMember: true,
-    });
-    const cookies: string[] = [];
-    for (let i = 0; i < 10; i++) {
-      const person = await createPerson(db, {
-        email: `bench${i}@example.org`,
-        name: `Bench ${i}`,
-        passwordHash: "x",
-        role: "representative",
-        organizationId: organization.id,
-        canVote: false,
-      });
-      cookies.push(`care_session=${(await createSession(db, person.id)).token}`);
-    }
+    const db = scratch.database.db;
+    const { organization, cookies } = await benchEditors(db);
     // The suggesting editors: representatives of an organization that neither leads nor co-sponsors.
     const other = await createOrganization(db, {
       name: "Bench suggesting organization",
@@ -520,10 +511,6 @@ export async function runCollabBench(options: CollabBenchOptions = {}): Promise<
     for (const f of fs.readdirSync(path.join(projectRoot, "build"))) {
       if (f === `bench-collab-server-${process.pid}.mjs`) fs.rmSync(path.join(projectRoot, "build", f));
     }
-    await database?.close();
-    const dropper = new pg.Client({ connectionString: baseUrl });
-    await dropper.connect();
-    await dropper.query(`DROP DATABASE IF EXISTS ${name} WITH (FORCE)`);
-    await dropper.end();
+    await scratch.drop();
   }
 }

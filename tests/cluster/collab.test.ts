@@ -10,6 +10,7 @@ import { connectCollab, eventually, makeProposal, signedInCookie, typeInto, type
 import { describeCluster, readyz, startCluster, type Cluster } from "../support/cluster";
 import { makeOrganization, makePerson } from "../support/factories";
 import { freePort } from "../support/process";
+import { random } from "../support/random";
 
 /**
  * Collaboration on three real server processes on one PostgreSQL database, sharing through Redis,
@@ -30,18 +31,6 @@ async function storedDoc(cluster: Cluster, proposalId: string): Promise<Y.Doc> {
     ),
   );
   return doc;
-}
-
-/** A small seeded generator (mulberry32), so a failing seed can be replayed. */
-function random(seed: number) {
-  let a = seed >>> 0;
-  return () => {
-    a = (a + 0x6d2b79f5) >>> 0;
-    let t = a;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
 }
 
 /** Typing bursts with pauses on each client until `stop()`; the tokens each saw as saved. */
