@@ -1,8 +1,9 @@
 /**
  * Collaboration across processes (issue 12), in one run on PostgreSQL and Redis: the in-memory
  * relay, then one, two and three collaboration processes sharing one database (and, for two and
- * three, Redis), each with the same load: D documents × E editors × 1 update/s, editor e of every
- * document on process e mod N, so that most pairs of editors are on different processes. Reported
+ * three, Redis) behind a real nginx (deploy/nginx.conf, round-robin), each with the same load:
+ * D documents × E editors × 1 update/s; each connection learns from its upgrade's X-Care-Instance
+ * which process nginx gave it, so most pairs of editors are on different processes. Reported
  * per configuration: updates per second handled, end-to-end p50/p99 (an edit on one client → seen
  * on another), the cross-process end-to-end p99 on its own, edit → Saved p99, server p99, and the
  * machine's load average (os.loadavg) while it ran.
@@ -13,6 +14,8 @@ import os from "node:os";
 import { performance } from "node:perf_hooks";
 import { createProposal } from "../db/queries/proposals";
 import { BenchClient, benchEditors, bundleServer, percentile, startChild, type ChildServer } from "./collab";
+import { freePort } from "../tests/support/process";
+import { startNginx, stopNginx } from "../tests/support/nginx";
 import { benchServerUrl, scratchDatabase } from "./scratch-database";
 
 export interface ClusterBenchOptions {
@@ -39,13 +42,18 @@ interface RunFigures {
 
 const round = (n: number) => Math.round(n * 100) / 100;
 
+/**
+ * Editors of each document on the given servers: the relay directly, the collaboration processes
+ * through `proxyUrl` (nginx, round-robin), each connection learning which process it reached.
+ */
 async function runSpread(
   servers: ChildServer[],
   targets: { proposalId: string; cookie: string }[],
   editors: number,
   seconds: number,
-  durable: boolean,
+  proxyUrl: string | null,
 ): Promise<RunFigures> {
+  const durable = proxyUrl !== null;
   const sinks = { endToEnd: [] as number[], saved: [] as number[] };
   const cross: number[] = [];
   const same: number[] = [];
@@ -53,25 +61,29 @@ async function runSpread(
   for (let i = 0; i < targets.length; i += 20) {
     const batch: BenchClient[] = [];
     for (const target of targets.slice(i, i + 20)) {
+      // Which process each editor of this document reached (known once its upgrade is answered).
+      const editorsOf = new Map<string, BenchClient>();
       for (let e = 0; e < editors; e++) {
-        const server = servers[e % servers.length]!;
         const client = new BenchClient(`e${e}`, sinks);
-        const mine = e % servers.length;
-        // Which process each remote edit came from: editor k is on process k mod N.
+        editorsOf.set(client.key, client);
         client.doc.getMap<number>("bench").observe((event) => {
           if (!client.measuring || !event.transaction.origin) return;
           const now = performance.now();
           for (const k of event.keysChanged) {
             if (k === client.key) continue;
             const latency = now - client.doc.getMap<number>("bench").get(k)!;
-            (Number(k.slice(1)) % servers.length === mine ? same : cross).push(latency);
+            (editorsOf.get(k)?.instance === client.instance ? same : cross).push(latency);
           }
         });
-        const origin = `http://127.0.0.1:${server.port}`;
-        const url = durable
-          ? `ws://127.0.0.1:${server.port}/collab/${target.proposalId}?saved=1`
-          : `ws://127.0.0.1:${server.port}/${target.proposalId}`;
-        client.connect(url, { Origin: origin, Cookie: target.cookie });
+        if (proxyUrl) {
+          client.connect(`${proxyUrl.replace(/^http/, "ws")}/collab/${target.proposalId}?saved=1`, {
+            Origin: proxyUrl,
+            Cookie: target.cookie,
+          });
+        } else {
+          const server = servers[e % servers.length]!;
+          client.connect(`ws://127.0.0.1:${server.port}/${target.proposalId}`, { Origin: `http://127.0.0.1:${server.port}` });
+        }
         batch.push(client);
       }
     }
@@ -121,7 +133,7 @@ export async function runCollabClusterBench(options: ClusterBenchOptions = {}) {
   const log = options.log ?? ((line: string) => console.log(line));
   const baseUrl = benchServerUrl(options.databaseUrl);
   const redisUrl = options.redisUrl ?? process.env.REDIS_URL ?? "redis://127.0.0.1:6379";
-  const loads = options.documents ?? [50, 200];
+  const loads = options.documents ?? [50, 100, 200];
   const editors = options.editorsPerDocument ?? 5;
   const seconds = options.seconds ?? 15;
   const scratch = await scratchDatabase("care_table_bench", baseUrl);
@@ -154,18 +166,28 @@ export async function runCollabClusterBench(options: ClusterBenchOptions = {}) {
     for (const documents of loads) {
       const relay = await startChild(script, "relay", {});
       children.push(relay);
-      runs[`relay@${documents * editors}`] = await runSpread([relay], await makeTargets(documents), editors, seconds, false);
+      runs[`relay@${documents * editors}`] = await runSpread([relay], await makeTargets(documents), editors, seconds, null);
       await relay.stop();
       for (const n of [1, 2, 3]) {
         const prefix = `bench-${crypto.randomBytes(4).toString("hex")}:`;
+        const proxyPort = await freePort();
+        const proxyUrl = `http://127.0.0.1:${proxyPort}`;
         const env: Record<string, string> = {
           BENCH_DATABASE_URL: databaseUrl,
+          BENCH_PUBLIC_URL: proxyUrl,
           ...(n > 1 ? { BENCH_REDIS_URL: redisUrl, BENCH_REDIS_PREFIX: prefix } : {}),
         };
         const servers: ChildServer[] = [];
-        for (let i = 0; i < n; i++) servers.push(await startChild(script, "durable", env));
+        for (let i = 0; i < n; i++) servers.push(await startChild(script, "durable", { ...env, BENCH_INSTANCE: `p${i + 1}` }));
         children.push(...servers);
-        const figures = await runSpread(servers, await makeTargets(documents), editors, seconds, true);
+        const nginx = await startNginx({ port: proxyPort, upstreams: servers.map((s) => s.port), accessLog: false });
+        let figures: RunFigures;
+        try {
+          figures = await runSpread(servers, await makeTargets(documents), editors, seconds, proxyUrl);
+        } finally {
+          await stopNginx(nginx.child);
+          fs.rmSync(nginx.prefix, { recursive: true, force: true });
+        }
         runs[`processes${n}@${documents * editors}`] = figures;
         for (const s of servers) await s.stop();
         log(

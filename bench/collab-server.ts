@@ -23,7 +23,9 @@ if (mode === "durable") {
   const collab = createCollaboration({
     db: database.db,
     log: createLogger("error"),
-    publicUrl: `http://127.0.0.1:${port}`,
+    // Behind nginx (bench/collab-cluster.ts) the public URL is the proxy's.
+    publicUrl: process.env.BENCH_PUBLIC_URL ?? `http://127.0.0.1:${port}`,
+    instance: process.env.BENCH_INSTANCE,
     secure: false,
     // The benchmark's clients all come from one address and a few people.
     limits: { maxConnectionsPerAddress: 5000, maxConnectionsPerPerson: 1000, maxConnectionsPerDocument: 1000, unloadDelayMs: 60_000 },

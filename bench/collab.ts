@@ -99,6 +99,8 @@ export class BenchClient {
   private seq = 0;
   /** Refusals received (a suggesting editor's suggestions must all be accepted). */
   refused = 0;
+  /** The process the connection reached (its X-Care-Instance), behind a load balancer. */
+  instance = "";
 
   constructor(
     readonly key: string,
@@ -142,6 +144,7 @@ export class BenchClient {
 
   connect(url: string, headers: Record<string, string>) {
     this.ws = new WebSocket(url, { headers, perMessageDeflate: false });
+    this.ws.once("upgrade", (response) => (this.instance = String(response.headers["x-care-instance"] ?? "")));
     this.synced = new Promise((resolve, reject) => {
       this.ws.on("error", reject);
       this.ws.on("close", (code) => reject(new Error(`closed ${code}`)));

@@ -46,6 +46,8 @@ export function createCollaboration(options: {
   limits?: Partial<CollabLimits>;
   /** REDIS_URL and its key prefix: several processes serve the same documents. */
   redis?: { url: string; prefix: string };
+  /** This process's name (INSTANCE_NAME), sent with each accepted upgrade as `X-Care-Instance`. */
+  instance?: string;
 }): Collaboration {
   const limits = { ...defaultLimits, ...options.limits };
   const { db, log } = options;
@@ -94,6 +96,9 @@ export function createCollaboration(options: {
   };
   // maxPayload: ws closes a connection whose frame is larger (1009), before buffering it whole.
   const wss = new WebSocketServer({ noServer: true, maxPayload: limits.maxMessageBytes, perMessageDeflate: false, clientTracking: false });
+  // Behind a load balancer, which process a client reached (as /readyz names it).
+  const instance = options.instance;
+  if (instance) wss.on("headers", (headers: string[]) => headers.push(`X-Care-Instance: ${instance}`));
 
   function handleUpgrade(request: IncomingMessage, socket: Duplex, head: Buffer): boolean {
     if (collabProposalId(request.url) === undefined) return false;

@@ -1,3 +1,4 @@
+import WebSocket from "ws";
 import { afterAll, beforeAll, expect, it } from "vitest";
 import { readProposalDocument } from "../../db/queries/proposal-documents";
 import { connectCollab, makeProposal, signedInCookie, typeInto } from "../support/collab";
@@ -29,6 +30,18 @@ describeCluster("three processes behind nginx", () => {
     const { client } = await signedInCookie(cluster.url, cluster.database.db);
     const app = await client.get("/app");
     expect(app.status).toBe(200);
+  });
+
+  it("names the process each WebSocket reached (X-Care-Instance), round-robin", async () => {
+    const proposal = await makeProposal(cluster.database.db);
+    const reached: string[] = [];
+    for (let i = 0; i < 3; i++) {
+      const ws = new WebSocket(`${cluster.url.replace(/^http/, "ws")}/collab/${proposal.id}`, { headers: { Origin: cluster.url } });
+      ws.on("error", () => {});
+      reached.push(await new Promise<string>((resolve) => ws.once("upgrade", (res) => resolve(String(res.headers["x-care-instance"])))));
+      ws.terminate();
+    }
+    expect(reached.sort()).toEqual(["p1", "p2", "p3"]);
   });
 
   it("passes WebSocket upgrades through: an edit made through nginx is saved", async () => {
