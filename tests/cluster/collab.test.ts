@@ -4,7 +4,7 @@ import * as Y from "yjs";
 import { afterAll, beforeAll, expect, it } from "vitest";
 import { readProposalDocument } from "../../db/queries/proposal-documents";
 import { organizations, people, proposalRevisions, sessions } from "../../db/schema";
-import { foldUpdates } from "../../server/collab/persistence";
+import { loadDocument } from "../../server/collab/persistence";
 import { REFUSED_READ_ONLY } from "../../server/collab/protocol";
 import { connectCollab, eventually, makeProposal, signedInCookie, typeInto, type TestCollabClient } from "../support/collab";
 import { describeCluster, readyz, startCluster, type Cluster } from "../support/cluster";
@@ -21,16 +21,7 @@ const textOf = (doc: Y.Doc) => doc.getXmlFragment("default").toString();
 const tokensOf = (doc: Y.Doc) => textOf(doc).match(/w\d+-\d+/g) ?? [];
 
 async function storedDoc(cluster: Cluster, proposalId: string): Promise<Y.Doc> {
-  const stored = await readProposalDocument(cluster.database.db, proposalId);
-  const doc = new Y.Doc();
-  Y.applyUpdate(
-    doc,
-    foldUpdates(
-      stored.snapshot,
-      stored.updates.map((u) => u.update),
-    ),
-  );
-  return doc;
+  return (await loadDocument(cluster.database.db, proposalId)).doc;
 }
 
 /** Typing bursts with pauses on each client until `stop()`; the tokens each saw as saved. */

@@ -1,4 +1,3 @@
-import type { AppLoadContext } from "@remix-run/node";
 import { and, eq } from "drizzle-orm";
 import type * as Y from "yjs";
 import { afterAll, beforeAll, expect, it } from "vitest";
@@ -7,11 +6,10 @@ import { getProposalHistory } from "../../app/models/proposals.server";
 import { changesSinceLastVisit } from "../../app/models/authorship.server";
 import { proposalVisits } from "../../db/schema";
 import { setSponsors } from "../../db/queries/proposals";
-import { validateSessionToken, type SessionPerson } from "../../db/queries/sessions";
 import { compactDocument } from "../../server/collab/persistence";
 import { connectCollab, makeProposal, signedInCookie, typeInto, type TestCollabClient } from "../support/collab";
 import { makeOrganization } from "../support/factories";
-import { startTestServer, type TestServer } from "../support/server";
+import { modelContext, sessionPersonOf, startTestServer, type TestServer } from "../support/server";
 
 let server: TestServer;
 const clients: TestCollabClient[] = [];
@@ -23,20 +21,8 @@ afterAll(async () => {
   await server?.close();
 });
 
-function context(): AppLoadContext {
-  return {
-    database: server.database,
-    collab: server.collab.service,
-    env: server.env,
-    mail: server.mail,
-    log: { info() {}, warn() {}, error() {} },
-  } as unknown as AppLoadContext;
-}
-
-async function sessionPerson(cookie: string): Promise<SessionPerson> {
-  const session = await validateSessionToken(server.database.db, cookie.split("=")[1]!);
-  return session!.person;
-}
+const context = () => modelContext(server);
+const sessionPerson = (cookie: string) => sessionPersonOf(server, cookie);
 
 const firstText = (doc: Y.Doc) => (doc.getXmlFragment("default").get(0) as Y.XmlElement).get(0) as Y.XmlText;
 

@@ -8,7 +8,7 @@ import { eq } from "drizzle-orm";
 import { readProposalDocument } from "../../db/queries/proposal-documents";
 import { proposalRevisions, proposals } from "../../db/schema";
 import { createCollaboration, type Collaboration } from "../../server/collab/index";
-import { foldUpdates } from "../../server/collab/persistence";
+import { loadDocument } from "../../server/collab/persistence";
 import { createLogger } from "../../server/logger";
 import { startTestServer, type TestServer } from "../support/server";
 import { connectCollab, eventually, makeProposal, signedInCookie, typeInto, type TestCollabClient } from "../support/collab";
@@ -60,16 +60,7 @@ function connect(server: { url: string }, proposalId: string, cookie: string) {
 }
 
 async function storedText(proposalId: string) {
-  const stored = await readProposalDocument(app.database.db, proposalId);
-  const doc = new Y.Doc();
-  Y.applyUpdate(
-    doc,
-    foldUpdates(
-      stored.snapshot,
-      stored.updates.map((u) => u.update),
-    ),
-  );
-  return textOf(doc);
+  return textOf((await loadDocument(app.database.db, proposalId)).doc);
 }
 
 let prefix: string;

@@ -1,4 +1,3 @@
-import type { AppLoadContext } from "@remix-run/node";
 import { and, asc, eq, like } from "drizzle-orm";
 import * as Y from "yjs";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
@@ -7,11 +6,10 @@ import { changeOpenEditing, resolveProposalSuggestions } from "../../app/models/
 import { listPassageThreads, replyToThread, resolveThread, startPassageThread } from "../../app/models/passage-comments.server";
 import { listClientIds } from "../../db/queries/proposal-documents";
 import { getRevision, setSponsors } from "../../db/queries/proposals";
-import { validateSessionToken, type SessionPerson } from "../../db/queries/sessions";
 import { auditEvents, outbox } from "../../db/schema";
 import { connectCollab, eventually, makeProposal, signedInCookie, typeInto, type TestCollabClient } from "../support/collab";
 import { makeOrganization } from "../support/factories";
-import { startTestServer, type TestServer } from "../support/server";
+import { modelContext, sessionPersonOf, startTestServer, type TestServer } from "../support/server";
 
 let server: TestServer;
 const clients: TestCollabClient[] = [];
@@ -28,20 +26,8 @@ function track(client: TestCollabClient) {
   return client;
 }
 
-function context(): AppLoadContext {
-  return {
-    database: server.database,
-    collab: server.collab.service,
-    env: server.env,
-    mail: server.mail,
-    log: { info() {}, warn() {}, error() {} },
-  } as unknown as AppLoadContext;
-}
-
-async function sessionPerson(cookie: string): Promise<SessionPerson> {
-  const session = await validateSessionToken(server.database.db, cookie.split("=")[1]!);
-  return session!.person;
-}
+const context = () => modelContext(server);
+const sessionPerson = (cookie: string) => sessionPersonOf(server, cookie);
 
 /** The text of the first paragraph, with each run's suggestion mark spelled out. */
 function runs(doc: Y.Doc): string {

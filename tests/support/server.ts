@@ -1,3 +1,5 @@
+import type { AppLoadContext } from "@remix-run/node";
+import { validateSessionToken, type SessionPerson } from "../../db/queries/sessions";
 import type { ServerBuild } from "@remix-run/node";
 import http from "node:http";
 import type { AddressInfo } from "node:net";
@@ -86,4 +88,21 @@ export async function startTestServer(
       if (!options.database) await database.close();
     },
   };
+}
+
+/** What a model function needs of the Remix load context, from a test server (logging nothing). */
+export function modelContext(server: TestServer): AppLoadContext {
+  return {
+    database: server.database,
+    collab: server.collab.service,
+    env: server.env,
+    mail: server.mail,
+    log: { info() {}, warn() {}, error() {} },
+  } as unknown as AppLoadContext;
+}
+
+/** The signed-in person behind a `care_session=…` cookie header. */
+export async function sessionPersonOf(server: TestServer, cookie: string): Promise<SessionPerson> {
+  const session = await validateSessionToken(server.database.db, cookie.split("=")[1]!);
+  return session!.person;
 }
