@@ -3,6 +3,7 @@ import type { AppLoadContext } from "@remix-run/node";
 import { SESSION_ABSOLUTE_MS, createSession, invalidateSession, validateSessionToken, type ValidSession } from "../../db/queries/sessions";
 import { can, type Action } from "./permissions";
 import { safeRedirectPath } from "./redirect";
+import { oncePerRequest } from "./request-memo";
 
 export function sessionCookieName(context: AppLoadContext): string {
   // Over https the __Host- prefix pins the cookie to this exact origin, Secure and Path=/.
@@ -33,17 +34,12 @@ function serialize(context: AppLoadContext, value: string, maxAge: number): stri
   return parts.join("; ");
 }
 
-const cache = new WeakMap<Request, Promise<ValidSession | null>>();
-
-/** The request's session, validated once per request however many loaders ask. */
+/** The request's session, validated once for the action and once for the loaders after it. */
 export function getSession(request: Request, context: AppLoadContext): Promise<ValidSession | null> {
-  let pending = cache.get(request);
-  if (!pending) {
+  return oncePerRequest(context, `session ${request.method}`, () => {
     const token = readCookie(request.headers.get("Cookie"), sessionCookieName(context));
-    pending = token && /^[a-z2-7]{32}$/.test(token) ? validateSessionToken(context.database.db, token) : Promise.resolve(null);
-    cache.set(request, pending);
-  }
-  return pending;
+    return token && /^[a-z2-7]{32}$/.test(token) ? validateSessionToken(context.database.db, token) : Promise.resolve(null);
+  });
 }
 
 export async function getPerson(request: Request, context: AppLoadContext) {

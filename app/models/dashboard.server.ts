@@ -5,12 +5,14 @@ import type { SessionPerson } from "../../db/queries/sessions";
 import { listOpenRounds, listOpenRoundsForOrganization } from "../../db/queries/rounds";
 import { describeAuditEvent } from "../lib/audit-words";
 import { can } from "../lib/permissions";
+import { oncePerRequest } from "../lib/request-memo";
 import { ballotOptionLabels } from "../lib/round-outcome";
 import { formatInstant } from "../lib/time";
 
 export async function readerTimeZone(context: AppLoadContext, person: Pick<SessionPerson, "timeZone">) {
   if (person.timeZone) return person.timeZone;
-  return getCoalitionTimeZone(context.database.db);
+  // Set when the coalition is seeded, never by a request: one read serves the whole request.
+  return oncePerRequest(context, "coalition time zone", () => getCoalitionTimeZone(context.database.db));
 }
 
 export async function getDashboard(context: AppLoadContext, person: SessionPerson) {
