@@ -1,8 +1,7 @@
-import type { AppLoadContext } from "@remix-run/node";
 import { describe, expect, it } from "vitest";
 import { oncePerRequest } from "./request-memo";
 
-const newContext = () => ({}) as AppLoadContext;
+const newContext = () => ({});
 
 describe("oncePerRequest", () => {
   it("loads once per request and key, however many loaders ask at once", async () => {

@@ -9,7 +9,8 @@ import { oncePerRequest } from "../lib/request-memo";
 import { ballotOptionLabels } from "../lib/round-outcome";
 import { formatInstant } from "../lib/time";
 
-export async function readerTimeZone(context: AppLoadContext, person: Pick<SessionPerson, "timeZone">) {
+/** The reader's own time zone, else the coalition's (read once per request). */
+export async function readerTimeZone(context: Pick<AppLoadContext, "database">, person: Pick<SessionPerson, "timeZone">) {
   if (person.timeZone) return person.timeZone;
   // Set when the coalition is seeded, never by a request: one read serves the whole request.
   return oncePerRequest(context, "coalition time zone", () => getCoalitionTimeZone(context.database.db));

@@ -1,4 +1,3 @@
-import { getCoalitionTimeZone } from "../../db/queries/coalition";
 import { getRound, listBallotHistory, listBallots, listRoster, listRoundsOfProposal } from "../../db/queries/rounds";
 import { displayBodyHtml } from "../../server/collab/derive";
 import { can } from "../lib/permissions";
@@ -7,6 +6,7 @@ import { formatInstant, instantToZonedLocal } from "../lib/time";
 import { isUuid } from "../lib/uuid";
 
 import type { RoundServices, RoundPerson as Person } from "./rounds.server";
+import { readerTimeZone } from "./dashboard.server";
 
 /**
  * Everything the round's page shows to this person. While the round is open, members see other
@@ -19,7 +19,7 @@ export async function getRoundPage(context: RoundServices, person: Person & { ti
   const found = await getRound(db, roundId);
   if (!found) return null;
   const { round } = found;
-  const zone = person.timeZone ?? (await getCoalitionTimeZone(db));
+  const zone = await readerTimeZone(context, person);
   const [roster, ballots, history] = await Promise.all([
     listRoster(db, roundId),
     listBallots(db, roundId),
@@ -174,7 +174,7 @@ export async function getProposalRounds(
   status: string,
 ) {
   const db = context.database.db;
-  const zone = person.timeZone ?? (await getCoalitionTimeZone(db));
+  const zone = await readerTimeZone(context, person);
   const rounds = await listRoundsOfProposal(db, proposalId);
   return {
     canOpen: can(person, "round:manage") && status === "draft",
