@@ -217,6 +217,7 @@ describe("paged lists", () => {
     expect(remarks(again.text)).toEqual(remarks(middle.text));
     const back = await reader.get(linkTo(again.text, "Later comments")!);
     expect(remarks(back.text)).toEqual(remarks(latest.text));
+    expect(linkTo(back.text, "Later comments")).toBeNull();
 
     // A convener sees the hidden comment, marked, in its place.
     const forConvener = await admin.get(path);
