@@ -1,9 +1,9 @@
-import { eq, sql } from "drizzle-orm";
+import { eq, sql, type SQL } from "drizzle-orm";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { addComment } from "../../db/queries/comments";
-import { auditEvents, outbox, positions, proposalComments } from "../../db/schema";
+import { auditEvents, inquiries, outbox, people, positions, proposalComments } from "../../db/schema";
 import { makeProposal } from "../support/collab";
-import { makeAuditEvent, makeMail, makePerson, signIn } from "../support/factories";
+import { makeAuditEvent, makeInquiry, makeMail, makeOrganization, makePerson, signIn } from "../support/factories";
 import { TestClient } from "../support/http";
 import { adoptProposal } from "../support/rounds";
 import { startTestServer, type TestServer } from "../support/server";
@@ -34,25 +34,27 @@ function pagerOf(html: string, label: string): string | null {
   return start < 0 ? null : html.slice(start, html.indexOf("</nav>", start));
 }
 
+/** The rows of a raw query (Db is the common type of both drivers, whose result types differ). */
+async function rowsOf<T>(query: SQL): Promise<T[]> {
+  return ((await server.database.db.execute(query)) as unknown as { rows: T[] }).rows;
+}
+
 /** Copies of one row of a table with new ids (rows the application would take many steps to make). */
 async function cloneRow(table: string, id: string, copies: number, overrides: (i: number) => Record<string, string>) {
-  const db = server.database.db;
   const columns = (
-    await db.execute<{ column_name: string }>(
+    await rowsOf<{ column_name: string }>(
       sql`select column_name from information_schema.columns where table_name = ${table} and is_generated = 'NEVER' and table_schema = current_schema()`,
     )
-  ).rows.map((r) => r.column_name);
+  ).map((r) => r.column_name);
   for (let i = 1; i <= copies; i++) {
     const values = overrides(i);
     const select = columns.map((c) => (c === "id" ? sql`gen_random_uuid()` : c in values ? sql`${values[c]}` : sql.identifier(c)));
-    const [row] = (
-      await db.execute<{ id: string }>(
-        sql`insert into ${sql.identifier(table)} (${sql.join(
-          columns.map((c) => sql.identifier(c)),
-          sql`, `,
-        )}) select ${sql.join(select, sql`, `)} from ${sql.identifier(table)} where id = ${id} returning id`,
-      )
-    ).rows;
+    const [row] = await rowsOf<{ id: string }>(
+      sql`insert into ${sql.identifier(table)} (${sql.join(
+        columns.map((c) => sql.identifier(c)),
+        sql`, `,
+      )}) select ${sql.join(select, sql`, `)} from ${sql.identifier(table)} where id = ${id} returning id`,
+    );
     if (!row) throw new Error(`no ${table} row ${id}`);
   }
 }
@@ -61,9 +63,7 @@ describe("paged lists", () => {
   it("pages the audit trail by sequence number, newer and older, to the last page", async () => {
     const db = server.database.db;
     for (let i = 0; i < 230; i++) await makeAuditEvent(db, { actorId: convenerId, action: "organization.updated" });
-    const [{ newest }] = (await db.execute<{ newest: number }>(sql`select max(seq)::int as newest from audit_events`)).rows as [
-      { newest: number },
-    ];
+    const [{ newest }] = (await rowsOf<{ newest: number }>(sql`select max(seq)::int as newest from audit_events`)) as [{ newest: number }];
     const total = await db.$count(auditEvents);
     const first = await admin.get("/app/audit");
     expect(first.status).toBe(200);
@@ -247,14 +247,14 @@ describe("paged lists", () => {
     });
     expect(published.status).toBe(302);
     const [position] = await db.select().from(positions).where(eq(positions.roundId, adopted.roundId));
-    const [round] = (await db.execute<{ id: string }>(sql`select id from rounds where id = ${adopted.roundId}`)).rows;
+    const [round] = await rowsOf<{ id: string }>(sql`select id from rounds where id = ${adopted.roundId}`);
     // 54 more positions, each on a copy of the round, released a minute apart before the first.
     for (let i = 1; i <= 54; i++) {
       await cloneRow("rounds", round!.id, 1, () => ({}));
     }
-    const copies = (
-      await db.execute<{ id: string }>(sql`select id from rounds where id <> ${round!.id} and proposal_id = ${adopted.proposal.id}`)
-    ).rows;
+    const copies = await rowsOf<{ id: string }>(
+      sql`select id from rounds where id <> ${round!.id} and proposal_id = ${adopted.proposal.id}`,
+    );
     expect(copies).toHaveLength(54);
     const base = position!.releaseAt.getTime();
     for (const [index, copy] of copies.entries()) {
@@ -298,5 +298,80 @@ describe("paged lists", () => {
     const pubBogus = await new TestClient(server.url).get("/positions?page=abc");
     expect(pubBogus.status).toBe(200);
     expect(pagerOf(pubBogus.text, "Pages of positions")).toContain("Page 1 of 6");
+  });
+
+  it("pages the inquiries, 50 a page, newest first, with the status filter kept", async () => {
+    const db = server.database.db;
+    const made: string[] = [];
+    for (let i = 1; i <= 60; i++) {
+      const inquiry = await makeInquiry(db, { organizationName: `Applicant number ${i}` });
+      made.push(inquiry.id);
+      await db
+        .update(inquiries)
+        .set({ createdAt: new Date(Date.now() - (61 - i) * 60_000), ...(i <= 55 ? { status: "contacted" as const } : {}) })
+        .where(eq(inquiries.id, inquiry.id));
+    }
+    const names = (html: string) => [...html.matchAll(/>Applicant number (\d+)<\/a>/g)].map((m) => Number(m[1]));
+    const first = await admin.get("/app/inquiries?status=contacted");
+    expect(first.status).toBe(200);
+    expect(names(first.text)).toEqual(Array.from({ length: 50 }, (_, i) => 55 - i));
+    expect(first.text).toContain("55 inquiries, contacted, newest first: 1–50 (page 1)");
+    expect(linkTo(first.text, "Previous page")).toBeNull();
+    expect(linkTo(first.text, "Next page")).toBe("/app/inquiries?status=contacted&page=2");
+    const last = await admin.get("/app/inquiries?status=contacted&page=2");
+    expect(names(last.text)).toEqual([5, 4, 3, 2, 1]);
+    expect(last.text).toContain("55 inquiries, contacted, newest first: 51–55 (page 2)");
+    expect(linkTo(last.text, "Next page")).toBeNull();
+    expect(linkTo(last.text, "Previous page")).toBe("/app/inquiries?status=contacted");
+    // Unfiltered, all 60 fit on two pages as well.
+    const all = await admin.get("/app/inquiries?page=2");
+    expect(names(all.text)).toEqual(Array.from({ length: 10 }, (_, i) => 10 - i));
+    expect(linkTo(all.text, "Previous page")).toBe("/app/inquiries");
+    expect((await admin.get("/app/inquiries?status=contacted&page=3")).text).toContain(
+      "No more inquiries: this page is past the last one.",
+    );
+    for (const bogus of ["page=abc", "page=-2", "page=%00", "status=bogus&page=x"]) {
+      const page = await admin.get(`/app/inquiries?${bogus}`);
+      expect(page.status, bogus).toBe(200);
+      expect(names(page.text)[0], bogus).toBe(60);
+    }
+  });
+
+  it("pages the people, 100 a page, by organization and name", async () => {
+    const db = server.database.db;
+    const organization = await makeOrganization(db, { name: "Zz Paged Organization" });
+    for (let i = 1; i <= 120; i++) {
+      await makePerson(db, { organizationId: organization.id, name: `Paged person ${String(i).padStart(3, "0")}` });
+    }
+    const total = await db.$count(people);
+    const seen: string[] = [];
+    let response = await admin.get("/app/people");
+    expect(response.status).toBe(200);
+    expect(response.text).toContain("People 1–100, by organization and name (page 1).");
+    expect(linkTo(response.text, "Previous page")).toBeNull();
+    let pages = 1;
+    for (;;) {
+      const section = response.text.slice(response.text.indexOf('<h2 id="everyone">'));
+      seen.push(...[...section.matchAll(/<a [^>]*href="\/app\/people\/([0-9a-f-]{36})"/g)].map((m) => m[1]!));
+      const next = linkTo(response.text, "Next page");
+      if (!next) break;
+      expect(next).toBe(`/app/people?page=${pages + 1}`);
+      response = await admin.get(next);
+      pages++;
+      if (pages > 10) throw new Error("too many pages");
+    }
+    expect(pages).toBe(Math.ceil(total / 100));
+    expect(seen).toHaveLength(total);
+    expect(new Set(seen).size).toBe(total);
+    // The organization sorts last: its people end the last page, in name order.
+    const lastNames = [...response.text.matchAll(/>Paged person (\d+)</g)].map((m) => Number(m[1]));
+    expect(lastNames.at(-1)).toBe(120);
+    expect(linkTo(response.text, "Previous page")).toBe(pages === 2 ? "/app/people" : `/app/people?page=${pages - 1}`);
+    for (const bogus of ["?page=abc", "?page=0", "?page=99999999"]) {
+      const page = await admin.get(`/app/people${bogus}`);
+      expect(page.status, bogus).toBe(200);
+    }
+    expect((await admin.get("/app/people?page=abc")).text).toContain("(page 1).");
+    expect((await admin.get("/app/people?page=9")).text).toContain("No more people: this page is past the last one.");
   });
 });
