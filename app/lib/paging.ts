@@ -1,5 +1,5 @@
 /**
- * Paging of list pages, one way for every list (decision 094). Two kinds of address:
+ * Paging of list pages, one way for every list (README, "Paged lists"). Two kinds of address:
  *
  * - numbered pages (`?page=3`), for lists that are ordered by something other than time or are
  *   short enough for OFFSET (proposals ranked by last change, positions);
