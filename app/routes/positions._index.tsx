@@ -37,7 +37,8 @@ export async function loader({ request, context }: LoaderFunctionArgs) {
 export default function Positions() {
   const { positions, total, page, pages, pillar, q } = useLoaderData<typeof loader>();
   const filtered = Boolean(pillar || q);
-  const pageLinks = numberedPageLinks("/positions", { q, pillar }, page, page < pages);
+  // A page past the last one links back to the last one.
+  const pageLinks = numberedPageLinks("/positions", { q, pillar }, Math.min(page, pages + 1), page < pages);
   return (
     <PublicLayout>
       <h1>Adopted positions</h1>

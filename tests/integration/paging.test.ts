@@ -295,6 +295,9 @@ describe("paged lists", () => {
     expect(pagerOf(pub6.text, "Pages of positions")).toContain("Page 6 of 6");
     expect(linkTo(pub6.text, "Previous page")).toBe("/positions?pillar=coverage&page=5");
     expect(linkTo(pub6.text, "Next page")).toBeNull();
+    const pubBeyond = await new TestClient(server.url).get("/positions?pillar=coverage&page=40");
+    expect(pubBeyond.status).toBe(200);
+    expect(linkTo(pubBeyond.text, "Previous page")).toBe("/positions?pillar=coverage&page=6");
     const pubBogus = await new TestClient(server.url).get("/positions?page=abc");
     expect(pubBogus.status).toBe(200);
     expect(pagerOf(pubBogus.text, "Pages of positions")).toContain("Page 1 of 6");
