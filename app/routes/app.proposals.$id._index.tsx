@@ -313,6 +313,11 @@ function Discussion({ page, result }: { page: ReturnType<typeof useLoaderData<ty
           Your comment was changed.
         </p>
       ) : null}
+      {commented && page.commentPage.newer ? (
+        <p className="notice success" role="status">
+          Your comment was posted. It is with <Link to={`/app/proposals/${page.proposal.id}#discussion-heading`}>the latest comments</Link>.
+        </p>
+      ) : null}
       {page.comments.length === 0 ? (
         <p className="empty">No comments yet.</p>
       ) : page.commentPage.newer || page.commentPage.older ? (

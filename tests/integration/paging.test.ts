@@ -219,6 +219,11 @@ describe("paged lists", () => {
     expect(remarks(back.text)).toEqual(remarks(latest.text));
     expect(linkTo(back.text, "Later comments")).toBeNull();
 
+    // A comment posted from an earlier page says where it went.
+    const posted = await reader.post(earlier!.replace("#discussion-heading", ""), { intent: "comment", body: "Remark from the past." });
+    expect(posted.status).toBe(200);
+    expect(posted.text).toContain(`the latest comments</a>`);
+    await db.delete(proposalComments).where(eq(proposalComments.body, "Remark from the past."));
     // A convener sees the hidden comment, marked, in its place.
     const forConvener = await admin.get(path);
     expect(remarks(forConvener.text)).toEqual(Array.from({ length: 50 }, (_, i) => 71 + i));
