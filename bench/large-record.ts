@@ -324,6 +324,10 @@ async function runAtScale(factor: number, seconds: number, log: (line: string) =
         ["/app/rounds/:id", `/app/rounds/${ids.round_id}`, true],
         ["/app/audit", "/app/audit", true],
         ["/app/audit?before=…", `/app/audit?before=${ids.audit_before}`, true],
+        ["/app/positions", "/app/positions", true],
+        ["/app/people", "/app/people", true],
+        ["/app/inquiries", "/app/inquiries", true],
+        ["/app/outbox", "/app/outbox", true],
       ];
       for (const [label, pathname, signedIn] of list) {
         pages[label] = await measure(server, pathname, signedIn ? cookie : undefined, seconds);

@@ -73,9 +73,14 @@ export async function submitInquiry(context: AppLoadContext, input: InquiryInput
   context.mail.nudge();
 }
 
-export async function listInquiriesForConveners(context: AppLoadContext, status: InquiryStatus | undefined) {
+/** One page of the conveners' list of inquiries (in one status, or all), and how many there are in each status. */
+export async function listInquiriesForConveners(
+  context: AppLoadContext,
+  status: InquiryStatus | undefined,
+  page: { limit: number; offset: number },
+) {
   const db = context.database.db;
-  const [inquiries, counts] = await Promise.all([listInquiries(db, status), countInquiriesByStatus(db)]);
+  const [inquiries, counts] = await Promise.all([listInquiries(db, status, page), countInquiriesByStatus(db)]);
   return { inquiries, counts };
 }
 

@@ -205,9 +205,10 @@ export async function changeOwnPassword(context: AppLoadContext, personId: strin
   });
 }
 
-export async function listPeopleAndInvitations(context: AppLoadContext) {
+/** One page of everyone (by organization and name), and every pending invitation. */
+export async function listPeopleAndInvitations(context: AppLoadContext, page: { limit: number; offset: number }) {
   const db = context.database.db;
-  const [people, invitations] = await Promise.all([listPeople(db), listPendingInvitations(db)]);
+  const [people, invitations] = await Promise.all([listPeople(db, page), listPendingInvitations(db)]);
   return { people, invitations };
 }
 

@@ -8,6 +8,7 @@ import {
   getRoundForPublishing,
   insertPosition,
   listAllPositions,
+  listPositionsPage,
   listEndorserWebsites,
   listPublicEndorsers,
   listReleasedPositions,
@@ -213,8 +214,9 @@ export async function listPublicPositions(context: Services, filter: PositionLis
   return listReleasedPositions(context.database.db, filter);
 }
 
-export async function listPositionsForConveners(context: Services) {
-  return listAllPositions(context.database.db);
+/** One page of the conveners' list of positions, latest release first. */
+export async function listPositionsForConveners(context: Services, page: { limit: number; offset: number }) {
+  return listPositionsPage(context.database.db, page);
 }
 
 export function isPillar(value: string | null): value is PillarKey {

@@ -1,6 +1,6 @@
 import type { AppLoadContext } from "@remix-run/node";
 import { recordAudit } from "../../db/queries/audit";
-import { addComment, editComment, getCommentForUpdate, hideComment, listComments } from "../../db/queries/comments";
+import { addComment, countComments, editComment, getCommentForUpdate, hideComment, listCommentsPage } from "../../db/queries/comments";
 import { listOrganizations } from "../../db/queries/organizations";
 import {
   createProposal,
@@ -30,6 +30,7 @@ import { formatInstant } from "../lib/time";
 import { UserFacingError } from "./auth.server";
 import { readerTimeZone } from "./dashboard.server";
 import { isUuid } from "../lib/uuid";
+import { loadKeysetPage, type Cursor } from "../lib/paging";
 
 /** How long an author may change their comment. */
 export const COMMENT_EDIT_WINDOW_MS = 15 * 60 * 1000;
@@ -180,16 +181,27 @@ export async function changeProposalDetails(context: AppLoadContext, person: Ses
   });
 }
 
-/** The proposal page: details, sponsors, discussion, what the reader may do. Null when missing. */
-export async function getProposalPage(context: AppLoadContext, person: SessionPerson, id: string) {
+/** Comments on one page of a proposal's discussion. */
+export const COMMENTS_PAGE_SIZE = 50;
+
+/**
+ * The proposal page: details, sponsors, one page of the discussion (the latest comments unless
+ * `commentsCursor` points further back), what the reader may do. Null when missing.
+ */
+export async function getProposalPage(context: AppLoadContext, person: SessionPerson, id: string, commentsCursor: Cursor<string> = null) {
   if (!isUuid(id) || !can(person, "proposal:read")) return null;
   const db = context.database.db;
   const proposal = await getProposal(db, id);
   if (!proposal) return null;
   const zone = await readerTimeZone(context, person);
-  const [sponsors, comments, revisions] = await Promise.all([listSponsors(db, id), listComments(db, id), listRevisions(db, id)]);
-  const now = Date.now();
   const mayHide = can(person, "comment:hide");
+  const [sponsors, commentPage, commentCounts, revisions] = await Promise.all([
+    listSponsors(db, id),
+    loadKeysetPage(commentsCursor, COMMENTS_PAGE_SIZE, (cursor, limit) => listCommentsPage(db, id, { cursor, limit, withHidden: mayHide })),
+    countComments(db, id),
+    listRevisions(db, id),
+  ]);
+  const now = Date.now();
   const resource = {
     sponsorOrganizationIds: [proposal.leadOrganizationId, ...sponsors.map((s) => s.id)],
     openEditing: proposal.openEditing,
@@ -230,23 +242,25 @@ export async function getProposalPage(context: AppLoadContext, person: SessionPe
       organization: person.organizationName ?? (person.role === "convener" ? "Convener" : null),
       color: colorFor(person.id),
     },
-    comments: comments
-      .filter((c) => !c.hiddenAt || mayHide)
-      .map((c) => ({
-        id: c.id,
-        body: c.body,
-        authorName: c.authorName,
-        organizationName: c.organizationName,
-        at: c.createdAt.toISOString(),
-        when: formatInstant(c.createdAt, zone),
-        edited: c.editedAt ? formatInstant(c.editedAt, zone) : null,
-        hidden: c.hiddenAt ? { reason: c.hideReason ?? "", by: c.hiddenByName ?? "a convener" } : null,
-        canEdit:
-          c.authorId === person.id && !c.hiddenAt && now - c.createdAt.getTime() < COMMENT_EDIT_WINDOW_MS && can(person, "comment:write"),
-        canHide: mayHide && !c.hiddenAt,
-      })),
+    /** Oldest first within the page; the page itself is the latest unless the reader went back. */
+    comments: [...commentPage.rows].reverse().map((c) => ({
+      id: c.id,
+      body: c.body,
+      authorName: c.authorName,
+      organizationName: c.organizationName,
+      at: c.createdAt.toISOString(),
+      when: formatInstant(c.createdAt, zone),
+      edited: c.editedAt ? formatInstant(c.editedAt, zone) : null,
+      hidden: c.hiddenAt ? { reason: c.hideReason ?? "", by: c.hiddenByName ?? "a convener" } : null,
+      canEdit:
+        c.authorId === person.id && !c.hiddenAt && now - c.createdAt.getTime() < COMMENT_EDIT_WINDOW_MS && can(person, "comment:write"),
+      canHide: mayHide && !c.hiddenAt,
+    })),
+    commentPage: { newer: commentPage.newer, older: commentPage.older },
+    /** Comments the reader can read in the whole discussion. */
+    commentCount: commentCounts.shown + (mayHide ? commentCounts.hidden : 0),
     /** Hidden comments the reader does not see (conveners see them, marked). */
-    hiddenFromReader: mayHide ? 0 : comments.filter((c) => c.hiddenAt).length,
+    hiddenFromReader: mayHide ? 0 : commentCounts.hidden,
   };
 }
 

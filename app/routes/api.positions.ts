@@ -1,6 +1,7 @@
 import type { LoaderFunctionArgs } from "@remix-run/node";
 import { absoluteUrl } from "../models/mail.server";
 import { isPillar, listPublicPositions } from "../models/positions.server";
+import { readPageNumber } from "../lib/paging";
 
 const PAGE_SIZE = 50;
 
@@ -8,7 +9,7 @@ const PAGE_SIZE = 50;
 export async function loader({ request, context }: LoaderFunctionArgs) {
   const url = new URL(request.url);
   const pillarParam = url.searchParams.get("pillar");
-  const page = Math.max(1, Math.min(1000, Number.parseInt(url.searchParams.get("page") ?? "1", 10) || 1));
+  const page = readPageNumber(url.searchParams);
   const q = (url.searchParams.get("q") ?? "").slice(0, 200);
   const { rows, total } = await listPublicPositions(context, {
     pillar: isPillar(pillarParam) ? pillarParam : undefined,

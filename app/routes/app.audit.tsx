@@ -1,22 +1,23 @@
 import type { LoaderFunctionArgs, MetaFunction } from "@remix-run/node";
-import { Link, useLoaderData } from "@remix-run/react";
+import { useLoaderData } from "@remix-run/react";
 import { auditActionLabel } from "../lib/audit-words";
 import { requirePermission } from "../lib/session.server";
 import { formatInstant } from "../lib/time";
 import { listAuditPage } from "../models/audit.server";
 import { readerTimeZone } from "../models/dashboard.server";
 import { TableScroll } from "../components/table-scroll";
+import { Pager } from "../components/pager";
+import { keysetPageLinks, parseSequence, readCursor } from "../lib/paging";
 
 const PAGE = 100;
 
 export async function loader({ request, context }: LoaderFunctionArgs) {
   const person = await requirePermission(request, context, "audit:read");
   const zone = await readerTimeZone(context, person);
-  const beforeParam = Number(new URL(request.url).searchParams.get("before"));
-  const before = Number.isSafeInteger(beforeParam) && beforeParam > 0 ? beforeParam : undefined;
-  const events = await listAuditPage(context, { limit: PAGE, before });
+  const page = await listAuditPage(context, readCursor(new URL(request.url).searchParams, parseSequence), PAGE);
   return {
-    events: events.map((e) => ({
+    pages: keysetPageLinks("/app/audit", {}, page, (e) => e.seq),
+    events: page.rows.map((e) => ({
       seq: e.seq,
       at: e.at.toISOString(),
       when: formatInstant(e.at, zone),
@@ -27,12 +28,12 @@ export async function loader({ request, context }: LoaderFunctionArgs) {
       after: e.after === null ? null : JSON.stringify(e.after, null, 1),
       hash: e.hash,
     })),
-    next: events.length === PAGE ? events[events.length - 1]!.seq : null,
   };
 }
 
 export default function Audit() {
-  const { events, next } = useLoaderData<typeof loader>();
+  const { events, pages } = useLoaderData<typeof loader>();
+  const range = events.length > 0 ? `Events ${events[0]!.seq} to ${events[events.length - 1]!.seq}, newest first` : "";
   return (
     <>
       <h1>Audit trail</h1>
@@ -95,11 +96,7 @@ export default function Audit() {
           </table>
         </TableScroll>
       )}
-      {next ? (
-        <p>
-          <Link to={`/app/audit?before=${next}`}>Older events</Link>
-        </p>
-      ) : null}
+      <Pager label="Pages of the audit trail" {...pages} where={range} />
     </>
   );
 }

@@ -7,17 +7,28 @@ import { readerTimeZone } from "../models/dashboard.server";
 import { getInquiryRetentionMonths, listInquiriesForConveners } from "../models/inquiries.server";
 import { TableScroll } from "../components/table-scroll";
 import { inquiryFilterSchema } from "../schemas/inquiry.server";
+import { Pager } from "../components/pager";
+import { numberedPageLinks, readPageNumber } from "../lib/paging";
+
+/** Inquiries on one page of the list. */
+const PAGE_SIZE = 50;
 
 export async function loader({ request, context }: LoaderFunctionArgs) {
   const person = await requirePermission(request, context, "inquiry:manage");
-  const status = inquiryFilterSchema.parse(new URL(request.url).searchParams.get("status") || undefined);
+  const params = new URL(request.url).searchParams;
+  const status = inquiryFilterSchema.parse(params.get("status") || undefined);
+  const page = readPageNumber(params);
   const zone = await readerTimeZone(context, person);
   const [{ inquiries, counts }, retentionMonths] = await Promise.all([
-    listInquiriesForConveners(context, status),
+    listInquiriesForConveners(context, status, { limit: PAGE_SIZE, offset: (page - 1) * PAGE_SIZE }),
     getInquiryRetentionMonths(context),
   ]);
+  const total = status ? counts[status] : Object.values(counts).reduce((a, b) => a + b, 0);
   return {
     status: status ?? null,
+    page,
+    first: (page - 1) * PAGE_SIZE + 1,
+    pages: numberedPageLinks("/app/inquiries", { status }, page, page * PAGE_SIZE < total),
     counts,
     retentionMonths,
     inquiries: inquiries.map((i) => ({ ...i, received: formatInstant(i.createdAt, zone) })),
@@ -25,8 +36,9 @@ export async function loader({ request, context }: LoaderFunctionArgs) {
 }
 
 export default function Inquiries() {
-  const { status, counts, retentionMonths, inquiries } = useLoaderData<typeof loader>();
+  const { status, counts, retentionMonths, inquiries, page, first, pages } = useLoaderData<typeof loader>();
   const total = Object.values(counts).reduce((a, b) => a + b, 0);
+  const shown = status ? counts[status] : total;
   return (
     <>
       <h1>Membership inquiries</h1>
@@ -53,16 +65,19 @@ export default function Inquiries() {
       </Form>
       {inquiries.length === 0 ? (
         <p className="empty">
-          {status
-            ? `No ${inquiryStatusWords[status].toLowerCase()} inquiries.`
-            : "No inquiries yet. They arrive through the form at /join."}
+          {page > 1
+            ? "No more inquiries: this page is past the last one."
+            : status
+              ? `No ${inquiryStatusWords[status].toLowerCase()} inquiries.`
+              : "No inquiries yet. They arrive through the form at /join."}
         </p>
       ) : (
         <TableScroll label="Inquiries">
           <table className="stack-table">
             <caption>
-              {inquiries.length === 1 ? "One inquiry" : `${inquiries.length} inquiries`}
-              {status ? `, ${inquiryStatusWords[status].toLowerCase()}` : ""}, newest first
+              {`${shown === 1 ? "One inquiry" : `${shown} inquiries`}${status ? `, ${inquiryStatusWords[status].toLowerCase()}` : ""}, newest first${
+                pages.previous || pages.next ? `: ${first}–${first + inquiries.length - 1} (page ${page})` : ""
+              }`}
             </caption>
             <thead>
               <tr>
@@ -91,6 +106,7 @@ export default function Inquiries() {
           </table>
         </TableScroll>
       )}
+      <Pager label="Pages of inquiries" {...pages} where={`Page ${page}`} />
     </>
   );
 }

@@ -4,12 +4,24 @@ import { requirePermission } from "../lib/session.server";
 import { formatInstant } from "../lib/time";
 import { readerTimeZone } from "../models/dashboard.server";
 import { listOutboxForConveners } from "../models/outbox.server";
+import { Pager } from "../components/pager";
+import { keysetPageLinks, readCursor } from "../lib/paging";
+import { isUuid } from "../lib/uuid";
+
+/** Mails on one page of the outbox. */
+const PAGE_SIZE = 50;
 
 export async function loader({ request, context }: LoaderFunctionArgs) {
   const person = await requirePermission(request, context, "outbox:read");
   const zone = await readerTimeZone(context, person);
-  const { mails, sends } = await listOutboxForConveners(context);
-  return { sends, mails: mails.map((m) => ({ ...m, created: formatInstant(m.createdAt, zone) })) };
+  const cursor = readCursor(new URL(request.url).searchParams, (v) => (isUuid(v) ? v.toLowerCase() : null));
+  const { page, sends } = await listOutboxForConveners(context, cursor, PAGE_SIZE);
+  return {
+    sends,
+    pages: keysetPageLinks("/app/outbox", {}, page, (m) => m.id),
+    latest: !page.newer,
+    mails: page.rows.map((m) => ({ ...m, created: formatInstant(m.createdAt, zone) })),
+  };
 }
 
 const statusWords = {
@@ -20,7 +32,11 @@ const statusWords = {
 } as const;
 
 export default function Outbox() {
-  const { mails, sends } = useLoaderData<typeof loader>();
+  const { mails, sends, pages, latest } = useLoaderData<typeof loader>();
+  const range =
+    mails.length > 0
+      ? `${latest ? "The latest mail" : "Mail"}, written ${mails[mails.length - 1]!.created} to ${mails[0]!.created}, newest first`
+      : "";
   return (
     <>
       <h1>Outbox</h1>
@@ -48,6 +64,7 @@ export default function Outbox() {
           ))}
         </ul>
       )}
+      <Pager label="Pages of the outbox" {...pages} where={range} />
     </>
   );
 }

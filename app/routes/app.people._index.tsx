@@ -12,16 +12,26 @@ import { listOrganizationsForConveners } from "../models/organizations.server";
 import { cancelInvitation, inviteRepresentative, listPeopleAndInvitations } from "../models/people.server";
 import { TableScroll } from "../components/table-scroll";
 import { cancelInvitationSchema, inviteSchema } from "../schemas/people.server";
+import { Pager } from "../components/pager";
+import { numberedPageLinks, readPageNumber } from "../lib/paging";
+
+/** People on one page of the list. */
+const PAGE_SIZE = 100;
 
 export async function loader({ request, context }: LoaderFunctionArgs) {
   const person = await requirePermission(request, context, "person:manage");
   const zone = await readerTimeZone(context, person);
+  const page = readPageNumber(new URL(request.url).searchParams);
+  // One more than a page: whether there is a next page, without counting them all.
   const [{ people, invitations }, organizations] = await Promise.all([
-    listPeopleAndInvitations(context),
+    listPeopleAndInvitations(context, { limit: PAGE_SIZE + 1, offset: (page - 1) * PAGE_SIZE }),
     listOrganizationsForConveners(context),
   ]);
   return {
-    people,
+    people: people.slice(0, PAGE_SIZE),
+    page,
+    first: (page - 1) * PAGE_SIZE + 1,
+    hasNext: people.length > PAGE_SIZE,
     invitations: invitations.map((i) => ({ ...i, expires: formatInstant(i.expiresAt, zone) })),
     organizations: organizations.filter((o) => o.status !== "left").map((o) => ({ value: o.id, label: o.name })),
   };
@@ -41,7 +51,8 @@ export async function action({ request, context }: ActionFunctionArgs) {
 }
 
 export default function People() {
-  const { people, invitations, organizations } = useLoaderData<typeof loader>();
+  const { people, page, first, hasNext, invitations, organizations } = useLoaderData<typeof loader>();
+  const pages = numberedPageLinks("/app/people", {}, page, hasNext);
   const lastResult = useActionData<typeof action>();
   const invited = lastResult && "invited" in lastResult ? lastResult.invited : null;
   const formResult = lastResult && "status" in lastResult ? lastResult : undefined;
@@ -135,7 +146,14 @@ export default function People() {
         </TableScroll>
       )}
 
-      <h2>Everyone</h2>
+      <h2 id="everyone">Everyone</h2>
+      {pages.previous || pages.next ? (
+        <p>
+          {people.length > 0
+            ? `People ${first}–${first + people.length - 1}, by organization and name (page ${page}).`
+            : "No more people: this page is past the last one."}
+        </p>
+      ) : null}
       <TableScroll label="Everyone">
         <table className="stack-table">
           <thead>
@@ -162,6 +180,7 @@ export default function People() {
           </tbody>
         </table>
       </TableScroll>
+      <Pager label="Pages of people" {...pages} where={`Page ${page}`} />
     </>
   );
 }

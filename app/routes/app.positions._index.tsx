@@ -5,24 +5,37 @@ import { formatInstant } from "../lib/time";
 import { readerTimeZone } from "../models/dashboard.server";
 import { listPositionsForConveners } from "../models/positions.server";
 import { TableScroll } from "../components/table-scroll";
+import { Pager } from "../components/pager";
+import { numberedPageLinks, readPageNumber } from "../lib/paging";
+
+/** Positions on one page of the list. */
+const PAGE_SIZE = 50;
 
 export async function loader({ request, context }: LoaderFunctionArgs) {
   const person = await requirePermission(request, context, "position:publish");
   const zone = await readerTimeZone(context, person);
-  const positions = await listPositionsForConveners(context);
-  return { positions: positions.map((p) => ({ ...p, release: formatInstant(p.releaseAt, zone) })) };
+  const page = readPageNumber(new URL(request.url).searchParams);
+  // One more than a page: whether there is a next page, without counting them all.
+  const rows = await listPositionsForConveners(context, { limit: PAGE_SIZE + 1, offset: (page - 1) * PAGE_SIZE });
+  return {
+    positions: rows.slice(0, PAGE_SIZE).map((p) => ({ ...p, release: formatInstant(p.releaseAt, zone) })),
+    page,
+    first: (page - 1) * PAGE_SIZE + 1,
+    hasNext: rows.length > PAGE_SIZE,
+  };
 }
 
 const statusWords = { scheduled: "Embargoed until", published: "Published", withdrawn: "Withdrawn", superseded: "Superseded" } as const;
 
 export default function Positions() {
-  const { positions } = useLoaderData<typeof loader>();
+  const { positions, page, first, hasNext } = useLoaderData<typeof loader>();
+  const pages = numberedPageLinks("/app/positions", {}, page, hasNext);
   return (
     <>
       <h1>Positions</h1>
       <p>Positions are published from the page of a round whose outcome is adopted.</p>
       {positions.length === 0 ? (
-        <p className="empty">No position is published yet.</p>
+        <p className="empty">{page > 1 ? "No more positions: this page is past the last one." : "No position is published yet."}</p>
       ) : (
         <TableScroll label="Positions">
           <table className="stack-table">
@@ -53,6 +66,13 @@ export default function Positions() {
           </table>
         </TableScroll>
       )}
+      <Pager
+        label="Pages of positions"
+        {...pages}
+        where={
+          positions.length > 0 ? `Page ${page}: positions ${first}–${first + positions.length - 1}, latest release first` : `Page ${page}`
+        }
+      />
     </>
   );
 }

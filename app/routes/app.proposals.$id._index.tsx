@@ -40,6 +40,9 @@ import { changesSinceLastVisit } from "../models/authorship.server";
 import { readerTimeZone } from "../models/dashboard.server";
 import { formatInstant } from "../lib/time";
 import { ChangesSinceVisit } from "../components/changes-since-visit";
+import { Pager } from "../components/pager";
+import { keysetPageLinks, readCursor } from "../lib/paging";
+import { isUuid } from "../lib/uuid";
 
 // Only this page loads the editor's code, after hydration (the server renders the stored HTML).
 const ProposalEditor = lazy(() => import("../components/proposal-editor.client"));
@@ -51,14 +54,25 @@ export const links: LinksFunction = () => [{ rel: "stylesheet", href: proposalSt
 
 export async function loader({ request, context, params }: LoaderFunctionArgs) {
   const person = await requirePermission(request, context, "proposal:read");
-  const page = await getProposalPage(context, person, params.id ?? "");
+  const commentsCursor = readCursor(new URL(request.url).searchParams, (v) => (isUuid(v) ? v.toLowerCase() : null), "comments-");
+  const page = await getProposalPage(context, person, params.id ?? "", commentsCursor);
   if (!page) throw notFound();
+  const commentLinks = keysetPageLinks(
+    `/app/proposals/${page.proposal.id}`,
+    {},
+    { ...page.commentPage, rows: page.comments.toReversed() },
+    (c) => c.id,
+    {
+      prefix: "comments-",
+      hash: "#discussion-heading",
+    },
+  );
   const organizations = page.canEdit ? await listOrganizationChoices(context) : [];
   const rounds = await getProposalRounds(context, person, page.proposal.id, page.proposal.status);
   const threads = await listPassageThreads(context, person, page.proposal.id, page.drafting.reviewer);
   const visit = await changesSinceLastVisit(context, person.id, page.proposal.id);
   const sinceVisit = visit && { since: formatInstant(visit.since, await readerTimeZone(context, person)), changes: visit.changes };
-  return { ...page, organizations, rounds, threads, sinceVisit };
+  return { ...page, organizations, rounds, threads, sinceVisit, commentLinks };
 }
 
 export async function action({ request, context, params }: ActionFunctionArgs) {
@@ -299,7 +313,18 @@ function Discussion({ page, result }: { page: ReturnType<typeof useLoaderData<ty
           Your comment was changed.
         </p>
       ) : null}
-      {page.comments.length === 0 ? <p className="empty">No comments yet.</p> : null}
+      {commented && page.commentPage.newer ? (
+        <p className="notice success" role="status">
+          Your comment was posted. It is with <Link to={`/app/proposals/${page.proposal.id}#discussion-heading`}>the latest comments</Link>.
+        </p>
+      ) : null}
+      {page.comments.length === 0 ? (
+        <p className="empty">No comments yet.</p>
+      ) : page.commentPage.newer || page.commentPage.older ? (
+        <p className="proposal-meta">
+          {`${page.commentCount} comments, oldest first. ${page.commentPage.newer ? "Earlier" : "The latest"} ${page.comments.length}, written ${page.comments[0]!.when} to ${page.comments[page.comments.length - 1]!.when}:`}
+        </p>
+      ) : null}
       {page.hiddenFromReader > 0 ? (
         <p className="proposal-meta">
           {page.hiddenFromReader === 1 ? "One comment was" : `${page.hiddenFromReader} comments were`} hidden by a convener.
@@ -324,10 +349,17 @@ function Discussion({ page, result }: { page: ReturnType<typeof useLoaderData<ty
           </li>
         ))}
       </ol>
+      <Pager
+        label="Pages of the discussion"
+        previous={page.commentLinks.next}
+        next={page.commentLinks.previous}
+        previousText="Earlier comments"
+        nextText="Later comments"
+      />
       {page.canComment ? (
         <>
           <ErrorSummary form={form} />
-          <Form method="post" className="stack" {...getFormProps(form)} noValidate key={commented ? page.comments.length : "comment"}>
+          <Form method="post" className="stack" {...getFormProps(form)} noValidate key={commented ? page.commentCount : "comment"}>
             <input type="hidden" name="intent" value="comment" />
             <TextAreaField meta={fields.body} label="Comment" rows={4} hint="Plain text. You can change it for 15 minutes." />
             <div className="actions">

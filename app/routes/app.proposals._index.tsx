@@ -6,11 +6,12 @@ import { requirePermission } from "../lib/session.server";
 import { listProposalsForReader, statusLabels } from "../models/proposals.server";
 import proposalStyles from "../styles/proposals.css";
 import { TableScroll } from "../components/table-scroll";
+import { Pager } from "../components/pager";
+import { numberedPageLinks, readPageNumber } from "../lib/paging";
 
 const statuses = ["draft", "in_round", "adopted", "archived"] as const;
 /** Proposals on one page of the list: the record grows for years, the page does not. */
 const PAGE_SIZE = 50;
-const MAX_PAGE = 1000;
 type Status = (typeof statuses)[number];
 
 export const links: LinksFunction = () => [{ rel: "stylesheet", href: proposalStyles }];
@@ -21,8 +22,7 @@ export async function loader({ request, context }: LoaderFunctionArgs) {
   const pillar = url.searchParams.get("pillar");
   const status = url.searchParams.get("status");
   const q = (url.searchParams.get("q") ?? "").slice(0, 200);
-  const pageParam = Number(url.searchParams.get("page"));
-  const page = Number.isSafeInteger(pageParam) && pageParam >= 1 ? Math.min(pageParam, MAX_PAGE) : 1;
+  const page = readPageNumber(url.searchParams);
   const filter = {
     pillar: pillarKeys.includes(pillar as PillarKey) ? (pillar as PillarKey) : undefined,
     status: statuses.includes(status as Status) ? (status as Status) : undefined,
@@ -45,15 +45,7 @@ export default function Proposals() {
   const { proposals, page, first, hasNext, filter, canCreate, statusLabels } = useLoaderData<typeof loader>();
   const filtered = Boolean(filter.pillar || filter.status || filter.q);
   const paged = page > 1 || hasNext;
-  const pageLink = (n: number) => {
-    const params = new URLSearchParams();
-    if (filter.q) params.set("q", filter.q);
-    if (filter.pillar) params.set("pillar", filter.pillar);
-    if (filter.status) params.set("status", filter.status);
-    if (n > 1) params.set("page", String(n));
-    const search = params.toString();
-    return `/app/proposals${search ? `?${search}` : ""}`;
-  };
+  const pages = numberedPageLinks("/app/proposals", { q: filter.q, pillar: filter.pillar, status: filter.status }, page, hasNext);
   return (
     <>
       <h1>Proposals</h1>
@@ -146,12 +138,7 @@ export default function Proposals() {
           </table>
         </TableScroll>
       ) : null}
-      {paged ? (
-        <nav aria-label="Pages of proposals" className="actions">
-          {page > 1 ? <Link to={pageLink(page - 1)}>Previous page</Link> : null}
-          {hasNext ? <Link to={pageLink(page + 1)}>Next page</Link> : null}
-        </nav>
-      ) : null}
+      <Pager label="Pages of proposals" {...pages} where={`Page ${page}`} />
     </>
   );
 }

@@ -1,7 +1,9 @@
 import type { LinksFunction, LoaderFunctionArgs, MetaFunction } from "@remix-run/node";
 import { Form, Link, useLoaderData } from "@remix-run/react";
 import { PublicLayout } from "../components/layout";
+import { Pager } from "../components/pager";
 import { PositionList } from "../components/position-list";
+import { numberedPageLinks, readPageNumber } from "../lib/paging";
 import { publicMeta } from "../lib/meta";
 import { pillarKeys, pillarNames } from "../lib/pillars";
 import type { RouteHandle } from "../lib/route-handle";
@@ -19,7 +21,7 @@ export async function loader({ request, context }: LoaderFunctionArgs) {
   const pillarParam = url.searchParams.get("pillar");
   const pillar = isPillar(pillarParam) ? pillarParam : undefined;
   const q = (url.searchParams.get("q") ?? "").trim().slice(0, 200);
-  const page = Math.max(1, Math.min(1000, Number.parseInt(url.searchParams.get("page") ?? "1", 10) || 1));
+  const page = readPageNumber(url.searchParams);
   const timeZone = await publicTimeZone(context);
   const { positions, total } = await listPositionCards(context, { pillar, q, limit: PAGE_SIZE, offset: (page - 1) * PAGE_SIZE }, timeZone);
   return {
@@ -35,7 +37,8 @@ export async function loader({ request, context }: LoaderFunctionArgs) {
 export default function Positions() {
   const { positions, total, page, pages, pillar, q } = useLoaderData<typeof loader>();
   const filtered = Boolean(pillar || q);
-  const link = (p: number) => `/positions?${new URLSearchParams({ ...(q ? { q } : {}), ...(pillar ? { pillar } : {}), page: String(p) })}`;
+  // A page past the last one links back to the last one.
+  const pageLinks = numberedPageLinks("/positions", { q, pillar }, Math.min(page, pages + 1), page < pages);
   return (
     <PublicLayout>
       <h1>Adopted positions</h1>
@@ -78,25 +81,7 @@ export default function Positions() {
       ) : (
         <PositionList positions={positions} />
       )}
-      {pages > 1 ? (
-        <nav aria-label="Pages of positions">
-          <ul className="inline-list">
-            {page > 1 ? (
-              <li>
-                <Link to={link(page - 1)}>Newer positions</Link>
-              </li>
-            ) : null}
-            <li>
-              Page {page} of {pages}
-            </li>
-            {page < pages ? (
-              <li>
-                <Link to={link(page + 1)}>Older positions</Link>
-              </li>
-            ) : null}
-          </ul>
-        </nav>
-      ) : null}
+      <Pager label="Pages of positions" {...pageLinks} where={`Page ${page} of ${pages}`} />
       <p>
         <a href="/feed.atom">Follow new positions (feed)</a> · <a href="/api/positions">Data for developers</a>
       </p>

@@ -123,8 +123,11 @@ export async function verifyAuditChain(db: Db, batchSize = 1000): Promise<AuditV
   }
 }
 
-/** A page of events, newest first, with the actor's name and the subject's name where known. */
-export async function listAuditEventsWithNames(db: Db, options: { limit: number; before?: number }) {
+/**
+ * A page of events with the actor's name and the subject's name where known: newest first, below
+ * `before` when given; or oldest first above `after` (paging back towards the newest).
+ */
+export async function listAuditEventsWithNames(db: Db, options: { limit: number; before?: number; after?: number }) {
   return db
     .select({
       seq: auditEvents.seq,
@@ -142,7 +145,13 @@ export async function listAuditEventsWithNames(db: Db, options: { limit: number;
     .leftJoin(actor, eq(actor.id, auditEvents.actorId))
     .leftJoin(subjectPerson, and(eq(auditEvents.subjectType, "person"), eq(sql`${subjectPerson.id}::text`, auditEvents.subjectId)))
     .leftJoin(organizations, and(eq(auditEvents.subjectType, "organization"), eq(sql`${organizations.id}::text`, auditEvents.subjectId)))
-    .where(options.before ? lt(auditEvents.seq, options.before) : undefined)
-    .orderBy(desc(auditEvents.seq))
+    .where(
+      options.after !== undefined
+        ? gt(auditEvents.seq, options.after)
+        : options.before !== undefined
+          ? lt(auditEvents.seq, options.before)
+          : undefined,
+    )
+    .orderBy(options.after !== undefined ? asc(auditEvents.seq) : desc(auditEvents.seq))
     .limit(options.limit);
 }

@@ -1,7 +1,8 @@
-import { and, asc, eq } from "drizzle-orm";
+import { and, eq, isNotNull, isNull, sql } from "drizzle-orm";
 import { alias } from "drizzle-orm/pg-core";
 import type { Db } from "../client";
 import { organizations, people, proposalComments } from "../schema";
+import { createdAtCursorCondition, createdAtCursorOrder, type RowCursor } from "./keyset";
 
 const hider = alias(people, "hider");
 
@@ -11,8 +12,14 @@ export async function addComment(db: Db, fields: { proposalId: string; authorId:
   return row!;
 }
 
-/** A proposal's discussion, oldest first, with authors' and organizations' names. */
-export async function listComments(db: Db, proposalId: string) {
+/**
+ * A keyset page of a proposal's discussion, with authors' and organizations' names: newest first,
+ * or oldest first above an `after` cursor. Hidden comments only when `withHidden` (conveners).
+ */
+export async function listCommentsPage(db: Db, proposalId: string, options: { cursor: RowCursor; limit: number; withHidden: boolean }) {
+  const conditions = [eq(proposalComments.proposalId, proposalId)];
+  if (!options.withHidden) conditions.push(isNull(proposalComments.hiddenAt));
+  if (options.cursor) conditions.push(createdAtCursorCondition("proposal_comments", options.cursor));
   return db
     .select({
       id: proposalComments.id,
@@ -30,8 +37,21 @@ export async function listComments(db: Db, proposalId: string) {
     .innerJoin(people, eq(people.id, proposalComments.authorId))
     .leftJoin(organizations, eq(organizations.id, proposalComments.organizationId))
     .leftJoin(hider, eq(hider.id, proposalComments.hiddenById))
-    .where(eq(proposalComments.proposalId, proposalId))
-    .orderBy(asc(proposalComments.createdAt));
+    .where(and(...conditions))
+    .orderBy(createdAtCursorOrder("proposal_comments", options.cursor))
+    .limit(options.limit);
+}
+
+/** How many comments a proposal's discussion has: those shown to everyone, and those hidden by a convener. */
+export async function countComments(db: Db, proposalId: string) {
+  const [row] = await db
+    .select({
+      shown: sql<number>`count(*) filter (where ${proposalComments.hiddenAt} is null)::int`,
+      hidden: sql<number>`count(*) filter (where ${isNotNull(proposalComments.hiddenAt)})::int`,
+    })
+    .from(proposalComments)
+    .where(eq(proposalComments.proposalId, proposalId));
+  return { shown: row?.shown ?? 0, hidden: row?.hidden ?? 0 };
 }
 
 /** One comment of a proposal, locked for the rest of the transaction, or null. */

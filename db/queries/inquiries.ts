@@ -18,8 +18,8 @@ export async function createInquiry(db: Db, fields: NewInquiry) {
   return row!;
 }
 
-/** Inquiries for the conveners' list, newest first; only the columns the list shows. */
-export async function listInquiries(db: Db, status?: InquiryStatus) {
+/** A page of inquiries for the conveners' list, newest first; only the columns the list shows. */
+export async function listInquiries(db: Db, status: InquiryStatus | undefined, page: { limit: number; offset: number }) {
   return db
     .select({
       id: inquiries.id,
@@ -31,7 +31,9 @@ export async function listInquiries(db: Db, status?: InquiryStatus) {
     })
     .from(inquiries)
     .where(status ? eq(inquiries.status, status) : undefined)
-    .orderBy(desc(inquiries.createdAt));
+    .orderBy(desc(inquiries.createdAt), desc(inquiries.id))
+    .limit(page.limit)
+    .offset(page.offset);
 }
 
 /** How many inquiries there are in each status. */

@@ -1,6 +1,7 @@
-import { and, desc, eq, inArray, lte, or, isNull, sql } from "drizzle-orm";
+import { and, eq, inArray, lte, or, isNull, sql } from "drizzle-orm";
 import type { Db } from "../client";
 import { outbox, type MailStatus } from "../schema";
+import { createdAtCursorCondition, createdAtCursorOrder, type RowCursor } from "./keyset";
 
 export type OutboxMail = typeof outbox.$inferSelect;
 
@@ -22,8 +23,14 @@ export async function enqueueMails(
   await db.insert(outbox).values(mails.map((m) => ({ toAddress: m.to, subject: m.subject, body: m.body, status })));
 }
 
-export async function listOutbox(db: Db, limit = 200) {
-  return db.select().from(outbox).orderBy(desc(outbox.createdAt)).limit(limit);
+/** A keyset page of the outbox: newest first, or oldest first above an `after` cursor. */
+export async function listOutboxPage(db: Db, cursor: RowCursor, limit: number) {
+  return db
+    .select()
+    .from(outbox)
+    .where(cursor ? createdAtCursorCondition("outbox", cursor) : undefined)
+    .orderBy(createdAtCursorOrder("outbox", cursor))
+    .limit(limit);
 }
 
 /**

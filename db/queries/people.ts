@@ -30,8 +30,9 @@ export async function getPersonForUpdate(db: Db, id: string) {
   return row ?? null;
 }
 
-export async function listPeople(db: Db) {
-  return db
+/** Everyone, by organization and name; a page of them when `page` is given. */
+export async function listPeople(db: Db, page?: { limit: number; offset: number }) {
+  const query = db
     .select({
       id: people.id,
       name: people.name,
@@ -44,7 +45,9 @@ export async function listPeople(db: Db) {
     })
     .from(people)
     .leftJoin(organizations, eq(organizations.id, people.organizationId))
-    .orderBy(asc(organizations.name), asc(people.name));
+    .orderBy(asc(organizations.name), asc(people.name), asc(people.id))
+    .$dynamic();
+  return page ? query.limit(page.limit).offset(page.offset) : query;
 }
 
 export async function listActivePeopleOfOrganization(db: Db, organizationId: string) {

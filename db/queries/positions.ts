@@ -188,6 +188,22 @@ export async function listAllPositions(db: Db) {
     .orderBy(desc(positions.releaseAt));
 }
 
+/** A page of positions for conveners (embargoed ones too), latest release first. */
+export async function listPositionsPage(db: Db, page: { limit: number; offset: number }) {
+  return db
+    .select({
+      id: positions.id,
+      slug: positions.slug,
+      title: positions.title,
+      status: positions.status,
+      releaseAt: positions.releaseAt,
+    })
+    .from(positions)
+    .orderBy(desc(positions.releaseAt), desc(positions.id))
+    .limit(page.limit)
+    .offset(page.offset);
+}
+
 /** Embargoed positions whose release time has come: now published. Returns their ids. */
 export async function releaseDuePositions(db: Db): Promise<string[]> {
   const rows = await db

@@ -23,5 +23,5 @@ export const outbox = pgTable(
     createdAt: createdAt(),
     sentAt: instant(),
   },
-  (t) => [index("outbox_status_idx").on(t.status, t.nextAttemptAt), index("outbox_created_idx").on(t.createdAt)],
+  (t) => [index("outbox_status_idx").on(t.status, t.nextAttemptAt), index("outbox_created_idx").on(t.createdAt, t.id)],
 );

@@ -183,7 +183,7 @@ export const proposalComments = pgTable(
     hiddenById: uuid().references(() => people.id),
     hideReason: text(),
   },
-  (t) => [index("proposal_comments_proposal_idx").on(t.proposalId, t.createdAt)],
+  (t) => [index("proposal_comments_proposal_idx").on(t.proposalId, t.createdAt, t.id)],
 );
 
 /**

@@ -6,7 +6,7 @@ import { createOneTimeToken } from "../../db/queries/one-time-tokens";
 import { positions } from "../../db/schema";
 import { consoleErrors, describeE2E, expectNoAxeViolations, launchChromium, newPersonContext } from "../support/browser";
 import { createSession } from "../../db/queries/sessions";
-import { makePerson, signInAs } from "../support/factories";
+import { makeAuditEvent, makeMail, makePerson, signInAs } from "../support/factories";
 import { TestClient } from "../support/http";
 import { adoptProposal, paragraph } from "../support/rounds";
 import { connectCollab, makeProposal } from "../support/collab";
@@ -89,6 +89,9 @@ describeE2E("workspace and account pages: axe, and phone width", () => {
       message: "We would like to join the working table.",
     });
     const { token } = await createOneTimeToken(db, { purpose: "password_reset", personId: representative.id, email: representative.email });
+    // More than a page of audit events and of mail, so those pages show their pages' links.
+    for (let i = 0; i < 120; i++) await makeAuditEvent(db, { actorId: convener.id });
+    for (let i = 0; i < 55; i++) await makeMail(db, { subject: `Notice ${i}` });
     Object.assign(paths, {
       proposal: `/app/proposals/${proposal.id}`,
       history: `/app/proposals/${proposal.id}/history`,
@@ -163,6 +166,27 @@ describeE2E("workspace and account pages: axe, and phone width", () => {
     await check(anonymous, ["/forgot", paths.reset!], "anonymous, desktop");
     await check(anonymous, ["/reset/aaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaa", "/setup?token=wrong"], "anonymous, desktop, unknown link", 404);
   }, 300_000);
+
+  it("pages a long list with the keyboard alone", async () => {
+    const convener = await pageFor(convenerId, DESKTOP);
+    await convener.goto(server.url + "/app/audit");
+    const pages = convener.getByRole("navigation", { name: "Pages of the audit trail" });
+    await pages.waitFor();
+    expect(await pages.getByRole("link", { name: "Previous page" }).count()).toBe(0);
+    // Tab from the page's start until the link has focus, then Enter: the older page opens.
+    await convener.locator("body").focus();
+    const next = pages.getByRole("link", { name: "Next page" });
+    for (let i = 0; i < 400 && !(await next.evaluate((a) => a === document.activeElement)); i++) await convener.keyboard.press("Tab");
+    expect(await next.evaluate((a) => a === document.activeElement)).toBe(true);
+    await convener.keyboard.press("Enter");
+    await convener.waitForURL(/\/app\/audit\?before=\d+$/);
+    await pages.getByRole("link", { name: "Previous page" }).waitFor();
+    await expectNoAxeViolations(convener, "/app/audit, an older page");
+    await check(convener, ["/app/outbox"], "convener, outbox with pages");
+    expect(await convener.getByRole("navigation", { name: "Pages of the outbox" }).getByRole("link", { name: "Next page" }).count()).toBe(
+      1,
+    );
+  }, 120_000);
 
   it("has no violations and no sideways scrolling on every workspace page at 390 px", async () => {
     const convener = await pageFor(convenerId, PHONE);
