@@ -218,13 +218,21 @@ export class BenchClient {
   }
 }
 
-/** Bundles the server script next to node_modules (its packages stay external). */
+/** The folder bundleServer writes into (removed with removeServerBundle). */
+const benchBundleDir = () => path.join(projectRoot, "build", `bench-collab-${process.pid}`);
+
+/**
+ * Bundles the server script next to node_modules (its packages stay external), with the derive
+ * worker's entry beside it, as the built server has it.
+ */
 export async function bundleServer(): Promise<string> {
-  const outfile = path.join(projectRoot, "build", `bench-collab-server-${process.pid}.mjs`);
-  const entry = path.join(projectRoot, "bench", "collab-server.ts");
+  const outdir = benchBundleDir();
   await build({
-    entryPoints: [entry],
-    outfile,
+    entryPoints: {
+      "collab-server": path.join(projectRoot, "bench", "collab-server.ts"),
+      "derive-worker": path.join(projectRoot, "server", "collab", "derive-worker.ts"),
+    },
+    outdir,
     bundle: true,
     platform: "node",
     format: "esm",
@@ -233,7 +241,11 @@ export async function bundleServer(): Promise<string> {
     logLevel: "error",
     absWorkingDir: projectRoot,
   });
-  return outfile;
+  return path.join(outdir, "collab-server.js");
+}
+
+export function removeServerBundle() {
+  fs.rmSync(benchBundleDir(), { recursive: true, force: true });
 }
 
 export interface ChildServer {
@@ -511,9 +523,7 @@ export async function runCollabBench(options: CollabBenchOptions = {}): Promise<
     return result;
   } finally {
     for (const c of children) if (c.child.exitCode === null && c.child.signalCode === null) await c.stop();
-    for (const f of fs.readdirSync(path.join(projectRoot, "build"))) {
-      if (f === `bench-collab-server-${process.pid}.mjs`) fs.rmSync(path.join(projectRoot, "build", f));
-    }
+    removeServerBundle();
     await scratch.drop();
   }
 }
