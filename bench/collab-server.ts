@@ -30,6 +30,8 @@ if (mode === "durable") {
     // The benchmark's clients all come from one address and a few people.
     limits: { maxConnectionsPerAddress: 5000, maxConnectionsPerPerson: 1000, maxConnectionsPerDocument: 1000, unloadDelayMs: 60_000 },
     // Several benchmark processes share their documents through Redis (bench/collab-cluster.ts).
+    // The burst scenario compares the derive on this thread (0) with the worker (default 1).
+    deriveWorkers: process.env.BENCH_DERIVE_WORKERS ? Number(process.env.BENCH_DERIVE_WORKERS) : undefined,
     redis: process.env.BENCH_REDIS_URL
       ? { url: process.env.BENCH_REDIS_URL, prefix: process.env.BENCH_REDIS_PREFIX ?? "bench:" }
       : undefined,

@@ -67,6 +67,14 @@ function asLog(doc: Y.Doc): Uint8Array[] {
 }
 
 const log = createLogger("silent");
+
+async function eventually(check: () => boolean) {
+  const started = Date.now();
+  while (!check()) {
+    if (Date.now() - started > 10_000) throw new Error("timed out");
+    await new Promise((r) => setTimeout(r, 10));
+  }
+}
 let pool: DerivePool;
 
 beforeAll(async () => {
@@ -113,16 +121,29 @@ describe("the derive worker", () => {
     expect((await pool.body([Y.encodeStateAsUpdate(documents().rich)])).text).toContain("Cover");
   });
 
-  it("gives up on a job whose worker ends every time, and keeps working for the others", async () => {
+  it("gives up on a job whose worker ends every time", async () => {
     const small = new DerivePool({ size: 1, log, attempts: 2, jobTimeoutMs: 1 });
     await small.start();
     try {
       // Any derive takes longer than 1 ms: each try ends its worker, and after two the job is refused.
       await expect(small.body([Y.encodeStateAsUpdate(documents().large)])).rejects.toThrow(/ended 2 times/);
-      expect(small.workers).toHaveLength(1);
+      expect(small.degraded).toBe(false);
     } finally {
       await small.stop();
     }
     expect(small.workers).toHaveLength(0);
+  });
+
+  it("ends a worker left idle, and starts one again for the next job", async () => {
+    const lazy = new DerivePool({ size: 1, log, idleMs: 20 });
+    await lazy.start();
+    try {
+      const rich = documents().rich;
+      expect(await lazy.body([Y.encodeStateAsUpdate(rich)])).toEqual(deriveBody(rich));
+      await eventually(() => lazy.workers.length === 0);
+      expect(await lazy.body([Y.encodeStateAsUpdate(rich)])).toEqual(deriveBody(rich));
+    } finally {
+      await lazy.stop();
+    }
   });
 });

@@ -71,6 +71,8 @@ export interface DerivePoolOptions {
   attempts?: number;
   /** Heap limit of each worker (MB): a document too large to derive ends the worker, not the server. */
   maxHeapMb?: number;
+  /** A worker without a job for this long ends (another starts with the next job). */
+  idleMs?: number;
 }
 
 interface Job {
@@ -84,6 +86,10 @@ interface Slot {
   worker: Worker;
   ready: boolean;
   job: (Job & { id: number; timer: NodeJS.Timeout }) | null;
+  /** Ends the worker after the pool's idle time without a job. */
+  idleTimer: NodeJS.Timeout | null;
+  /** Ended for being idle (not a death: nothing to retry, no replacement). */
+  retiring: boolean;
 }
 
 /** Thrown for a job that could not be done (its worker died each time, or the document is damaged). */
@@ -96,8 +102,11 @@ export class DeriveError extends Error {
 
 /**
  * A small pool of derive workers (derive-worker.ts). Jobs wait in one queue and each worker takes
- * one at a time. A worker that dies (killed, out of memory, a job over its time) is replaced and
- * its job tried again; a pool whose workers cannot even start derives inline, and says so.
+ * one at a time. Workers start when there are jobs (one at `start`, so a broken entry shows at
+ * boot) and end after `idleMs` without one: an idle server does not keep a second copy of the
+ * schema, Yjs and the sanitizer in memory (about 30 MB a worker). A worker that dies (killed, out
+ * of memory, a job over its time) is replaced and its job tried again; a pool whose workers cannot
+ * even start derives inline, and says so.
  */
 export class DerivePool extends JobDeriver {
   readonly parallelism: number;
@@ -114,33 +123,34 @@ export class DerivePool extends JobDeriver {
   private readonly jobTimeoutMs: number;
   private readonly attempts: number;
   private readonly maxHeapMb: number;
+  private readonly idleMs: number;
   private readonly log: Logger;
 
-  constructor(private readonly options: DerivePoolOptions) {
+  constructor(options: DerivePoolOptions) {
     super();
     this.parallelism = Math.max(1, options.size);
     this.log = options.log;
     this.jobTimeoutMs = options.jobTimeoutMs ?? 60_000;
     this.attempts = options.attempts ?? 3;
     this.maxHeapMb = options.maxHeapMb ?? 512;
+    this.idleMs = options.idleMs ?? 30_000;
   }
 
-  /** Starts the workers (once); resolves once each has loaded (or the pool fell back to inline). */
+  /** Finds the entry and starts one worker (once); resolves once it has loaded, or the pool fell back to inline. */
   start(): Promise<void> {
-    this.started ??= this.startWorkers();
+    this.started ??= this.startFirst();
     return this.started;
   }
 
-  private async startWorkers(): Promise<void> {
+  private async startFirst(): Promise<void> {
     try {
       this.entry = await workerEntry();
     } catch (error) {
       this.fallBack(error);
       return;
     }
-    const ready: Promise<void>[] = [];
-    for (let i = 0; i < this.parallelism; i++) ready.push(this.spawn());
-    await Promise.all(ready);
+    if (this.slots.size === 0) await this.spawn();
+    this.dispatch();
   }
 
   /** Workers alive now (tests end one to see it replaced). */
@@ -156,21 +166,27 @@ export class DerivePool extends JobDeriver {
   run(job: DeriveJob): Promise<DeriveResult> {
     // Inline once stopped too: a late caller (an unload racing the stop) still gets its answer.
     if (this.inline || this.stopping) return (this.inline ??= new InlineDeriver()).run(job);
-    // A job before start() starts the workers: it waits for them rather than never running.
-    void this.start();
     return new Promise((resolve, reject) => {
       this.queue.push({ job, tries: 0, resolve, reject });
-      this.dispatch();
+      // A job before start() starts the pool: it waits for a worker rather than never running.
+      if (!this.entry) void this.start();
+      else this.dispatch();
     });
   }
 
   async stop(): Promise<void> {
     if (this.started) await this.started;
     // Whatever was asked for before stop finishes first (the callers store it, then the database closes).
-    if (this.queue.length > 0 || [...this.slots].some((s) => s.job)) await new Promise<void>((resolve) => this.idle.push(resolve));
+    if (this.queue.length > 0 || this.busy() > 0) await new Promise<void>((resolve) => this.idle.push(resolve));
     this.stopping = true;
     await Promise.all([...this.slots].map((s) => s.worker.terminate()));
     this.slots.clear();
+  }
+
+  private busy(): number {
+    let n = 0;
+    for (const slot of this.slots) if (slot.job) n++;
+    return n;
   }
 
   private spawn(): Promise<void> {
@@ -181,7 +197,7 @@ export class DerivePool extends JobDeriver {
       });
       // An idle worker does not keep the process alive; one with a job does (see dispatch).
       worker.unref();
-      const slot: Slot = { worker, ready: false, job: null };
+      const slot: Slot = { worker, ready: false, job: null, idleTimer: null, retiring: false };
       this.slots.add(slot);
       worker.on("message", (reply: DeriveReply) => {
         if (reply.type === "ready") {
@@ -205,6 +221,8 @@ export class DerivePool extends JobDeriver {
       });
       worker.on("exit", (code) => {
         this.slots.delete(slot);
+        if (slot.idleTimer) clearTimeout(slot.idleTimer);
+        resolve();
         const running = slot.job;
         slot.job = null;
         if (running) {
@@ -214,24 +232,30 @@ export class DerivePool extends JobDeriver {
           else running.reject(new DeriveError(`the derive worker ended ${running.tries} times on this document`));
         }
         if (this.stopping) return;
-        this.log.warn({ code, retrying: Boolean(running) }, "collab: a derive worker ended; starting another");
-        if (!slot.ready && ++this.failedStarts >= 3) {
-          this.fallBack(new Error(`derive workers end before they are ready (exit code ${code})`));
-          resolve();
-          return;
+        if (!slot.retiring) {
+          this.log.warn({ code, retrying: Boolean(running) }, "collab: a derive worker ended; starting another when needed");
+          if (!slot.ready && ++this.failedStarts >= 3) {
+            this.fallBack(new Error(`derive workers end before they are ready (exit code ${code})`));
+            return;
+          }
         }
-        void this.spawn().then(resolve);
+        // Also after an idle end: a job that arrived while it was ending gets a new worker.
+        this.dispatch();
       });
     });
   }
 
+  /** Hands queued jobs to ready workers, starts workers for the rest, and retires idle ones later. */
   private dispatch() {
+    if (this.stopping || this.inline) return;
     for (const slot of this.slots) {
       if (this.queue.length === 0) break;
-      if (!slot.ready || slot.job) continue;
+      if (!slot.ready || slot.job || slot.retiring) continue;
       const next = this.queue.shift()!;
       const id = ++this.nextId;
       next.tries++;
+      if (slot.idleTimer) clearTimeout(slot.idleTimer);
+      slot.idleTimer = null;
       // A runaway job: the worker is ended, which retries the job (the exit handler) or refuses it.
       const timer = setTimeout(() => void slot.worker.terminate(), this.jobTimeoutMs);
       timer.unref();
@@ -240,7 +264,18 @@ export class DerivePool extends JobDeriver {
       // Copied, not transferred: log rows may share their buffer with other rows.
       slot.worker.postMessage({ id, ...next.job } satisfies DeriveRequest);
     }
-    if (this.queue.length === 0 && ![...this.slots].some((s) => s.job)) {
+    // More jobs than free workers: start more, up to the pool's size.
+    const starting = [...this.slots].filter((s) => !s.ready).length;
+    for (let i = starting; i < this.queue.length && this.slots.size < this.parallelism; i++) void this.spawn();
+    for (const slot of this.slots) {
+      if (!slot.ready || slot.job || slot.idleTimer || slot.retiring) continue;
+      slot.idleTimer = setTimeout(() => {
+        slot.retiring = true;
+        void slot.worker.terminate();
+      }, this.idleMs);
+      slot.idleTimer.unref();
+    }
+    if (this.queue.length === 0 && this.busy() === 0) {
       for (const resolve of this.idle.splice(0)) resolve();
     }
   }
