@@ -70,6 +70,7 @@ process.on("message", (message: { type: string }) => {
       type: "report",
       latencies: latencies.values ?? [],
       rss: process.memoryUsage().rss,
+      heapUsed: process.memoryUsage().heapUsed,
       loopDelayP99Ms: loopDelay.percentile(99) / 1e6,
     });
   }

@@ -50,6 +50,8 @@ export interface CollabBenchResult {
     savedP99Ms: number;
     updates: number;
     idleRssMb: number;
+    /** Of which the JavaScript heap in use (after a collection). */
+    idleHeapMb: number;
     /** Refusals the editors received (the suggesting editors' suggestions are all accepted: 0). */
     refused: number;
   };
@@ -60,6 +62,7 @@ export interface CollabBenchResult {
     endToEndP99Ms: number;
     updates: number;
     idleRssMb: number;
+    idleHeapMb: number;
     refused: number;
   };
   endToEndRatio: number;
@@ -362,7 +365,7 @@ async function runLoad(
   burstClient?.close();
   const report = await server.request<{ latencies: number[]; loopDelayP99Ms: number }>("report");
   await new Promise((r) => setTimeout(r, 3000));
-  const idle = await server.request<{ rss: number }>("report");
+  const idle = await server.request<{ rss: number; heapUsed: number }>("report");
   const refused = clients.reduce((n, c) => n + c.refused, 0);
   for (const c of clients) c.close();
   return {
@@ -374,6 +377,7 @@ async function runLoad(
     savedP99Ms: round(percentile(sinks.saved, 99)),
     updates: report.latencies.length,
     idleRssMb: Math.round(idle.rss / 1024 / 1024),
+    idleHeapMb: Math.round(idle.heapUsed / 1024 / 1024),
     burstUpdates,
   };
 }
