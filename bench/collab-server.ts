@@ -43,7 +43,7 @@ if (mode === "durable") {
       const loop = performance.now();
       setImmediate(() =>
         console.error(
-          `pending ${collab.hub.rooms.writer.pending} loaded ${collab.hub.loadedProposals.length} lag ${(performance.now() - loop).toFixed(1)}ms`,
+          `pending ${collab.hub.rooms.writer.pending} loaded ${collab.hub.loadedProposals.length} lag ${(performance.now() - loop).toFixed(1)}ms derive jobs ${(collab.hub.rooms.deriver as { jobsHanded?: number }).jobsHanded ?? "-"} cpu ${JSON.stringify(process.cpuUsage())}`,
         ),
       );
     }, 1000).unref();

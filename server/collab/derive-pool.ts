@@ -158,6 +158,11 @@ export class DerivePool extends JobDeriver {
     return [...this.slots].map((s) => s.worker);
   }
 
+  /** Jobs handed to workers so far (tries included), for diagnostics. */
+  get jobsHanded(): number {
+    return this.nextId;
+  }
+
   /** Whether jobs run inline because no worker could start. */
   get degraded(): boolean {
     return this.inline !== null;
