@@ -13,7 +13,7 @@ import fs from "node:fs";
 import os from "node:os";
 import { performance } from "node:perf_hooks";
 import { createProposal } from "../db/queries/proposals";
-import { BenchClient, benchEditors, bundleServer, percentile, startChild, type ChildServer } from "./collab";
+import { BenchClient, benchEditors, bundleServer, percentile, removeServerBundle, startChild, type ChildServer } from "./collab";
 import { freePort } from "../tests/support/process";
 import { startNginx, stopNginx } from "../tests/support/nginx";
 import { benchServerUrl, scratchDatabase } from "./scratch-database";
@@ -198,7 +198,7 @@ export async function runCollabClusterBench(options: ClusterBenchOptions = {}) {
     return { load: { documents: loads, editors, seconds, cpus: os.cpus().length }, runs };
   } finally {
     for (const c of children) if (c.child.exitCode === null && c.child.signalCode === null) await c.stop();
-    if (script && fs.existsSync(script)) fs.rmSync(script);
+    if (script) removeServerBundle();
     await scratch.drop();
   }
 }

@@ -30,6 +30,8 @@ if (mode === "durable") {
     // The benchmark's clients all come from one address and a few people.
     limits: { maxConnectionsPerAddress: 5000, maxConnectionsPerPerson: 1000, maxConnectionsPerDocument: 1000, unloadDelayMs: 60_000 },
     // Several benchmark processes share their documents through Redis (bench/collab-cluster.ts).
+    // The burst scenario compares the derive on this thread (0) with the worker (default 1).
+    deriveWorkers: process.env.BENCH_DERIVE_WORKERS ? Number(process.env.BENCH_DERIVE_WORKERS) : undefined,
     redis: process.env.BENCH_REDIS_URL
       ? { url: process.env.BENCH_REDIS_URL, prefix: process.env.BENCH_REDIS_PREFIX ?? "bench:" }
       : undefined,
@@ -41,7 +43,7 @@ if (mode === "durable") {
       const loop = performance.now();
       setImmediate(() =>
         console.error(
-          `pending ${collab.hub.rooms.writer.pending} loaded ${collab.hub.loadedProposals.length} lag ${(performance.now() - loop).toFixed(1)}ms`,
+          `pending ${collab.hub.rooms.writer.pending} loaded ${collab.hub.loadedProposals.length} lag ${(performance.now() - loop).toFixed(1)}ms derive jobs ${(collab.hub.rooms.deriver as { jobsHanded?: number }).jobsHanded ?? "-"} cpu ${JSON.stringify(process.cpuUsage())}`,
         ),
       );
     }, 1000).unref();
@@ -68,6 +70,7 @@ process.on("message", (message: { type: string }) => {
       type: "report",
       latencies: latencies.values ?? [],
       rss: process.memoryUsage().rss,
+      heapUsed: process.memoryUsage().heapUsed,
       loopDelayP99Ms: loopDelay.percentile(99) / 1e6,
     });
   }

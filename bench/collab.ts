@@ -5,7 +5,9 @@
  *   built on the same libraries and run the same way (a child process each), and their ratio;
  * - edit → Saved p99 (the committed-state message covering the edit);
  * - opening a 60,000-character proposal stored as 500 uncompacted updates;
- * - resident memory of the server with 1,000 idle connections over 200 documents.
+ * - resident memory of the server with 1,000 idle connections over 200 documents;
+ * - a typing burst in one 60,000-character document while the others type: the others'
+ *   end-to-end p99 with the derived text computed on the relaying thread and in a worker thread.
  */
 import { build } from "esbuild";
 import { fork, type ChildProcess } from "node:child_process";
@@ -48,6 +50,8 @@ export interface CollabBenchResult {
     savedP99Ms: number;
     updates: number;
     idleRssMb: number;
+    /** Of which the JavaScript heap in use (after a collection). */
+    idleHeapMb: number;
     /** Refusals the editors received (the suggesting editors' suggestions are all accepted: 0). */
     refused: number;
   };
@@ -58,10 +62,13 @@ export interface CollabBenchResult {
     endToEndP99Ms: number;
     updates: number;
     idleRssMb: number;
+    idleHeapMb: number;
     refused: number;
   };
   endToEndRatio: number;
   open60k: { loadP50Ms: number; loadP99Ms: number; webSocketOpenMaxMs: number; updates: number; characters: number };
+  /** The others' end-to-end p99 while one 60k-character document gets 50 updates/s (derive inline / in a worker). */
+  burst: { seconds: number; inline: BurstRun; worker: BurstRun };
   budgets: Record<string, { value: number; limit: number; ok: boolean }>;
 }
 
@@ -218,13 +225,21 @@ export class BenchClient {
   }
 }
 
-/** Bundles the server script next to node_modules (its packages stay external). */
+/** The folder bundleServer writes into (removed with removeServerBundle). */
+const benchBundleDir = () => path.join(projectRoot, "build", `bench-collab-${process.pid}`);
+
+/**
+ * Bundles the server script next to node_modules (its packages stay external), with the derive
+ * worker's entry beside it, as the built server has it.
+ */
 export async function bundleServer(): Promise<string> {
-  const outfile = path.join(projectRoot, "build", `bench-collab-server-${process.pid}.mjs`);
-  const entry = path.join(projectRoot, "bench", "collab-server.ts");
+  const outdir = benchBundleDir();
   await build({
-    entryPoints: [entry],
-    outfile,
+    entryPoints: {
+      "collab-server": path.join(projectRoot, "bench", "collab-server.ts"),
+      "derive-worker": path.join(projectRoot, "server", "collab", "derive-worker.ts"),
+    },
+    outdir,
     bundle: true,
     platform: "node",
     format: "esm",
@@ -233,7 +248,11 @@ export async function bundleServer(): Promise<string> {
     logLevel: "error",
     absWorkingDir: projectRoot,
   });
-  return outfile;
+  return path.join(outdir, "collab-server.js");
+}
+
+export function removeServerBundle() {
+  fs.rmSync(benchBundleDir(), { recursive: true, force: true });
 }
 
 export interface ChildServer {
@@ -272,6 +291,12 @@ export async function startChild(script: string, mode: "durable" | "relay", env:
   };
 }
 
+export interface BurstRun {
+  endToEndP99Ms: number;
+  serverEventLoopDelayP99Ms: number;
+  burstUpdates: number;
+}
+
 async function runLoad(
   server: ChildServer,
   targets: BenchTarget[],
@@ -279,6 +304,8 @@ async function runLoad(
   seconds: number,
   durable: boolean,
   log: (line: string) => void,
+  /** One more editor typing 50 updates/s into this (large) document, not measured itself. */
+  burst?: BenchTarget,
 ) {
   const sinks = { endToEnd: [] as number[], saved: [] as number[] };
   const clients: BenchClient[] = [];
@@ -301,7 +328,20 @@ async function runLoad(
     await Promise.all(batch.map((c) => c.synced));
     clients.push(...batch);
   }
-  log(`  ${clients.length} connections synced`);
+  let burstClient: BenchClient | null = null;
+  let burstUpdates = 0;
+  if (burst) {
+    burstClient = new BenchClient("burst", { endToEnd: [], saved: [] });
+    burstClient.connect(`ws://127.0.0.1:${server.port}/collab/${burst.proposalId}`, { Origin: origin, Cookie: burst.cookie });
+    await burstClient.synced;
+  }
+  log(`  ${clients.length} connections synced${burst ? ", and one typing a burst into a 60,000-character document" : ""}`);
+  const burstTimer = burstClient
+    ? setInterval(() => {
+        burstClient.edit();
+        burstUpdates++;
+      }, 20)
+    : undefined;
   // Every editor edits once a second, at its own phase.
   const timers = clients.map((c) => {
     const phase = Math.random() * 1000;
@@ -321,9 +361,11 @@ async function runLoad(
   await new Promise((r) => setTimeout(r, seconds * 1000));
   for (const c of clients) c.measuring = false;
   for (const stop of timers) stop();
+  clearInterval(burstTimer);
+  burstClient?.close();
   const report = await server.request<{ latencies: number[]; loopDelayP99Ms: number }>("report");
   await new Promise((r) => setTimeout(r, 3000));
-  const idle = await server.request<{ rss: number }>("report");
+  const idle = await server.request<{ rss: number; heapUsed: number }>("report");
   const refused = clients.reduce((n, c) => n + c.refused, 0);
   for (const c of clients) c.close();
   return {
@@ -335,6 +377,8 @@ async function runLoad(
     savedP99Ms: round(percentile(sinks.saved, 99)),
     updates: report.latencies.length,
     idleRssMb: Math.round(idle.rss / 1024 / 1024),
+    idleHeapMb: Math.round(idle.heapUsed / 1024 / 1024),
+    burstUpdates,
   };
 }
 
@@ -474,15 +518,42 @@ export async function runCollabBench(options: CollabBenchOptions = {}): Promise<
       client.close();
     }
     log("durable server (PostgreSQL):");
-    const durable = await runLoad(durableServer, targets, editors, seconds, true, log);
+    const { burstUpdates: _noBurst, ...durable } = await runLoad(durableServer, targets, editors, seconds, true, log);
     await durableServer.stop();
+
+    // The burst: the same load plus one editor typing into a 60k-character document (its derive
+    // every debounce), first with the derive on the relaying thread, then in the worker.
+    const burstSeconds = Math.max(10, Math.round(seconds / 2));
+    const burstRuns: Record<string, BurstRun> = {};
+    for (const [name, workers] of [
+      ["inline", "0"],
+      ["worker", "1"],
+    ] as const) {
+      const burstServer = await startChild(script, "durable", { BENCH_DATABASE_URL: databaseUrl, BENCH_DERIVE_WORKERS: workers });
+      children.push(burstServer);
+      log(`durable server, burst in one large document, derive ${name === "inline" ? "on the relaying thread" : "in a worker thread"}:`);
+      const run = await runLoad(burstServer, targets, editors, burstSeconds, true, log, {
+        proposalId: bigIds[0]!,
+        cookie: cookies[0]!,
+        suggester: null,
+      });
+      burstRuns[name] = {
+        endToEndP99Ms: run.endToEndP99Ms,
+        serverEventLoopDelayP99Ms: run.serverEventLoopDelayP99Ms,
+        burstUpdates: run.burstUpdates,
+      };
+      log(
+        `  others' end-to-end p99 ${run.endToEndP99Ms} ms, event-loop delay p99 ${run.serverEventLoopDelayP99Ms} ms, ${run.burstUpdates} burst updates`,
+      );
+      await burstServer.stop();
+    }
 
     const relayServer = await startChild(script, "relay", {});
     children.push(relayServer);
     log("in-memory relay:");
     const relayRun = await runLoad(relayServer, targets, editors, seconds, false, log);
     await relayServer.stop();
-    const { savedP99Ms: _none, ...relay } = relayRun;
+    const { savedP99Ms: _none, burstUpdates: _noRelayBurst, ...relay } = relayRun;
 
     const result: CollabBenchResult = {
       load: { documents, editors, updatesPerSecond: documents * editors, seconds },
@@ -496,6 +567,7 @@ export async function runCollabBench(options: CollabBenchOptions = {}): Promise<
         updates: 500,
         characters,
       },
+      burst: { seconds: burstSeconds, inline: burstRuns.inline!, worker: burstRuns.worker! },
       budgets: {},
     };
     result.budgets = {
@@ -511,9 +583,7 @@ export async function runCollabBench(options: CollabBenchOptions = {}): Promise<
     return result;
   } finally {
     for (const c of children) if (c.child.exitCode === null && c.child.signalCode === null) await c.stop();
-    for (const f of fs.readdirSync(path.join(projectRoot, "build"))) {
-      if (f === `bench-collab-server-${process.pid}.mjs`) fs.rmSync(path.join(projectRoot, "build", f));
-    }
+    removeServerBundle();
     await scratch.drop();
   }
 }

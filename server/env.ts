@@ -60,6 +60,8 @@ export const envSchema = z
     TEST_DATABASE_URL: optionalUrl(["postgres:", "postgresql:"], "PostgreSQL"),
     CHROMIUM_PATH: z.string().trim().default("/usr/bin/chromium"),
     REQUIRE_E2E: booleanFlag,
+    /** Worker threads that compute the derived text of collaborative documents (0: on the main thread). */
+    DERIVE_WORKERS: z.coerce.number().int().min(0).max(16).default(1),
     /** Looks at a proposal closer together than this are one visit ("Changes since you last looked"). */
     VISIT_GAP_MINUTES: z.coerce.number().int().min(0).max(10_080).default(60),
   })

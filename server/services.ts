@@ -80,6 +80,7 @@ export async function createServices(options: ServiceOptions): Promise<ServerSer
     // Its own two connections (one publishes, one subscribes), with the same prefix.
     redis: env.REDIS_URL ? { url: env.REDIS_URL, prefix: env.REDIS_PREFIX } : undefined,
     instance: env.INSTANCE_NAME,
+    deriveWorkers: env.DERIVE_WORKERS,
   });
   await collaboration.start();
   // Invalidations and round notices reach the other processes on the same PostgreSQL database.

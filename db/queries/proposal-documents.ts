@@ -54,7 +54,7 @@ export async function appendProposalUpdates(
 export async function compactProposalDocument(
   tx: Db,
   proposalId: string,
-  fold: (snapshot: Uint8Array | null, updates: Uint8Array[]) => Uint8Array,
+  fold: (snapshot: Uint8Array | null, updates: Uint8Array[]) => Uint8Array | Promise<Uint8Array>,
   /** The ranges an update deletes: kept with the row's author, who the snapshot forgets. */
   deletionsOf?: (update: Uint8Array) => { clientId: number; clock: number; length: number }[],
 ): Promise<{ folded: number; bytes: number }> {
@@ -79,7 +79,7 @@ export async function compactProposalDocument(
     // In log order, so the earliest row that deleted an item names who did (see the table).
     for (let i = 0; i < deletions.length; i += 2000) await tx.insert(proposalDeletions).values(deletions.slice(i, i + 2000));
   }
-  const state = fold(
+  const state = await fold(
     current?.state ?? null,
     rows.map((r) => r.update),
   );

@@ -247,10 +247,35 @@ export function deriveBody(doc: Y.Doc): DerivedBody {
 
 /** The derived forms of a stored Yjs state (a revision, a snapshot). */
 export function deriveBodyFromState(state: Uint8Array): DerivedBody {
-  const doc = new Y.Doc();
+  return derive({ updates: [state], body: true, state: false }).body!;
+}
+
+/** What to compute from a document's updates (see `derive`): the derive worker's one job. */
+export interface DeriveJob {
+  /** A snapshot and log rows in order, or one encoded state. */
+  updates: Uint8Array[];
+  /** The derived body. */
+  body: boolean;
+  /** The folded state (one update, garbage-collected), as compaction and revisions store it. */
+  state: boolean;
+}
+
+export interface DeriveResult {
+  body: DerivedBody | null;
+  state: Uint8Array | null;
+}
+
+/**
+ * Folds updates into a fresh, garbage-collected document and returns what the job asks for. The
+ * same function runs in the derive worker (derive-worker.ts) and, when there is none, inline.
+ */
+export function derive(job: DeriveJob): DeriveResult {
+  const doc = new Y.Doc({ gc: true });
   try {
-    Y.applyUpdate(doc, state);
-    return deriveBody(doc);
+    Y.transact(doc, () => {
+      for (const update of job.updates) Y.applyUpdate(doc, update);
+    });
+    return { body: job.body ? deriveBody(doc) : null, state: job.state ? Y.encodeStateAsUpdate(doc) : null };
   } finally {
     doc.destroy();
   }

@@ -13,6 +13,7 @@ import { Connection } from "./connection";
 import { ConnectionRegistry } from "./connections";
 import { ConnectionCounter, type CollabLimits } from "./limits";
 import { CLOSE_LOAD_FAILED, CLOSE_SERVER_STOPPING, CLOSE_TOO_MANY_CONNECTIONS, CLOSE_UNAUTHENTICATED } from "./protocol";
+import type { Deriver } from "./derive-pool";
 import type { Room } from "./room";
 import { Rooms } from "./rooms";
 import type { SharedConnectionCounts } from "./shared-counts";
@@ -40,8 +41,9 @@ export class CollabHub {
     private readonly log: Logger,
     readonly limits: CollabLimits,
     private readonly trustProxy = false,
+    deriver?: Deriver,
   ) {
-    this.rooms = new Rooms(db, log, limits);
+    this.rooms = new Rooms(db, log, limits, deriver);
     this.timers.push(setInterval(() => this.heartbeat(), limits.heartbeatMs));
     this.timers.push(setInterval(() => this.keepAlive(), Math.max(50, Math.floor(limits.keepAliveMs / 2))));
     this.timers.push(setInterval(() => void this.recheck(), limits.recheckMs));

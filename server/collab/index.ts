@@ -5,6 +5,7 @@ import type { Db } from "../../db/client";
 import { getProposalForUpdate } from "../../db/queries/proposals";
 import type { Logger } from "../logger";
 import { authenticateUpgrade, collabProposalId } from "./authenticate";
+import { createDeriver } from "./derive-pool";
 import { CollabHub } from "./hub";
 import { defaultLimits, type CollabLimits } from "./limits";
 import { lockProposalForRound, unlockProposal, type Everywhere } from "./lock";
@@ -23,9 +24,12 @@ export interface Collaboration {
   attach(server: Server): void;
   /** With REDIS_URL: the relay to the other processes (null alone). */
   relay: Relay | null;
-  /** Connects to Redis when there is one (resolves once subscribed, or after a few seconds). */
+  /**
+   * Starts the derive workers and connects to Redis when there is one (resolves once the workers
+   * are loaded and Redis subscribed, or after a few seconds).
+   */
   start(): Promise<void>;
-  /** SIGTERM: close connections, commit everything pending. */
+  /** SIGTERM: close connections, commit everything pending, store the derived text, end the derive workers. */
   stop(): Promise<void>;
 }
 
@@ -48,10 +52,13 @@ export function createCollaboration(options: {
   redis?: { url: string; prefix: string };
   /** This process's name (INSTANCE_NAME), sent with each accepted upgrade as `X-Care-Instance`. */
   instance?: string;
+  /** Worker threads for the derived text and folds (DERIVE_WORKERS; default 1; 0: on this thread). */
+  deriveWorkers?: number;
 }): Collaboration {
   const limits = { ...defaultLimits, ...options.limits };
   const { db, log } = options;
-  const hub = new CollabHub(db, log, limits, options.trustProxy);
+  const deriver = createDeriver(options.deriveWorkers ?? 1, log);
+  const hub = new CollabHub(db, log, limits, options.trustProxy, deriver);
   const rooms = hub.rooms;
   const relay = options.redis
     ? new Relay(options.redis, log, {
@@ -164,10 +171,10 @@ export function createCollaboration(options: {
         // The row lock orders revision numbers and keeps a round's lock from crossing this.
         const proposal = await getProposalForUpdate(tx, input.proposalId);
         if (!proposal) throw new ProposalStateError("There is no such proposal.", null);
-        return takeRevision(tx, input);
+        return takeRevision(tx, input, deriver);
       });
     },
-    lockProposalForRound: (input) => lockProposalForRound(everywhere, db, input),
+    lockProposalForRound: (input) => lockProposalForRound(everywhere, db, input, deriver),
     unlockProposal: (input) => unlockProposal(everywhere, db, input),
   };
 
@@ -175,7 +182,10 @@ export function createCollaboration(options: {
     hub,
     service,
     relay,
-    start: async () => relay?.start(),
+    // The derive workers load while Redis connects; either may finish first.
+    start: async () => {
+      await Promise.all([deriver.start(), relay?.start()]);
+    },
     handleUpgrade,
     attach(server) {
       server.on("upgrade", (request: IncomingMessage, socket: Duplex, head: Buffer) => {

@@ -2,6 +2,7 @@ import type { Db } from "../../db/client";
 import { recordAudit } from "../../db/queries/audit";
 import { getProposalForUpdate, setProposalStatus } from "../../db/queries/proposals";
 import type { ProposalStatus } from "../../db/schema";
+import type { Deriver } from "./derive-pool";
 import { takeRevision, type RevisionSummary } from "./revisions";
 import { ProposalStateError } from "./service";
 
@@ -24,6 +25,7 @@ export async function lockProposalForRound<T>(
   hub: Everywhere,
   db: Db,
   input: { proposalId: string; actorId: string; label: string; inTransaction: (tx: Db, revision: RevisionSummary) => Promise<T> },
+  deriver: Deriver,
 ): Promise<{ revision: RevisionSummary; result: T }> {
   try {
     await hub.setLocked(input.proposalId, true);
@@ -35,7 +37,7 @@ export async function lockProposalForRound<T>(
       if (proposal.status !== "draft") {
         throw new ProposalStateError("Only a draft can be put to a consensus round.", proposal.status);
       }
-      const revision = await takeRevision(tx, { proposalId: input.proposalId, label: input.label, authorId: input.actorId });
+      const revision = await takeRevision(tx, { proposalId: input.proposalId, label: input.label, authorId: input.actorId }, deriver);
       await setProposalStatus(tx, input.proposalId, "in_round");
       await recordAudit(tx, {
         actorId: input.actorId,

@@ -9,7 +9,7 @@ import {
   saveDerivedBody,
 } from "../../db/queries/proposal-documents";
 import type { Logger } from "../logger";
-import { deriveBody } from "./derive";
+import type { Deriver } from "./derive-pool";
 import { deletionsOfUpdate } from "../../app/lib/authorship";
 
 /**
@@ -75,16 +75,24 @@ export function foldUpdates(snapshot: Uint8Array | null, updates: Uint8Array[]):
  * over. With several processes one compacts a document at a time (an advisory lock; the others
  * skip: `folded` 0, `bytes` null).
  */
-export async function compactDocument(db: Db, proposalId: string): Promise<{ folded: number; bytes: number | null }> {
+export async function compactDocument(
+  db: Db,
+  proposalId: string,
+  /** The fold (a derive worker's, from the rooms; inline by default). */
+  fold: (snapshot: Uint8Array | null, updates: Uint8Array[]) => Uint8Array | Promise<Uint8Array> = foldUpdates,
+): Promise<{ folded: number; bytes: number | null }> {
   return db.transaction(async (tx) => {
     if (!(await lockProposalDocument(tx, proposalId, "compact", false))) return { folded: 0, bytes: null };
-    return compactProposalDocument(tx, proposalId, foldUpdates, deletionsOfUpdate);
+    return compactProposalDocument(tx, proposalId, fold, deletionsOfUpdate);
   });
 }
 
-/** Recomputes and stores the derived JSON/HTML/text of a loaded document. */
-export async function storeDerived(db: Db, proposalId: string, doc: Y.Doc): Promise<void> {
-  await saveDerivedBody(db, proposalId, deriveBody(doc));
+/**
+ * Recomputes and stores the derived JSON/HTML/text of a loaded document. Only the encoding of its
+ * state happens here; the derive runs where `deriver` runs it (a worker thread).
+ */
+export async function storeDerived(db: Db, proposalId: string, doc: Y.Doc, deriver: Deriver): Promise<void> {
+  await saveDerivedBody(db, proposalId, await deriver.body([Y.encodeStateAsUpdate(doc)]));
 }
 
 /**
@@ -92,15 +100,13 @@ export async function storeDerived(db: Db, proposalId: string, doc: Y.Doc): Prom
  * another process's latest updates). One process at a time, each reading the log after the one
  * before it wrote, so a later write is never from an older state.
  */
-export async function storeDerivedFromLog(db: Db, proposalId: string): Promise<void> {
+export async function storeDerivedFromLog(db: Db, proposalId: string, deriver: Deriver): Promise<void> {
   await db.transaction(async (tx) => {
     await lockProposalDocument(tx, proposalId, "derive", true);
-    const { doc } = await loadDocument(tx, proposalId);
-    try {
-      await saveDerivedBody(tx, proposalId, deriveBody(doc));
-    } finally {
-      doc.destroy();
-    }
+    const stored = await readProposalDocument(tx, proposalId);
+    // Folded and derived by the deriver (a worker thread), the snapshot first, then the log in order.
+    const updates = stored.updates.map((row) => row.update);
+    await saveDerivedBody(tx, proposalId, await deriver.body(stored.snapshot ? [stored.snapshot, ...updates] : updates));
   });
 }
 

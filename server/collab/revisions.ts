@@ -5,8 +5,7 @@ import type { Db } from "../../db/client";
 import { recordAudit } from "../../db/queries/audit";
 import { readProposalDocument, saveDerivedBody } from "../../db/queries/proposal-documents";
 import { insertRevision } from "../../db/queries/proposals";
-import { deriveBodyFromState } from "./derive";
-import { foldUpdates } from "./persistence";
+import type { Deriver } from "./derive-pool";
 
 export interface RevisionSummary {
   id: string;
@@ -26,17 +25,17 @@ export function fingerprintOf(json: unknown): string {
  * it holds exactly what is saved. Runs in the caller's transaction, which must already hold the
  * proposal's row lock (getProposalForUpdate): that orders revision numbers. The derived
  * JSON/HTML/text on the proposal are brought up to date exactly, and the revision is audited.
+ * The fold and the derive run on `deriver` (a worker thread), awaited inside the transaction:
+ * exact, and off the relaying thread.
  */
 export async function takeRevision(
   tx: Db,
   input: { proposalId: string; label: string; authorId: string | null },
+  deriver: Deriver,
 ): Promise<RevisionSummary> {
   const stored = await readProposalDocument(tx, input.proposalId);
-  const state = foldUpdates(
-    stored.snapshot,
-    stored.updates.map((u) => u.update),
-  );
-  const derived = deriveBodyFromState(state);
+  const updates = stored.updates.map((u) => u.update);
+  const { body: derived, state } = await deriver.bodyAndState(stored.snapshot ? [stored.snapshot, ...updates] : updates);
   const fingerprint = fingerprintOf(derived.json);
   const revision = await insertRevision(tx, {
     proposalId: input.proposalId,

@@ -4,6 +4,7 @@ import { getProposalAccess, listClientIds } from "../../db/queries/proposal-docu
 import type { Logger } from "../logger";
 import type { ProposalFacts } from "./authenticate";
 import type { CollabLimits } from "./limits";
+import { InlineDeriver, type Deriver } from "./derive-pool";
 import { compactDocument, loadDocument, storeDerived, storeDerivedFromLog, UpdateWriter } from "./persistence";
 import { Room } from "./room";
 
@@ -26,7 +27,10 @@ export class Rooms {
   /** Proposals being locked for a round: read-only before the database says so. */
   private readonly locks = new Set<string>();
   private readonly deriveQueue: Room[] = [];
-  private deriving = false;
+  /** Derive runners taking rooms off the queue now (up to the deriver's parallelism). */
+  private derivers = 0;
+  /** Per proposal, the last derive-and-store asked for: the next one starts after it. */
+  private readonly derivations = new Map<string, Promise<void>>();
   private stopping = false;
   readonly writer: UpdateWriter;
   /** Set when other processes serve the same documents (REDIS_URL). */
@@ -38,6 +42,8 @@ export class Rooms {
     private readonly db: Db,
     private readonly log: Logger,
     private readonly limits: CollabLimits,
+    /** Where derived text and folds are computed (a worker pool; inline by default). */
+    readonly deriver: Deriver = new InlineDeriver(),
   ) {
     this.writer = new UpdateWriter(db, log);
   }
@@ -162,36 +168,49 @@ export class Rooms {
   }
 
   /**
-   * Debounced derived text: one worker derives one room at a time, yielding to the event loop
-   * between rooms, so that hundreds of documents typed in at once never block message handling.
+   * Debounced derived text: as many rooms at a time as the deriver runs jobs (one per worker
+   * thread), each derived off this thread, so that hundreds of documents typed in at once, or one
+   * very large one, never hold up message handling.
    */
   private queueDerive(room: Room) {
     this.deriveQueue.push(room);
-    void this.runDerives();
-  }
-
-  private async runDerives() {
-    if (this.deriving) return;
-    this.deriving = true;
-    try {
-      for (let room = this.deriveQueue.shift(); room; room = this.deriveQueue.shift()) {
-        if (!room.takeDerive()) continue;
-        await this.storeDerived(room).catch((error: unknown) =>
-          this.log.warn(
-            { err: error, proposalId: room.proposalId },
-            "collab: storing the derived text failed; will retry on the next change",
-          ),
-        );
-        await new Promise((resolve) => setImmediate(resolve));
-      }
-    } finally {
-      this.deriving = false;
+    while (this.derivers < this.deriver.parallelism && this.deriveQueue.length > 0) {
+      this.derivers++;
+      void this.runDerives().finally(() => this.derivers--);
     }
   }
 
-  /** Alone, from the room; with other processes, from the log (see storeDerivedFromLog). */
+  private async runDerives() {
+    for (let room = this.deriveQueue.shift(); room; room = this.deriveQueue.shift()) {
+      if (!room.takeDerive()) continue;
+      await this.storeDerived(room).catch((error: unknown) =>
+        this.log.warn(
+          { err: error, proposalId: room.proposalId },
+          "collab: storing the derived text failed; will retry on the next change",
+        ),
+      );
+    }
+  }
+
+  /**
+   * Alone, from the room; with other processes, from the log (see storeDerivedFromLog). One at a
+   * time per proposal, in the order asked: a derive of an older state never lands after a newer one.
+   */
   private storeDerived(room: Room): Promise<void> {
-    return this.relay ? storeDerivedFromLog(this.db, room.proposalId) : storeDerived(this.db, room.proposalId, room.doc);
+    const previous = this.derivations.get(room.proposalId);
+    const next = (previous ?? Promise.resolve())
+      .catch(() => {})
+      .then(() => {
+        if (this.relay) return storeDerivedFromLog(this.db, room.proposalId, this.deriver);
+        // A room found broken while this waited is not the truth any more (the log is).
+        if (!room.isBroken) return storeDerived(this.db, room.proposalId, room.doc, this.deriver);
+      });
+    this.derivations.set(room.proposalId, next);
+    const forget = () => {
+      if (this.derivations.get(room.proposalId) === next) this.derivations.delete(room.proposalId);
+    };
+    next.then(forget, forget);
+    return next;
   }
 
   /**
@@ -216,7 +235,10 @@ export class Rooms {
   private compact(room: Room): Promise<void> {
     return room.compactOnce(async () => {
       try {
-        const { folded, bytes } = await compactDocument(this.db, room.proposalId);
+        // Folded by the deriver (a worker thread): a 2,000-row fold of a large document stays off this thread.
+        const { folded, bytes } = await compactDocument(this.db, room.proposalId, (snapshot, updates) =>
+          this.deriver.fold(snapshot ? [snapshot, ...updates] : updates),
+        );
         room.logRows = Math.max(0, room.logRows - folded);
         // The size limit counts accepted bytes since load: compaction brings it back to the truth.
         if (bytes !== null) room.bytes = bytes;
@@ -253,7 +275,11 @@ export class Rooms {
     return this.writer.flush();
   }
 
-  /** SIGTERM: every pending update committed, derived text stored, rooms dropped. */
+  /**
+   * SIGTERM: every pending update committed, derived text stored (each after any derive already
+   * under way for it), rooms dropped, then the deriver's workers ended, all before the caller
+   * closes the database.
+   */
   async stop(): Promise<void> {
     this.stopping = true;
     await this.writer.flush();
@@ -268,5 +294,8 @@ export class Rooms {
       }),
     );
     this.rooms.clear();
+    // Derives of rooms unloaded meanwhile; none is left to write after the database closes.
+    await Promise.allSettled([...this.derivations.values()]);
+    await this.deriver.stop();
   }
 }
