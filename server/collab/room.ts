@@ -10,7 +10,7 @@ import type { Connection } from "./connection";
 import { checkUpdate, isValidStateVector } from "./decode";
 import type { CollabLimits } from "./limits";
 import type { CommitSink, UpdateWriter } from "./persistence";
-import { checkSuggestingUpdate } from "./suggestions";
+import { SuggestionChecker } from "./suggestions";
 import {
   CLOSE_DOCUMENT_TOO_LARGE,
   CLOSE_INVALID_MESSAGE,
@@ -97,6 +97,8 @@ export class Room implements CommitSink {
   locked = false;
   isBroken = false;
   private unloadTimer: NodeJS.Timeout | null = null;
+  /** Made when a suggesting connection first sends an update (a copy of the document that follows it). */
+  private suggestions: SuggestionChecker | null = null;
   private deriveTimer: NodeJS.Timeout | null = null;
   private deriveQueued = false;
   private unloadingWork: Promise<void> | null = null;
@@ -278,14 +280,16 @@ export class Room implements CommitSink {
         return this.refuse(connection, seq, "client id of another person", `${REFUSED_CLIENT_ID}. Reload the page to go on editing.`);
       }
     }
-    if (connection.access.suggesting) {
-      const suggestion = checkSuggestingUpdate(this.doc, update, connection.suggestionIdentity());
-      if (!suggestion.ok) return this.refuse(connection, seq, "not a suggestion", `${REFUSED_SUGGESTING}. ${suggestion.reason}`);
-    }
     if (this.bytes + update.byteLength > this.hooks.limits.maxDocumentBytes) {
       this.hooks.log.warn({ proposalId: this.proposalId, personId: connection.personId }, "collab: document size limit reached");
       connection.close(CLOSE_DOCUMENT_TOO_LARGE, "document too large");
       return;
+    }
+    // Last before the update is applied: the checker's copy then already holds it.
+    if (connection.access.suggesting) {
+      this.suggestions ??= new SuggestionChecker(this.doc);
+      const suggestion = this.suggestions.check(update, connection.suggestionIdentity());
+      if (!suggestion.ok) return this.refuse(connection, seq, "not a suggestion", `${REFUSED_SUGGESTING}. ${suggestion.reason}`);
     }
     try {
       Y.applyUpdate(this.doc, update, connection);
@@ -542,6 +546,7 @@ export class Room implements CommitSink {
     this.keepLoaded();
     if (this.deriveTimer) clearTimeout(this.deriveTimer);
     this.awareness.destroy();
+    this.suggestions?.destroy();
     this.doc.destroy();
   }
 }

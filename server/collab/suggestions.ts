@@ -61,33 +61,79 @@ function otherTypes(doc: Y.Doc): string {
 
 export type SuggestionCheck = { ok: true } | { ok: false; reason: string };
 
+/** The origin of the updates a check applies to its copy (the copy's own bookkeeping). */
+const CHECKED = Symbol("checked suggestion");
+
 /**
- * Whether `update` from a suggesting person changes nothing but their own suggestions: applied to
- * a copy of the document, the projection without their suggestions must stay the same. Anything
- * else (typing into the accepted text, deleting it, formatting it, another person's suggestion,
- * a suggestion under another name) is refused; the real document is never touched here.
+ * Whether an update from a suggesting person changes nothing but their own suggestions: applied
+ * to a copy of the document, the projection without their suggestions must stay the same.
+ * Anything else (typing into the accepted text, deleting it, formatting it, another person's
+ * suggestion, a suggestion under another name) is refused; the real document is never touched
+ * here.
+ *
+ * The copy is made once and then follows the document (every change to it is applied to the
+ * copy too), and the projection of the last check is kept until the document changes otherwise:
+ * a keystroke costs the update and two projections, not a copy of the whole document. A refused
+ * update has been applied to the copy only, so the copy is dropped and made again at the next check.
  */
-export function checkSuggestingUpdate(doc: Y.Doc, update: Uint8Array, identity: SuggestionIdentity): SuggestionCheck {
-  const copy = new Y.Doc({ gc: false });
-  try {
-    Y.applyUpdate(copy, Y.encodeStateAsUpdate(doc));
+export class SuggestionChecker {
+  private copy: Y.Doc | null = null;
+  /** The copy's projection and other types for one person, while the copy has not changed since. */
+  private kept: { person: string; text: string; others: string } | null = null;
+  private readonly follow = (update: Uint8Array) => {
+    if (this.copy) Y.applyUpdate(this.copy, update);
+  };
+
+  constructor(private readonly doc: Y.Doc) {
+    doc.on("update", this.follow);
+  }
+
+  check(update: Uint8Array, identity: SuggestionIdentity): SuggestionCheck {
+    const copy = this.copy ?? this.makeCopy();
+    const person = canonicalJson(identity);
     const fragment = copy.getXmlFragment(BODY_FRAGMENT);
-    const before = canonicalJson(projection(fragment, identity));
-    const othersBefore = otherTypes(copy);
-    Y.applyUpdate(copy, update);
-    // Only the text fragment may change: any other shared type is not a suggestion.
-    if (otherTypes(copy) !== othersBefore) return { ok: false, reason: "In Suggesting mode only the text can change." };
+    const kept = this.kept?.person === person ? this.kept : null;
+    const before = kept?.text ?? canonicalJson(projection(fragment, identity));
+    const othersBefore = kept?.others ?? otherTypes(copy);
+    Y.applyUpdate(copy, update, CHECKED);
+    const othersAfter = otherTypes(copy);
     const after = canonicalJson(projection(fragment, identity));
+    if (othersAfter !== othersBefore) return this.refuse("In Suggesting mode only the text can change.");
     if (before !== after) {
-      return {
-        ok: false,
-        reason:
-          "You are suggesting: a change to the accepted text, to another person's suggestion, or to headings, lists and paragraphs cannot be made directly. Type or delete words to suggest a change.",
-      };
+      return this.refuse(
+        "You are suggesting: a change to the accepted text, to another person's suggestion, or to headings, lists and paragraphs cannot be made directly. Type or delete words to suggest a change.",
+      );
     }
+    // The document applies this update next: to the copy that is nothing new, so `kept` stays.
+    this.kept = { person, text: after, others: othersAfter };
     return { ok: true };
-  } finally {
-    copy.destroy();
+  }
+
+  destroy() {
+    this.doc.off("update", this.follow);
+    this.dropCopy();
+  }
+
+  private makeCopy(): Y.Doc {
+    const copy = new Y.Doc({ gc: false });
+    Y.applyUpdate(copy, Y.encodeStateAsUpdate(this.doc));
+    // Any change but a check's own makes the kept projection stale.
+    copy.on("update", (_update: Uint8Array, origin: unknown) => {
+      if (origin !== CHECKED) this.kept = null;
+    });
+    this.copy = copy;
+    return copy;
+  }
+
+  private refuse(reason: string): SuggestionCheck {
+    this.dropCopy();
+    return { ok: false, reason };
+  }
+
+  private dropCopy() {
+    this.copy?.destroy();
+    this.copy = null;
+    this.kept = null;
   }
 }
 

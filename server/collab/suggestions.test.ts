@@ -1,0 +1,72 @@
+import { describe, expect, it } from "vitest";
+import * as Y from "yjs";
+import { SUGGESTION_INSERT, type SuggestionIdentity } from "../../app/lib/suggestions";
+import { BODY_FRAGMENT } from "./derive";
+import { SuggestionChecker } from "./suggestions";
+
+const suggester: SuggestionIdentity = { personId: "p-1", name: "Sam", organizationId: "o-1", organization: "NDSS" };
+const mark = (id: string) => ({
+  id,
+  by: suggester.personId,
+  name: suggester.name,
+  orgId: suggester.organizationId,
+  org: suggester.organization,
+});
+
+/** A client's edit of its own copy of the document, as the update it would send. */
+function edit(client: Y.Doc, change: (text: Y.XmlText) => void): Uint8Array {
+  let update: Uint8Array | null = null;
+  const take = (u: Uint8Array) => (update = u);
+  client.on("update", take);
+  change((client.getXmlFragment(BODY_FRAGMENT).get(0) as Y.XmlElement).get(0) as Y.XmlText);
+  client.off("update", take);
+  if (!update) throw new Error("the edit changed nothing");
+  return update;
+}
+
+describe("the suggestion check's copy follows the document", () => {
+  it("judges each update against the document as it is now: edits by others, refusals and acceptances in any order", () => {
+    const server = new Y.Doc();
+    const author = new Y.Doc();
+    const paragraph = new Y.XmlElement("paragraph");
+    paragraph.insert(0, [new Y.XmlText("Coverage for every child.")]);
+    author.getXmlFragment(BODY_FRAGMENT).insert(0, [paragraph]);
+    Y.applyUpdate(server, Y.encodeStateAsUpdate(author));
+    const suggesting = new Y.Doc();
+    Y.applyUpdate(suggesting, Y.encodeStateAsUpdate(server));
+    const checker = new SuggestionChecker(server);
+    /** What the room does: check, then apply only what passed; the suggester's editor keeps its own edits either way. */
+    const send = (update: Uint8Array) => {
+      const verdict = checker.check(update, suggester);
+      if (verdict.ok) Y.applyUpdate(server, update);
+      return verdict.ok;
+    };
+    const sync = () => {
+      Y.applyUpdate(suggesting, Y.encodeStateAsUpdate(server));
+      Y.applyUpdate(author, Y.encodeStateAsUpdate(server));
+    };
+
+    expect(send(edit(suggesting, (t) => t.insert(0, "Timely ", { [SUGGESTION_INSERT]: mark("s1") })))).toBe(true);
+
+    // Someone editing directly changes the text: the next suggestion is judged against it.
+    sync();
+    const direct = edit(author, (t) => t.insert(t.length, " Now."));
+    Y.applyUpdate(server, direct);
+    Y.applyUpdate(suggesting, direct);
+    expect(send(edit(suggesting, (t) => t.insert(t.length, "!", { [SUGGESTION_INSERT]: mark("s2") })))).toBe(true);
+
+    // Plain typing just after the direct edit (its words are the update's neighbours) is refused.
+    expect(send(edit(suggesting, (t) => t.insert(t.length - 1, " really")))).toBe(false);
+    expect(server.getXmlFragment(BODY_FRAGMENT).toString()).not.toContain("really");
+
+    // After a refusal the next real suggestion is judged against the document, not the refused state.
+    const fresh = new Y.Doc();
+    Y.applyUpdate(fresh, Y.encodeStateAsUpdate(server));
+    expect(send(edit(fresh, (t) => t.insert(0, "Always ", { [SUGGESTION_INSERT]: mark("s3") })))).toBe(true);
+    // Deleting accepted words ("Cov", after the two suggested insertions) is refused.
+    expect(send(edit(fresh, (t) => t.delete(14, 3)))).toBe(false);
+    expect(send(edit(fresh, (t) => t.insert(t.length, "?", { [SUGGESTION_INSERT]: mark("s4") })))).toBe(true);
+    expect(server.getXmlFragment(BODY_FRAGMENT).toString()).toContain("Coverage for every child. Now.");
+    checker.destroy();
+  });
+});
