@@ -64,6 +64,9 @@ export type SuggestionCheck = { ok: true } | { ok: false; reason: string };
 /** The origin of the updates a check applies to its copy (the copy's own bookkeeping). */
 const CHECKED = Symbol("checked suggestion");
 
+/** A copy no check has used for this long is dropped (made again, once, when typing resumes). */
+const COPY_IDLE_MS = 2_000;
+
 /**
  * Whether an update from a suggesting person changes nothing but their own suggestions: applied
  * to a copy of the document, the projection without their suggestions must stay the same.
@@ -75,11 +78,13 @@ const CHECKED = Symbol("checked suggestion");
  * copy too), and the projection of the last check is kept until the document changes otherwise:
  * a keystroke costs the update and two projections, not a copy of the whole document. A refused
  * update has been applied to the copy only, so the copy is dropped and made again at the next check.
+ * So is a copy idle for two seconds: rooms whose suggesters have stopped typing keep no copy.
  */
 export class SuggestionChecker {
   private copy: Y.Doc | null = null;
   /** The copy's projection and other types for one person, while the copy has not changed since. */
   private kept: { person: string; text: string; others: string } | null = null;
+  private idleTimer: NodeJS.Timeout | null = null;
   private readonly follow = (update: Uint8Array) => {
     if (this.copy) Y.applyUpdate(this.copy, update);
   };
@@ -90,6 +95,7 @@ export class SuggestionChecker {
 
   check(update: Uint8Array, identity: SuggestionIdentity): SuggestionCheck {
     const copy = this.copy ?? this.makeCopy();
+    this.idleTimer?.refresh();
     const person = canonicalJson(identity);
     const fragment = copy.getXmlFragment(BODY_FRAGMENT);
     const kept = this.kept?.person === person ? this.kept : null;
@@ -122,6 +128,7 @@ export class SuggestionChecker {
       if (origin !== CHECKED) this.kept = null;
     });
     this.copy = copy;
+    this.idleTimer = setTimeout(() => this.dropCopy(), COPY_IDLE_MS).unref();
     return copy;
   }
 
@@ -131,6 +138,8 @@ export class SuggestionChecker {
   }
 
   private dropCopy() {
+    if (this.idleTimer) clearTimeout(this.idleTimer);
+    this.idleTimer = null;
     this.copy?.destroy();
     this.copy = null;
     this.kept = null;
