@@ -35,6 +35,10 @@ export interface FormMeta {
 type Result = SubmissionResult<string[]> | null | undefined;
 
 interface State {
+  formId: string;
+  /** The server's answer last read (a new one is merged once). */
+  lastResult: Result;
+  focusFirstError: boolean;
   initialValue: Record<string, Value>;
   value: Record<string, Value>;
   error: Record<string, string[]>;
@@ -62,9 +66,17 @@ function errorsOf(error: Record<string, string[] | null> | undefined): Record<st
   return out;
 }
 
-function initialState(lastResult: Result, defaultValue: Record<string, unknown> | undefined): State {
+function initialState(formId: string, lastResult: Result, defaultValue: Record<string, unknown> | undefined): State {
   const initialValue = lastResult?.initialValue ? serializeAll(lastResult.initialValue) : serializeAll(defaultValue);
-  return { initialValue, value: initialValue, error: errorsOf(lastResult?.error), validated: { ...lastResult?.state?.validated } };
+  return {
+    formId,
+    lastResult,
+    focusFirstError: false,
+    initialValue,
+    value: initialValue,
+    error: errorsOf(lastResult?.error),
+    validated: { ...lastResult?.state?.validated },
+  };
 }
 
 function formValues(form: HTMLFormElement): Record<string, Value> {
@@ -90,42 +102,41 @@ export function useForm<Schema extends Record<string, unknown> = Record<string, 
   shouldRevalidate?: "onBlur";
 }): [FormMeta, Record<keyof Schema & string, FieldMeta>] {
   const { id, lastResult, shouldRevalidate } = options;
-  const [state, setState] = useState<State>(() => initialState(lastResult, options.defaultValue));
-  const seen = useRef({ id, lastResult, valueUpdated: false, readsValue: false });
-  const focusFirstError = useRef(false);
+  const [state, setState] = useState<State>(() => initialState(id, lastResult, options.defaultValue));
+  // Set by the handlers, read by the handlers and the `value` getter: never part of what renders.
+  const typing = useRef({ valueUpdated: false, readsValue: false });
 
   // A new answer from the server: merged as conform merged it (a field the reply leaves as null
-  // keeps its error; one it leaves out has none); a submit that failed focuses its first field in error.
-  if (seen.current.id !== id) {
-    seen.current = { ...seen.current, id, lastResult, valueUpdated: false };
-    setState(initialState(undefined, options.defaultValue));
-  } else if (lastResult && lastResult !== seen.current.lastResult) {
-    seen.current.lastResult = lastResult;
-    seen.current.valueUpdated = false;
+  // keeps its error; one it leaves out has none); a submit that failed focuses its first field in
+  // error. Kept in state, the answer last read, as React's "state from props" pattern does.
+  if (state.formId !== id) {
+    setState(initialState(id, undefined, options.defaultValue));
+  } else if (lastResult && lastResult !== state.lastResult) {
     if (lastResult.initialValue === null) {
-      setState(initialState(undefined, options.defaultValue));
+      setState({ ...initialState(id, undefined, options.defaultValue), lastResult });
     } else {
-      const reply = lastResult;
-      setState((before) => {
-        const error: Record<string, string[]> = {};
-        for (const [name, messages] of Object.entries(reply.error ?? {})) {
-          const kept = messages === null ? before.error[name] : messages;
-          if (kept) error[name] = kept;
-        }
-        return {
-          initialValue: before.initialValue,
-          value: reply.initialValue !== undefined ? serializeAll(reply.initialValue) : before.value,
-          error,
-          validated: { ...before.validated, ...reply.state?.validated },
-        };
+      const error: Record<string, string[]> = {};
+      for (const [name, messages] of Object.entries(lastResult.error ?? {})) {
+        const kept = messages === null ? state.error[name] : messages;
+        if (kept) error[name] = kept;
+      }
+      setState({
+        ...state,
+        lastResult,
+        value: lastResult.initialValue !== undefined ? serializeAll(lastResult.initialValue) : state.value,
+        error,
+        validated: { ...state.validated, ...lastResult.state?.validated },
+        focusFirstError: lastResult.status === "error",
       });
-      focusFirstError.current = reply.status === "error";
     }
   }
 
+  useEffect(() => {
+    typing.current.valueUpdated = false;
+  }, [state.lastResult]);
+
   useBrowserLayoutEffect(() => {
-    if (!focusFirstError.current) return;
-    focusFirstError.current = false;
+    if (!state.focusFirstError) return;
     const form = document.getElementById(id);
     if (!(form instanceof HTMLFormElement)) return;
     for (const element of form.elements) {
@@ -135,7 +146,7 @@ export function useForm<Schema extends Record<string, unknown> = Record<string, 
         break;
       }
     }
-  });
+  }, [id, state.focusFirstError, state.error, state.lastResult]);
 
   const form: FormMeta = {
     id,
@@ -143,15 +154,15 @@ export function useForm<Schema extends Record<string, unknown> = Record<string, 
     errors: state.error[""],
     allErrors: state.error,
     onInput: (event) => {
-      seen.current.valueUpdated = true;
-      if (seen.current.readsValue) setState((before) => ({ ...before, value: formValues(event.currentTarget) }));
+      typing.current.valueUpdated = true;
+      if (typing.current.readsValue) setState((before) => ({ ...before, value: formValues(event.currentTarget) }));
     },
     onBlur: (event) => {
       const element: EventTarget = event.target;
       const formElement = event.currentTarget;
       const isField = element instanceof HTMLInputElement || element instanceof HTMLTextAreaElement || element instanceof HTMLSelectElement;
       if (shouldRevalidate !== "onBlur" || !isField || !element.name || element.form !== formElement) return;
-      if (!state.validated[element.name] || !seen.current.valueUpdated) return;
+      if (!state.validated[element.name] || !typing.current.valueUpdated) return;
       // Asks the server to check this field again, as conform's client did: a hidden submitter
       // outside the form (its removal must not move focus) carrying conform's validate intent.
       const submitter = document.createElement("button");
@@ -180,7 +191,7 @@ export function useForm<Schema extends Record<string, unknown> = Record<string, 
         errors: state.error[name],
         initialValue: state.initialValue[name],
         get value() {
-          seen.current.readsValue = true;
+          typing.current.readsValue = true;
           return state.value[name];
         },
       } satisfies FieldMeta;

@@ -46,7 +46,6 @@ function Tool({
   children,
   hidden,
 }: {
-  // eslint-disable-next-line @typescript-eslint/no-explicit-any -- conform's metadata is invariant in the form's schema (see fields.tsx)
   form: FormMeta;
   intent: string;
   heading: string;
