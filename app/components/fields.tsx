@@ -229,9 +229,10 @@ export function ErrorSummary({ form }: { form: AnyForm }) {
     if (entries.length) ref.current?.focus();
   }, [entries.length]);
   if (!entries.length) return null;
+  // Not `${form.id}-summary`: that is the id of a field named "summary" (a label would point here).
   return (
-    <div className="notice error" role="alert" tabIndex={-1} ref={ref} aria-labelledby={`${form.id}-summary`}>
-      <h2 id={`${form.id}-summary`}>Please correct the following</h2>
+    <div className="notice error" role="alert" tabIndex={-1} ref={ref} aria-labelledby={`${form.id}-problems`}>
+      <h2 id={`${form.id}-problems`}>Please correct the following</h2>
       <ul>
         {entries.map(([name, messages]) => (
           <li key={name}>

@@ -66,16 +66,35 @@ function errorsOf(error: Record<string, string[] | null> | undefined): Record<st
   return out;
 }
 
+/**
+ * Which fields count as checked after an answer, and so which errors stay (conform's handleIntent):
+ * a submit checks every field it sent and every field in error; a check of one field, that field.
+ */
+function checkedAfter(reply: NonNullable<Result>, error: Record<string, string[]>, validated: Record<string, boolean>) {
+  const fields = reply.fields ?? [];
+  const intent = reply.intent;
+  if (intent?.type === "validate" && typeof intent.payload.name === "string" && intent.payload.name !== "")
+    validated[intent.payload.name] = true;
+  else if (!intent || intent.type === "validate") for (const name of [...Object.keys(error), ...fields]) validated[name] = true;
+  const checkedFields = fields.filter((name) => validated[name]);
+  const kept: Record<string, string[]> = {};
+  for (const [name, messages] of Object.entries(error)) {
+    if (validated[name] || checkedFields.some((f) => name.startsWith(`${f}.`) || name.startsWith(`${f}[`))) kept[name] = messages;
+  }
+  return { error: kept, validated };
+}
+
 function initialState(formId: string, lastResult: Result, defaultValue: Record<string, unknown> | undefined): State {
   const initialValue = lastResult?.initialValue ? serializeAll(lastResult.initialValue) : serializeAll(defaultValue);
+  const error = errorsOf(lastResult?.error);
+  const validated = { ...lastResult?.state?.validated };
   return {
     formId,
     lastResult,
     focusFirstError: false,
     initialValue,
     value: initialValue,
-    error: errorsOf(lastResult?.error),
-    validated: { ...lastResult?.state?.validated },
+    ...(lastResult ? checkedAfter(lastResult, error, validated) : { error, validated }),
   };
 }
 
@@ -124,8 +143,7 @@ export function useForm<Schema extends Record<string, unknown> = Record<string, 
         ...state,
         lastResult,
         value: lastResult.initialValue !== undefined ? serializeAll(lastResult.initialValue) : state.value,
-        error,
-        validated: { ...state.validated, ...lastResult.state?.validated },
+        ...checkedAfter(lastResult, error, { ...state.validated, ...lastResult.state?.validated }),
         focusFirstError: lastResult.status === "error",
       });
     }
