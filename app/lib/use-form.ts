@@ -149,7 +149,9 @@ export function useForm<Schema extends Record<string, unknown> = Record<string, 
     }
   }
 
-  useEffect(() => {
+  // Before any passive effect: the error summary takes focus in one, and the blur that causes must
+  // not count the typing before this answer as new (it would ask the server again).
+  useBrowserLayoutEffect(() => {
     typing.current.valueUpdated = false;
   }, [state.lastResult]);
 

@@ -54,7 +54,6 @@ describeE2E("a workspace form's errors with JavaScript", () => {
     await expectNoAxeViolations(page, "the new proposal form with errors");
 
     // Leaving the field after fixing it asks the server again: its error goes, the others stay.
-    await page.waitForLoadState("networkidle");
     const pillarError = await page.getByText("Choose at least one pillar.").count();
     expect(pillarError).toBeGreaterThan(0);
     await title.fill("Cover hearing aids");
