@@ -45,12 +45,16 @@ interface State {
   validated: Record<string, boolean>;
 }
 
+/** A value as conform's client held it: text, "on" for yes, a list; nothing for "", null or []. */
 function serialize(value: unknown): Value {
-  if (typeof value === "string") return value;
+  if (typeof value === "string") return value === "" ? undefined : value;
   if (typeof value === "number" || typeof value === "bigint") return String(value);
   if (typeof value === "boolean") return value ? "on" : undefined;
   if (value instanceof Date) return value.toISOString();
-  if (Array.isArray(value)) return value.map((v) => serialize(v)).filter((v): v is string => typeof v === "string");
+  if (Array.isArray(value)) {
+    const list = value.map((v) => serialize(v)).filter((v): v is string => typeof v === "string");
+    return value.length === 0 ? undefined : list;
+  }
   return undefined;
 }
 
