@@ -1,4 +1,4 @@
-import type { FieldMetadata } from "@conform-to/react";
+import { type FieldMeta } from "../lib/use-form";
 import { ballotOptionLabels, ballotOptionMeanings, ballotOptions } from "../lib/round-outcome";
 import { RadioGroup } from "./fields";
 
@@ -8,7 +8,6 @@ const choices = ballotOptions.map((o) => ({ value: o, label: ballotOptionLabels[
  * The five answers as radio buttons, each named exactly as DESIGN.md §3 names it, with its meaning
  * as its description.
  */
-// eslint-disable-next-line @typescript-eslint/no-explicit-any -- conform's metadata is invariant in the form's schema (see fields.tsx)
-export function BallotOptions({ meta, legend }: { meta: FieldMetadata<any, any, string[]>; legend: string }) {
+export function BallotOptions({ meta, legend }: { meta: FieldMeta; legend: string }) {
   return <RadioGroup meta={meta} legend={legend} options={choices} />;
 }

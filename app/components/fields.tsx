@@ -1,14 +1,10 @@
-import { getInputProps, getSelectProps, getTextareaProps, type FieldMetadata, type FormMetadata } from "@conform-to/react";
 import { useEffect, useRef, type ReactNode } from "react";
+import type { FieldMeta as Meta, FormMeta as AnyForm } from "../lib/use-form";
 
-/*
- * Conform's metadata types are invariant in the whole form's schema, so a component shared by
- * every form cannot name one; these components read only id, name, errors and initial value.
- */
-// eslint-disable-next-line @typescript-eslint/no-explicit-any -- see above
-type Meta = FieldMetadata<any, any, string[]>;
-// eslint-disable-next-line @typescript-eslint/no-explicit-any -- see above
-type AnyForm = FormMetadata<any, string[]>;
+/** The first value of a field, as text (a list sent for one field shows its first). */
+function textOf(value: Meta["initialValue"]): string | undefined {
+  return typeof value === "string" ? value : undefined;
+}
 
 function describedBy(meta: Meta, hintId: string | undefined): string | undefined {
   const ids = [hintId, meta.errors?.length ? meta.errorId : undefined].filter(Boolean);
@@ -48,15 +44,16 @@ export function TextField({
   required?: boolean;
 }) {
   const hintId = hint ? `${meta.id}-hint` : undefined;
-  const props = getInputProps(meta, { type, ariaAttributes: false, value: type !== "password" });
   return (
     <div className="field">
       <label htmlFor={meta.id}>{label}</label>
       {hint ? <Hint id={hintId!}>{hint}</Hint> : null}
       <input
-        {...props}
-        key={props.key}
-        required={required ?? props.required}
+        id={meta.id}
+        name={meta.name}
+        type={type}
+        defaultValue={type !== "password" ? textOf(meta.initialValue) : undefined}
+        required={required}
         autoComplete={autoComplete}
         aria-invalid={meta.errors?.length ? true : undefined}
         aria-describedby={describedBy(meta, hintId)}
@@ -68,14 +65,14 @@ export function TextField({
 
 export function TextAreaField({ meta, label, hint, rows = 5 }: { meta: Meta; label: string; hint?: ReactNode; rows?: number }) {
   const hintId = hint ? `${meta.id}-hint` : undefined;
-  const props = getTextareaProps(meta, { ariaAttributes: false });
   return (
     <div className="field">
       <label htmlFor={meta.id}>{label}</label>
       {hint ? <Hint id={hintId!}>{hint}</Hint> : null}
       <textarea
-        {...props}
-        key={props.key}
+        id={meta.id}
+        name={meta.name}
+        defaultValue={meta.initialValue?.toString()}
         rows={rows}
         aria-invalid={meta.errors?.length ? true : undefined}
         aria-describedby={describedBy(meta, hintId)}
@@ -99,14 +96,18 @@ export function SelectField({
   placeholder?: string;
 }) {
   const hintId = hint ? `${meta.id}-hint` : undefined;
-  const props = getSelectProps(meta, { ariaAttributes: false });
-  // A value sent more than once comes back as a list: a single select shows none of it.
-  if (typeof props.defaultValue !== "string") props.defaultValue = undefined;
   return (
     <div className="field">
       <label htmlFor={meta.id}>{label}</label>
       {hint ? <Hint id={hintId!}>{hint}</Hint> : null}
-      <select {...props} key={props.key} aria-invalid={meta.errors?.length ? true : undefined} aria-describedby={describedBy(meta, hintId)}>
+      {/* A value sent more than once comes back as a list: a single select shows none of it. */}
+      <select
+        id={meta.id}
+        name={meta.name}
+        defaultValue={textOf(meta.initialValue)}
+        aria-invalid={meta.errors?.length ? true : undefined}
+        aria-describedby={describedBy(meta, hintId)}
+      >
         {placeholder !== undefined ? <option value="">{placeholder}</option> : null}
         {options.map((o) => (
           <option key={o.value} value={o.value}>
@@ -122,13 +123,15 @@ export function SelectField({
 /** One checkbox whose presence means yes ("on"). */
 export function CheckboxField({ meta, label, hint }: { meta: Meta; label: string; hint?: ReactNode }) {
   const hintId = hint ? `${meta.id}-hint` : undefined;
-  const props = getInputProps(meta, { type: "checkbox", ariaAttributes: false });
   return (
     <div className="field">
       <div className="check">
         <input
-          {...props}
-          key={props.key}
+          id={meta.id}
+          name={meta.name}
+          type="checkbox"
+          value="on"
+          defaultChecked={Array.isArray(meta.initialValue) ? false : meta.initialValue === "on"}
           aria-invalid={meta.errors?.length ? true : undefined}
           aria-describedby={[hintId, meta.errors?.length ? meta.errorId : undefined].filter(Boolean).join(" ") || undefined}
         />
@@ -226,9 +229,10 @@ export function ErrorSummary({ form }: { form: AnyForm }) {
     if (entries.length) ref.current?.focus();
   }, [entries.length]);
   if (!entries.length) return null;
+  // Not `${form.id}-summary`: that is the id of a field named "summary" (a label would point here).
   return (
-    <div className="notice error" role="alert" tabIndex={-1} ref={ref} aria-labelledby={`${form.id}-summary`}>
-      <h2 id={`${form.id}-summary`}>Please correct the following</h2>
+    <div className="notice error" role="alert" tabIndex={-1} ref={ref} aria-labelledby={`${form.id}-problems`}>
+      <h2 id={`${form.id}-problems`}>Please correct the following</h2>
       <ul>
         {entries.map(([name, messages]) => (
           <li key={name}>

@@ -1,4 +1,5 @@
-import { getFormProps, useForm, type SubmissionResult } from "@conform-to/react";
+import type { SubmissionResult } from "@conform-to/react";
+import { getFormProps, useForm } from "../lib/use-form";
 import { Form } from "@remix-run/react";
 import type { z } from "zod";
 import {

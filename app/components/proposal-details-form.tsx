@@ -1,4 +1,5 @@
-import { getFormProps, useForm, type SubmissionResult } from "@conform-to/react";
+import type { SubmissionResult } from "@conform-to/react";
+import { getFormProps, useForm } from "../lib/use-form";
 import { Form } from "@remix-run/react";
 import { pillarKeys, pillarNames } from "../lib/pillars";
 import { CheckboxGroup, ErrorSummary, SelectField, TextAreaField, TextField } from "./fields";

@@ -1,8 +1,25 @@
 import { Mark, type AnyExtension } from "@tiptap/core";
 import { SUGGESTION_DELETE, SUGGESTION_INSERT, suggesterLabel } from "./suggestions";
+import { Blockquote } from "@tiptap/extension-blockquote";
+import { Bold } from "@tiptap/extension-bold";
+import { Document } from "@tiptap/extension-document";
+import { HardBreak } from "@tiptap/extension-hard-break";
+import { Heading } from "@tiptap/extension-heading";
+import { HorizontalRule } from "@tiptap/extension-horizontal-rule";
+import { Italic } from "@tiptap/extension-italic";
 import Link from "@tiptap/extension-link";
-import StarterKit from "@tiptap/starter-kit";
+import { BulletList } from "@tiptap/extension-list/bullet-list";
+import { ListItem } from "@tiptap/extension-list/item";
+import { ListKeymap } from "@tiptap/extension-list/keymap";
+import { OrderedList } from "@tiptap/extension-list/ordered-list";
+import { Paragraph } from "@tiptap/extension-paragraph";
+import { Strike } from "@tiptap/extension-strike";
 import { TableKit } from "@tiptap/extension-table";
+import { Text } from "@tiptap/extension-text";
+import { Underline } from "@tiptap/extension-underline";
+import { Dropcursor } from "@tiptap/extensions/drop-cursor";
+import { Gapcursor } from "@tiptap/extensions/gap-cursor";
+import { TrailingNode } from "@tiptap/extensions/trailing-node";
 
 /** Link targets a proposal may hold: the web and mail, nothing that runs code. */
 export const allowedLinkProtocols = ["http", "https", "mailto"] as const;
@@ -71,17 +88,31 @@ export const SuggestionDelete = Mark.create({
  * The proposal body's schema: headings, paragraphs, bold, italic, lists, links, block quotes and
  * tables. Shared by the editor (browser) and the collaboration server (derived JSON/HTML/text), so
  * both read the Yjs document through the same schema. Undo/redo is left to the collaboration
- * extension (StarterKit's own history would undo other people's edits).
+ * extension (a local history would undo other people's edits).
  */
 export function proposalExtensions(): AnyExtension[] {
   return [
-    StarterKit.configure({
-      undoRedo: false,
-      heading: { levels: [2, 3, 4] },
-      code: false,
-      codeBlock: false,
-      link: false,
-    }),
+    // StarterKit's extensions that the product uses, each imported by itself and in StarterKit's
+    // order (the schema's order), so the browser is not sent code blocks, inline code, task lists
+    // and the other extensions StarterKit and its packages bring along.
+    Bold,
+    Blockquote,
+    BulletList,
+    Document,
+    Dropcursor,
+    Gapcursor,
+    HardBreak,
+    Heading.configure({ levels: [2, 3, 4] }),
+    HorizontalRule,
+    Italic,
+    ListItem,
+    ListKeymap,
+    OrderedList,
+    Paragraph,
+    Strike,
+    Text,
+    Underline,
+    TrailingNode,
     // Not inclusive: text typed right after a link does not extend it (Tiptap makes a link
     // inclusive whenever autolink is on).
     Link.extend({ inclusive: () => false }).configure({

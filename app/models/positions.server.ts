@@ -23,7 +23,7 @@ import { getCoalition, getCoalitionTimeZone } from "../../db/queries/coalition";
 import type { PillarKey } from "../../db/schema";
 import { deriveBodyFromState, displayBodyHtml } from "../../server/collab/derive";
 import { logoPath } from "../lib/logos";
-import { readingGradeTenths } from "../lib/reading-grade";
+import { readingGradeTenths } from "../lib/reading-grade.server";
 import { slugify } from "../lib/slug";
 import { formatDate } from "../lib/time";
 import { UserFacingError } from "./auth.server";

@@ -1,4 +1,5 @@
-import { getFormProps, useForm, type SubmissionResult } from "@conform-to/react";
+import type { SubmissionResult } from "@conform-to/react";
+import { getFormProps, useForm } from "../lib/use-form";
 import type { ActionFunctionArgs, LoaderFunctionArgs, MetaFunction } from "@remix-run/node";
 import { redirect } from "@remix-run/node";
 import { Form, Link, useActionData, useLoaderData, useSearchParams } from "@remix-run/react";
@@ -6,6 +7,7 @@ import type { z } from "zod";
 import { ErrorPage } from "../components/error-page";
 import { ErrorSummary, SelectField, TextAreaField, TextField } from "../components/fields";
 import { ReadingGrade } from "../components/reading-grade";
+import { describeReadingGrade } from "../lib/reading-grade.server";
 import { dispatchIntent, intentForm } from "../lib/intents.server";
 import { askFirst, isConfirmed } from "../lib/confirm";
 import { ConfirmStep, confirmationOf } from "../components/confirm-step";
@@ -28,6 +30,7 @@ export async function loader({ request, params, context }: LoaderFunctionArgs) {
     slug: p.slug,
     title: p.title,
     summary: p.summary,
+    summaryGrade: describeReadingGrade(p.summary),
     status: p.status,
     release: formatInstant(p.releaseAt, zone),
     withdrawReason: p.withdrawReason,
@@ -148,7 +151,7 @@ export default function PositionAdmin() {
             <input type="hidden" name="intent" value="revise" />
             <TextField meta={reviseFields.title} label="Public title" hint="A new title gets a new address; the old one keeps working." />
             <TextAreaField meta={reviseFields.summary} label="Plain-language summary" rows={6} />
-            <ReadingGrade fieldId={reviseFields.summary.id} initialText={page.summary} />
+            <ReadingGrade fieldId={reviseFields.summary.id} initialGrade={page.summaryGrade} />
             <div className="actions">
               <button type="submit">Save changes</button>
             </div>

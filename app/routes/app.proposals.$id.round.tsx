@@ -1,5 +1,5 @@
 import { countOf } from "../lib/plural";
-import { getFormProps, useForm } from "@conform-to/react";
+import { getFormProps, useForm } from "../lib/use-form";
 import { parseWithZod } from "@conform-to/zod/v4";
 import type { ActionFunctionArgs, LoaderFunctionArgs, MetaFunction } from "@remix-run/node";
 import { redirect } from "@remix-run/node";

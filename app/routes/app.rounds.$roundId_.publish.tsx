@@ -1,4 +1,4 @@
-import { getFormProps, useForm } from "@conform-to/react";
+import { getFormProps, useForm } from "../lib/use-form";
 import { parseWithZod } from "@conform-to/zod/v4";
 import type { ActionFunctionArgs, LoaderFunctionArgs, MetaFunction } from "@remix-run/node";
 import { redirect } from "@remix-run/node";
@@ -8,6 +8,7 @@ import { ErrorPage } from "../components/error-page";
 import { ErrorSummary, TextAreaField, TextField } from "../components/fields";
 import { ReadingGrade } from "../components/reading-grade";
 import { replyInvalid, replyWithError } from "../lib/forms.server";
+import { describeReadingGrade } from "../lib/reading-grade.server";
 import { requirePermission } from "../lib/session.server";
 import { zonedLocalToInstant } from "../lib/time";
 import { UserFacingError } from "../models/auth.server";
@@ -20,13 +21,16 @@ export async function loader({ request, params, context }: LoaderFunctionArgs) {
   const person = await requirePermission(request, context, "position:publish");
   const publishing = await getPublishing(context, params.roundId ?? "");
   if (!publishing) throw notFound();
-  return { ...publishing, zone: await readerTimeZone(context, person) };
+  return { ...publishing, summaryGrade: describeReadingGrade(publishing.proposalSummary), zone: await readerTimeZone(context, person) };
 }
 
 export async function action({ request, params, context }: ActionFunctionArgs) {
   const person = await requirePermission(request, context, "position:publish");
-  const submission = parseWithZod(await request.formData(), { schema: publishSchema });
-  if (submission.status !== "success") return replyInvalid(submission);
+  const formData = await request.formData();
+  const submission = parseWithZod(formData, { schema: publishSchema });
+  // The page shown again beside the summary sent shows that text's grade (without JavaScript too).
+  const shown = { summaryGrade: describeReadingGrade(String(formData.get("summary") ?? "")) };
+  if (submission.status !== "success") return replyInvalid(submission, [], shown);
   const { title, summary, releaseAt } = submission.value;
   try {
     let release: Date | null = null;
@@ -39,7 +43,7 @@ export async function action({ request, params, context }: ActionFunctionArgs) {
     return redirect(`/app/positions/${position.id}?done=${release ? "scheduled" : "published"}`);
   } catch (error) {
     if (error instanceof Response) throw error;
-    return replyWithError(submission, error);
+    return replyWithError(submission, error, [], shown);
   }
 }
 
@@ -82,7 +86,7 @@ export default function PublishPosition() {
               hint="What the position asks for and why, in everyday words. Aim for reading grade 8 or below."
               rows={6}
             />
-            <ReadingGrade fieldId={fields.summary.id} initialText={String(fields.summary.initialValue ?? "")} />
+            <ReadingGrade fieldId={fields.summary.id} initialGrade={lastResult?.summaryGrade ?? page.summaryGrade} />
             <TextField
               meta={fields.releaseAt}
               label="Release time"

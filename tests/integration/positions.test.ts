@@ -67,6 +67,33 @@ describe("publishing", () => {
     expect(again.res.status).toBe(409);
   });
 
+  it("grades the summary while it is typed exactly as it grades the stored one, for conveners only", async () => {
+    const summary = "Notwithstanding heterogeneity in reimbursement methodologies, plans should incorporate rehabilitative interventions.";
+    const { roundId } = await adopt();
+    const { position } = await publish(roundId, { title: "Graded", summary });
+    const live = await admin.post("/app/reading-grade", { text: summary });
+    expect(live.status).toBe(200);
+    const stored = Math.round(position!.readingGradeTenths / 10);
+    expect(stored).toBeGreaterThan(8);
+    expect(JSON.parse(live.text)).toEqual({
+      grade: `Grade ${stored}: ${stored <= 12 ? "fairly hard" : stored <= 16 ? "hard" : "very hard"}. Aim for 8 or below.`,
+    });
+    expect(JSON.parse((await admin.post("/app/reading-grade", { text: "Too short" })).text)).toEqual({
+      grade: "Write a few sentences to see the reading grade.",
+    });
+    // Bad input: a clear message, never a 500.
+    const missing = await admin.post("/app/reading-grade", {});
+    expect(missing.status).toBe(400);
+    expect(JSON.parse(missing.text)).toEqual({ error: "Send the text to grade as the field text." });
+    expect((await admin.post("/app/reading-grade", { text: "word ".repeat(5000) })).status).toBe(400);
+    expect((await admin.get("/app/reading-grade")).status).toBe(405);
+    const rep = await makePerson(server.database.db);
+    const client = new TestClient(server.url);
+    await signInAs(server.database.db, client, rep.id);
+    expect((await client.post("/app/reading-grade", { text: summary })).status).toBe(403);
+    expect((await reader().post("/app/reading-grade", { text: summary })).status).toBe(302);
+  });
+
   it("lists an organization that asked not to be listed nowhere", async () => {
     const { roundId, endorser } = await adopt({ listPublicly: false });
     const { position } = await publish(roundId, { title: "Quiet support", summary: "This one has an endorser who asked not to be named." });

@@ -1,4 +1,4 @@
-import { getFormProps, useForm } from "@conform-to/react";
+import { getFormProps, useForm } from "../../lib/use-form";
 import { Form } from "@remix-run/react";
 import { useState, type FormEvent } from "react";
 import type { z } from "zod";

@@ -1,4 +1,4 @@
-import { getFormProps, useForm, type FormMetadata } from "@conform-to/react";
+import { getFormProps, useForm, type FormMeta } from "../../lib/use-form";
 import { Form, Link } from "@remix-run/react";
 import type { ReactNode } from "react";
 import type { z } from "zod";
@@ -46,8 +46,7 @@ function Tool({
   children,
   hidden,
 }: {
-  // eslint-disable-next-line @typescript-eslint/no-explicit-any -- conform's metadata is invariant in the form's schema (see fields.tsx)
-  form: FormMetadata<any, string[]>;
+  form: FormMeta;
   intent: string;
   heading: string;
   button: ReactNode;

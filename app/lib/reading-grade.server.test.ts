@@ -1,5 +1,5 @@
 import { describe, expect, it } from "vitest";
-import { describeGrade, readingGradeTenths } from "./reading-grade";
+import { describeGrade, readingGradeTenths } from "./reading-grade.server";
 
 describe("reading grade", () => {
   it("is low for plain words and short sentences, high for long ones", () => {

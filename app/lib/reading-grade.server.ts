@@ -2,8 +2,8 @@ import readability from "text-readability";
 
 /**
  * The Flesch–Kincaid grade of a text (text-readability), in tenths, never below zero; null for
- * a text too short to grade. Used on the server (stored with the position) and in the browser
- * (shown while the convener types).
+ * a text too short to grade. Only on the server: stored with the position, and shown while the
+ * convener types by asking /app/reading-grade (text-readability stays out of the browser).
  */
 export function readingGradeTenths(text: string): number | null {
   const words = text.trim().split(/\s+/).filter(Boolean).length;
@@ -19,6 +19,11 @@ function gradeWord(grade: number): string {
   if (grade <= 12) return "fairly hard";
   if (grade <= 16) return "hard";
   return "very hard";
+}
+
+/** What the page shows for a text: the grade in words, or what to do to get one. */
+export function describeReadingGrade(text: string): string {
+  return describeGrade(readingGradeTenths(text));
 }
 
 /** "Grade 34: very hard. Aim for 8 or below." — a whole grade, a word, and the aim. */
