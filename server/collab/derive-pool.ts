@@ -102,8 +102,8 @@ export class DeriveError extends Error {
 
 /**
  * A small pool of derive workers (derive-worker.ts). Jobs wait in one queue and each worker takes
- * one at a time. Workers start when there are jobs (one at `start`, so a broken entry shows at
- * boot) and end after `idleMs` without one: an idle server does not keep a second copy of the
+ * one at a time. `start` finds the entry (a missing build shows at boot); workers start when there
+ * are jobs and end after `idleMs` without one: an idle server does not keep a second copy of the
  * schema, Yjs and the sanitizer in memory (about 30 MB a worker). A worker that dies (killed, out
  * of memory, a job over its time) is replaced and its job tried again; a pool whose workers cannot
  * even start derives inline, and says so.
@@ -136,7 +136,7 @@ export class DerivePool extends JobDeriver {
     this.idleMs = options.idleMs ?? 30_000;
   }
 
-  /** Finds the entry and starts one worker (once); resolves once it has loaded, or the pool fell back to inline. */
+  /** Finds the entry (once); resolves once it is found, or the pool fell back to inline. Workers start with the first job. */
   start(): Promise<void> {
     this.started ??= this.startFirst();
     return this.started;
@@ -149,7 +149,6 @@ export class DerivePool extends JobDeriver {
       this.fallBack(error);
       return;
     }
-    if (this.slots.size === 0) await this.spawn();
     this.dispatch();
   }
 
