@@ -18,8 +18,8 @@ export function createApp(
   services: AppServices,
   build: ServerBuild,
   options: {
-    /** Awaited before answering a request that may have changed something (server/notifications.ts `settled`). */
-    settle?: () => Promise<void>;
+    /** Runs the handling of a request that may change something, and answers once others heard of it (server/notifications.ts `afterOwnNotices`). */
+    settle?: <T>(handle: () => Promise<T>) => Promise<T>;
   } = {},
 ): express.Express {
   const { env, log } = services;

@@ -1,3 +1,4 @@
+import { AsyncLocalStorage } from "node:async_hooks";
 import crypto from "node:crypto";
 import pg from "pg";
 import type { Database } from "../db/client";
@@ -22,11 +23,13 @@ export interface Notifications {
   /** "ok" while listening, "down" while reconnecting; undefined when there is nothing to listen to (PGlite). */
   state(): "ok" | "down" | undefined;
   /**
-   * Resolves when every notice this process published so far has come back to its own listener
-   * (PostgreSQL has delivered it to every listener), or after `timeoutMs`: a request that changed
-   * something answers after this, so the next request on any process sees the change.
+   * Runs `work` (a request's handling), then resolves with its result once every notice published
+   * during it has come back to this process's own listener (PostgreSQL has delivered it to every
+   * listener), or after `timeoutMs`: a request that changed something answers after this, so the
+   * next request on any process sees the change. Only its own notices: concurrent requests do not
+   * wait for each other's.
    */
-  settled(timeoutMs?: number): Promise<void>;
+  afterOwnNotices<T>(work: () => Promise<T>, timeoutMs?: number): Promise<T>;
   stop(): Promise<void>;
 }
 
@@ -52,7 +55,7 @@ export function createNotifications(options: {
       onNotice: (l) => void noticeListeners.push(l),
       onResume: (l) => void resumeListeners.push(l),
       state: () => undefined,
-      settled: async () => {},
+      afterOwnNotices: (work) => work(),
       stop: async () => {},
     };
   }
@@ -68,13 +71,15 @@ export function createNotifications(options: {
   let seq = 0;
   /** Published notices not yet heard back, by sequence number. */
   const pending = new Set<number>();
-  let waiters: { upTo: number; resolve: () => void }[] = [];
+  /** The notices published by the work `afterOwnNotices` runs (each request's own set). */
+  const ownNotices = new AsyncLocalStorage<Set<number>>();
+  let waiters: { notices: Set<number>; resolve: () => void }[] = [];
+  const heard = (notices: Set<number>) => ![...notices].some((n) => pending.has(n));
 
   const wakeWaiters = () => {
-    const lowest = pending.size ? Math.min(...pending) : Infinity;
     waiters = waiters.filter((w) => {
-      if (w.upTo < lowest) w.resolve();
-      return w.upTo >= lowest;
+      if (heard(w.notices)) w.resolve();
+      return !heard(w.notices);
     });
   };
 
@@ -175,7 +180,10 @@ export function createNotifications(options: {
   return {
     publish(notice) {
       const s = ++seq;
-      if (listening) pending.add(s);
+      if (listening) {
+        pending.add(s);
+        ownNotices.getStore()?.add(s);
+      }
       const payload = JSON.stringify({ o: origin, s, n: notice });
       pool.query("select pg_notify($1, $2)", [CHANGES_CHANNEL, payload]).catch((error: unknown) => {
         pending.delete(s);
@@ -186,18 +194,22 @@ export function createNotifications(options: {
     onNotice: (l) => void noticeListeners.push(l),
     onResume: (l) => void resumeListeners.push(l),
     state: () => (listening ? "ok" : "down"),
-    settled(timeoutMs = 1_000) {
-      if (!pending.size) return Promise.resolve();
-      return new Promise<void>((resolve) => {
-        const timer = setTimeout(resolve, timeoutMs);
-        waiters.push({
-          upTo: seq,
-          resolve: () => {
-            clearTimeout(timer);
-            resolve();
-          },
+    async afterOwnNotices(work, timeoutMs = 1_000) {
+      const notices = new Set<number>();
+      const result = await ownNotices.run(notices, work);
+      if (!heard(notices)) {
+        await new Promise<void>((resolve) => {
+          const timer = setTimeout(resolve, timeoutMs);
+          waiters.push({
+            notices,
+            resolve: () => {
+              clearTimeout(timer);
+              resolve();
+            },
+          });
         });
-      });
+      }
+      return result;
     },
     async stop() {
       stopped = true;

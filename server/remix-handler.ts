@@ -24,15 +24,16 @@ export function createRemixHandler(
     mode: string;
     publicUrl: string;
     loadContext: (req: ExpressRequest, refusal?: Refusal) => AppLoadContext;
-    /** Awaited before answering a POST: the other processes have heard of what it changed. */
-    settle?: () => Promise<void>;
+    /** Runs a POST's handling and resolves once the other processes have heard of what it changed. */
+    settle?: <T>(handle: () => Promise<T>) => Promise<T>;
   },
 ): RemixHandler {
   const handleRequest = createRequestHandler(build, options.mode);
 
   async function answer(req: ExpressRequest, res: ExpressResponse, request: Request, refusal?: Refusal) {
-    const response = await handleRequest(request, options.loadContext(req, refusal));
-    if (request.method !== "GET" && request.method !== "HEAD" && options.settle) await options.settle();
+    const handle = () => handleRequest(request, options.loadContext(req, refusal));
+    const changes = request.method !== "GET" && request.method !== "HEAD";
+    const response = await (changes && options.settle ? options.settle(handle) : handle());
     res.statusMessage = response.statusText;
     res.status(response.status);
     for (const [name, value] of response.headers) if (name !== "set-cookie") res.append(name, value);

@@ -126,7 +126,7 @@ export async function createServices(options: ServiceOptions): Promise<ServerSer
     redis,
     rounds,
     createHttpServer(build, server = http.createServer()) {
-      server.on("request", withPageCache(pages, createApp(app, build, { settle: () => notifications.settled() })));
+      server.on("request", withPageCache(pages, createApp(app, build, { settle: (handle) => notifications.afterOwnNotices(handle) })));
       collaboration.attach(server);
       return server;
     },
