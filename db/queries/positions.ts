@@ -173,17 +173,19 @@ export async function addSlug(db: Db, positionId: string, slug: string) {
   await db.insert(positionSlugs).values({ slug, positionId });
 }
 
+/** What conveners' lists show of a position. */
+const listedPosition = {
+  id: positions.id,
+  slug: positions.slug,
+  title: positions.title,
+  status: positions.status,
+  releaseAt: positions.releaseAt,
+};
+
 /** Every position, for conveners (embargoed ones too). */
 export async function listAllPositions(db: Db) {
   return db
-    .select({
-      id: positions.id,
-      slug: positions.slug,
-      title: positions.title,
-      status: positions.status,
-      releaseAt: positions.releaseAt,
-      roundId: positions.roundId,
-    })
+    .select({ ...listedPosition, roundId: positions.roundId })
     .from(positions)
     .orderBy(desc(positions.releaseAt));
 }
@@ -191,13 +193,7 @@ export async function listAllPositions(db: Db) {
 /** A page of positions for conveners (embargoed ones too), latest release first. */
 export async function listPositionsPage(db: Db, page: { limit: number; offset: number }) {
   return db
-    .select({
-      id: positions.id,
-      slug: positions.slug,
-      title: positions.title,
-      status: positions.status,
-      releaseAt: positions.releaseAt,
-    })
+    .select(listedPosition)
     .from(positions)
     .orderBy(desc(positions.releaseAt), desc(positions.id))
     .limit(page.limit)
