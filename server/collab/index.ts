@@ -25,8 +25,8 @@ export interface Collaboration {
   /** With REDIS_URL: the relay to the other processes (null alone). */
   relay: Relay | null;
   /**
-   * Starts the derive workers and connects to Redis when there is one (resolves once the workers
-   * are loaded and Redis subscribed, or after a few seconds).
+   * Finds the derive workers' entry (the workers start with the first job) and connects to Redis
+   * when there is one (resolves once Redis is subscribed, or after a few seconds).
    */
   start(): Promise<void>;
   /** SIGTERM: close connections, commit everything pending, store the derived text, end the derive workers. */
@@ -182,7 +182,7 @@ export function createCollaboration(options: {
     hub,
     service,
     relay,
-    // The derive workers load while Redis connects; either may finish first.
+    // The derive workers' entry is found while Redis connects; either may finish first.
     start: async () => {
       await Promise.all([deriver.start(), relay?.start()]);
     },
