@@ -12,8 +12,16 @@ import crypto from "node:crypto";
 import fs from "node:fs";
 import os from "node:os";
 import { performance } from "node:perf_hooks";
-import { createProposal } from "../db/queries/proposals";
-import { BenchClient, benchEditors, bundleServer, percentile, removeServerBundle, startChild, type ChildServer } from "./collab";
+import {
+  BenchClient,
+  benchEditors,
+  benchProposal,
+  bundleServer,
+  percentile,
+  removeServerBundle,
+  startChild,
+  type ChildServer,
+} from "./collab";
 import { freePort } from "../tests/support/process";
 import { startNginx, stopNginx } from "../tests/support/nginx";
 import { benchServerUrl, scratchDatabase } from "./scratch-database";
@@ -147,13 +155,7 @@ export async function runCollabClusterBench(options: ClusterBenchOptions = {}) {
     const makeTargets = async (documents: number) => {
       const targets: { proposalId: string; cookie: string }[] = [];
       for (let i = 0; i < documents; i++) {
-        const p = await createProposal(db, {
-          title: `Bench ${i}`,
-          summary: "",
-          pillars: ["access"],
-          leadOrganizationId: organization.id,
-          createdById: null,
-        });
+        const p = await benchProposal(db, organization.id, `Bench ${i}`);
         targets.push({ proposalId: p.id, cookie: cookies[i % cookies.length]! });
       }
       return targets;

@@ -382,6 +382,11 @@ async function runLoad(
   };
 }
 
+/** A new draft of the benchmark's organization: each run types into documents of its own. */
+export function benchProposal(db: Db, leadOrganizationId: string, title: string) {
+  return createProposal(db, { title, summary: "", pillars: ["access"], leadOrganizationId, createdById: null });
+}
+
 /** The benchmark's organization and ten of its representatives, signed in (their session cookies). */
 export async function benchEditors(db: Db) {
   const organization = await createOrganization(db, {
@@ -447,13 +452,7 @@ export async function runCollabBench(options: CollabBenchOptions = {}): Promise<
     }
     const targets: BenchTarget[] = [];
     for (let i = 0; i < documents; i++) {
-      const p = await createProposal(db, {
-        title: `Bench ${i}`,
-        summary: "",
-        pillars: ["access"],
-        leadOrganizationId: organization.id,
-        createdById: null,
-      });
+      const p = await benchProposal(db, organization.id, `Bench ${i}`);
       targets.push({
         proposalId: p.id,
         cookie: cookies[i % cookies.length]!,
@@ -465,13 +464,7 @@ export async function runCollabBench(options: CollabBenchOptions = {}): Promise<
     const bigIds: string[] = [];
     let characters = 0;
     for (let d = 0; d < 5; d++) {
-      const p = await createProposal(db, {
-        title: `Big ${d}`,
-        summary: "",
-        pillars: ["access"],
-        leadOrganizationId: organization.id,
-        createdById: null,
-      });
+      const p = await benchProposal(db, organization.id, `Big ${d}`);
       const doc = new Y.Doc();
       const updates: Uint8Array[] = [];
       doc.on("update", (u: Uint8Array) => updates.push(u));
