@@ -65,6 +65,9 @@ describe("the embedded database folder", () => {
       const pid = Number(await new Promise<string>((resolve) => holder.stdout!.once("data", (d: Buffer) => resolve(d.toString().trim()))));
       fs.writeFileSync(path.join(dir, "care-table.lock"), JSON.stringify({ pid, host: os.hostname(), startedAt: "" }));
       expect(() => acquireDataDirLock(dir)).toThrow(new RegExp(`in use by process ${pid}`));
+      // Only once the shell has become `sleep`: a shell still running would reap the owner at once.
+      const comm = () => fs.readFileSync(`/proc/${holder.pid}/comm`, "utf8").trim();
+      for (let i = 0; i < 200 && comm() !== "sleep"; i++) await new Promise((r) => setTimeout(r, 25));
       process.kill(pid, "SIGKILL");
       const state = () => fs.readFileSync(`/proc/${pid}/stat`, "utf8").split(") ")[1]![0];
       for (let i = 0; i < 200 && state() !== "Z"; i++) await new Promise((r) => setTimeout(r, 25));
