@@ -1,8 +1,9 @@
+import pg from "pg";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import type { Database } from "../db/client";
 import { createTestDatabase, testDatabaseKind } from "../tests/support/database";
 import { createLogger } from "./logger";
-import { createNotifications, type Notice, type Notifications } from "./notifications";
+import { CHANGES_CHANNEL, createNotifications, LISTENER_NAME, type Notice, type Notifications } from "./notifications";
 
 const log = createLogger("silent");
 
@@ -30,7 +31,7 @@ describe.skipIf(testDatabaseKind() !== "postgres")("notices between processes (P
     await database?.close();
   });
 
-  it("answers a request once its own notices are back, and never makes another request wait for them", async () => {
+  it("answers a request once the others acknowledged its notices, and never makes another request wait for them", async () => {
     const pool = database.pgPool!;
     const order: string[] = [];
     // Every connection of the pool busy for a moment: the notice waits for one, so it is not back at once.
@@ -38,7 +39,8 @@ describe.skipIf(testDatabaseKind() !== "postgres")("notices between processes (P
     void Promise.race(sleeps).then(() => order.push("pool free"));
     const busy = Promise.all(sleeps);
     await new Promise((r) => setTimeout(r, 50));
-    const notice: Notice = { kind: "round", roundId: "5b1f4a52-2a43-4c3e-9b1e-7a0f3f0c2d11" };
+    const notice: Notice = { kind: "pages", change: "positions" };
+    heardElsewhere.length = 0;
     const changing = here
       .afterOwnNotices(async () => {
         here.publish(notice);
@@ -48,8 +50,46 @@ describe.skipIf(testDatabaseKind() !== "postgres")("notices between processes (P
     const reading = here.afterOwnNotices(async () => "read").then((result) => order.push(`reading answered: ${result}`));
     await Promise.all([busy, changing, reading]);
     expect(order).toEqual(["reading answered: read", "pool free", "changing answered: changed"]);
-    // The other process heard it (it is delivered to every listener at once).
-    for (let i = 0; i < 100 && heardElsewhere.length === 0; i++) await new Promise((r) => setTimeout(r, 10));
+    // The other process had acted on it before the request answered.
     expect(heardElsewhere).toEqual([notice]);
+  });
+
+  it("waits for every listening process, a slow one too, and at most the timeout for one that never answers", async () => {
+    // A third process, played by hand: it hears the notice and acknowledges it only when told to.
+    const slow = new pg.Client({ ...database.pgPool!.options, application_name: `${LISTENER_NAME}:slow` });
+    await slow.connect();
+    try {
+      const heard: { o: string; s: number }[] = [];
+      slow.on("notification", (m) => {
+        const parsed = JSON.parse(m.payload!) as { o?: string; s?: number; n?: unknown };
+        if (parsed.n) heard.push({ o: parsed.o!, s: parsed.s! });
+      });
+      await slow.query(`LISTEN ${CHANGES_CHANNEL}`);
+      heardElsewhere.length = 0;
+      const order: string[] = [];
+      const changing = here
+        .afterOwnNotices(async () => here.publish({ kind: "pages", change: "site" }), 5_000)
+        .then(() => order.push("answered"));
+      for (let i = 0; i < 200 && heard.length === 0; i++) await new Promise((r) => setTimeout(r, 10));
+      expect(heard).toHaveLength(1);
+      await new Promise((r) => setTimeout(r, 200));
+      expect(order).toEqual([]);
+      expect(heardElsewhere).toEqual([{ kind: "pages", change: "site" }]);
+      order.push("slow acknowledged");
+      await slow.query("select pg_notify($1, $2)", [CHANGES_CHANNEL, JSON.stringify({ a: heard[0]!.o, s: heard[0]!.s, f: "slow" })]);
+      await changing;
+      expect(order).toEqual(["slow acknowledged", "answered"]);
+
+      // One that never acknowledges holds a request for the timeout, no longer.
+      const started = performance.now();
+      await here.afterOwnNotices(async () => here.publish({ kind: "pages", change: "organizations" }), 300);
+      expect(performance.now() - started).toBeGreaterThanOrEqual(290);
+    } finally {
+      await slow.end();
+    }
+    // Round notices are not waited for: round streams follow them as they come.
+    const started = performance.now();
+    await here.afterOwnNotices(async () => here.publish({ kind: "round", roundId: "5b1f4a52-2a43-4c3e-9b1e-7a0f3f0c2d11" }), 5_000);
+    expect(performance.now() - started).toBeLessThan(1_000);
   });
 });

@@ -10,6 +10,10 @@ export const CHANGES_CHANNEL = "care_changes";
 /** The listener's application_name, so that it can be found in pg_stat_activity. */
 export const LISTENER_NAME = "care-table-listener";
 
+/** Sends a notice and counts the listening processes on this database (pg_stat_activity). */
+const LISTENERS_QUERY = `select pg_notify($1, $2),
+  (select count(*)::int from pg_stat_activity where datname = current_database() and application_name like $3) as listeners`;
+
 /** What one process tells the others: keys, never documents (NOTIFY payloads are small). */
 export type Notice = { kind: "pages"; change: PublicChange | "all" } | { kind: "round"; roundId: string };
 
@@ -23,11 +27,11 @@ export interface Notifications {
   /** "ok" while listening, "down" while reconnecting; undefined when there is nothing to listen to (PGlite). */
   state(): "ok" | "down" | undefined;
   /**
-   * Runs `work` (a request's handling), then resolves with its result once every notice published
-   * during it has come back to this process's own listener (PostgreSQL has delivered it to every
-   * listener), or after `timeoutMs`: a request that changed something answers after this, so the
-   * next request on any process sees the change. Only its own notices: concurrent requests do not
-   * wait for each other's.
+   * Runs `work` (a request's handling), then resolves with its result once every other listening
+   * process has acknowledged each "pages" notice published during it (it has cleared those pages),
+   * or after `timeoutMs`: a request that changed something answers after this, so the next request
+   * on any process sees the change. Only its own notices: concurrent requests do not wait for each
+   * other's. "round" notices are not waited for (round streams follow them as they come).
    */
   afterOwnNotices<T>(work: () => Promise<T>, timeoutMs?: number): Promise<T>;
   stop(): Promise<void>;
@@ -69,12 +73,23 @@ export function createNotifications(options: {
   let retries = 0;
   let reconnectTimer: NodeJS.Timeout | undefined;
   let seq = 0;
-  /** Published notices not yet heard back, by sequence number. */
-  const pending = new Set<number>();
+  /**
+   * Published "pages" notices not yet acknowledged by every other listener, by sequence number:
+   * who acknowledged, and how many listeners there were besides this one (once pg_notify answered).
+   */
+  const pending = new Map<number, { acks: Set<string>; others?: number }>();
   /** The notices published by the work `afterOwnNotices` runs (each request's own set). */
   const ownNotices = new AsyncLocalStorage<Set<number>>();
   let waiters: { notices: Set<number>; resolve: () => void }[] = [];
   const heard = (notices: Set<number>) => ![...notices].some((n) => pending.has(n));
+
+  /** Drops a notice from `pending` once every other listener acknowledged it. */
+  const settleNotice = (s: number) => {
+    const entry = pending.get(s);
+    if (!entry || entry.others === undefined || entry.acks.size < entry.others) return;
+    pending.delete(s);
+    wakeWaiters();
+  };
 
   const wakeWaiters = () => {
     waiters = waiters.filter((w) => {
@@ -85,17 +100,22 @@ export function createNotifications(options: {
 
   function received(message: pg.Notification) {
     if (message.channel !== CHANGES_CHANNEL || !message.payload) return;
-    let parsed: { o?: unknown; s?: unknown; n?: unknown };
+    let parsed: { o?: unknown; s?: unknown; n?: unknown; a?: unknown; f?: unknown };
     try {
       parsed = JSON.parse(message.payload) as typeof parsed;
     } catch {
       return;
     }
-    if (parsed.o === origin) {
-      pending.delete(Number(parsed.s));
-      wakeWaiters();
+    if (parsed.a !== undefined) {
+      // An acknowledgement: another process (`f`) acted on notice `s` of process `a`.
+      const entry = parsed.a === origin ? pending.get(Number(parsed.s)) : undefined;
+      if (entry && typeof parsed.f === "string") {
+        entry.acks.add(parsed.f);
+        settleNotice(Number(parsed.s));
+      }
       return;
     }
+    if (parsed.o === origin) return;
     const notice = parsed.n as Notice | undefined;
     if (!notice || (notice.kind !== "pages" && notice.kind !== "round")) return;
     for (const l of noticeListeners) {
@@ -104,6 +124,13 @@ export function createNotifications(options: {
       } catch (error) {
         log.error({ err: error }, "notifications: a listener failed");
       }
+    }
+    // The pages are cleared (listeners run synchronously): the sender may answer its request now.
+    if (notice.kind === "pages") {
+      const ack = JSON.stringify({ a: parsed.o, s: parsed.s, f: origin });
+      pool!.query("select pg_notify($1, $2)", [CHANGES_CHANNEL, ack]).catch((error: unknown) => {
+        log.warn({ err: error }, "notifications: an acknowledgement could not be sent");
+      });
     }
   }
 
@@ -117,7 +144,7 @@ export function createNotifications(options: {
     void old.end().catch(() => {});
     if (listening) log.warn({ reason }, "notifications: the listening connection was lost; reconnecting");
     listening = false;
-    // Nothing published now will come back on this connection: no one waits for it.
+    // No acknowledgement reaches this process while it is away: no one waits for them.
     pending.clear();
     wakeWaiters();
     schedule();
@@ -180,16 +207,32 @@ export function createNotifications(options: {
   return {
     publish(notice) {
       const s = ++seq;
-      if (listening) {
-        pending.add(s);
+      const payload = JSON.stringify({ o: origin, s, n: notice });
+      // A "pages" notice is waited for until every other listener acknowledged it: pg_notify
+      // counts them in the same statement (every process's listener, this one's included).
+      const acknowledged = notice.kind === "pages" && listening;
+      if (acknowledged) {
+        pending.set(s, { acks: new Set() });
         ownNotices.getStore()?.add(s);
       }
-      const payload = JSON.stringify({ o: origin, s, n: notice });
-      pool.query("select pg_notify($1, $2)", [CHANGES_CHANNEL, payload]).catch((error: unknown) => {
-        pending.delete(s);
-        wakeWaiters();
-        log.error({ err: error, notice }, "notifications: a notice could not be sent");
-      });
+      pool
+        .query<{ listeners: number }>(
+          acknowledged ? LISTENERS_QUERY : "select pg_notify($1, $2)",
+          acknowledged ? [CHANGES_CHANNEL, payload, `${LISTENER_NAME}%`] : [CHANGES_CHANNEL, payload],
+        )
+        .then(
+          (result) => {
+            const entry = pending.get(s);
+            if (!entry) return;
+            entry.others = Math.max(0, Number(result.rows[0]?.listeners ?? 1) - 1);
+            settleNotice(s);
+          },
+          (error: unknown) => {
+            pending.delete(s);
+            wakeWaiters();
+            log.error({ err: error, notice }, "notifications: a notice could not be sent");
+          },
+        );
     },
     onNotice: (l) => void noticeListeners.push(l),
     onResume: (l) => void resumeListeners.push(l),
