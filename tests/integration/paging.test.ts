@@ -1,4 +1,4 @@
-import { eq, sql, type SQL } from "drizzle-orm";
+import { desc, eq, sql, type SQL } from "drizzle-orm";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { addComment } from "../../db/queries/comments";
 import { auditEvents, inquiries, outbox, people, positions, proposalComments } from "../../db/schema";
@@ -139,13 +139,15 @@ describe("paged lists", () => {
     expect(seen).toHaveLength(total);
     expect(new Set(seen).size).toBe(seen.length);
     for (const s of subjects) expect(seen).toContain(s);
-    expect(seen.indexOf("Later notice 45")).toBe(0);
+    // Newest first, ties (the same created_at: one transaction, or a coarse clock) by id.
+    const newestFirst = await db.select({ subject: outbox.subject }).from(outbox).orderBy(desc(outbox.createdAt), desc(outbox.id));
+    expect(seen).toEqual(newestFirst.map((m) => m.subject));
     expect(pages).toHaveLength(Math.ceil(total / 50) - 1);
     // The last page goes back; back from the second page is the first.
     const second = await admin.get(pages[0]!);
     const back = await admin.get(linkTo(second.text, "Previous page")!);
     expect(linkTo(back.text, "Previous page")).toBeNull();
-    expect(back.text.indexOf("Later notice 45")).toBeGreaterThan(0);
+    expect(back.text.indexOf(`<strong>${newestFirst[0]!.subject}</strong>`)).toBeGreaterThan(0);
 
     for (const bogus of ["?before=not-an-id", "?after=%00", `?before=${crypto.randomUUID()}`]) {
       const page = await admin.get(`/app/outbox${bogus}`);
