@@ -1,20 +1,12 @@
 import type { AppLoadContext } from "@remix-run/node";
-import { getCoalitionTimeZone } from "../../db/queries/coalition";
 import { countDashboard, listRecentActivity } from "../../db/queries/dashboard";
 import type { SessionPerson } from "../../db/queries/sessions";
 import { listOpenRounds, listOpenRoundsForOrganization } from "../../db/queries/rounds";
 import { describeAuditEvent } from "../lib/audit-words";
 import { can } from "../lib/permissions";
-import { oncePerRequest } from "../lib/request-memo";
 import { ballotOptionLabels } from "../lib/round-outcome";
 import { formatInstant } from "../lib/time";
-
-/** The reader's own time zone, else the coalition's (read once per request). */
-export async function readerTimeZone(context: Pick<AppLoadContext, "database">, person: Pick<SessionPerson, "timeZone">) {
-  if (person.timeZone) return person.timeZone;
-  // Set when the coalition is seeded, never by a request: one read serves the whole request.
-  return oncePerRequest(context, "coalition time zone", () => getCoalitionTimeZone(context.database.db));
-}
+import { readerTimeZone } from "./time-zone.server";
 
 export async function getDashboard(context: AppLoadContext, person: SessionPerson) {
   const db = context.database.db;

@@ -13,7 +13,7 @@ import { can } from "../lib/permissions";
 import { formatInstant } from "../lib/time";
 import { isUuid } from "../lib/uuid";
 import { UserFacingError } from "./auth.server";
-import { readerTimeZone } from "./dashboard.server";
+import { readerTimeZone } from "./time-zone.server";
 import { absoluteUrl, queueMails } from "./mail.server";
 import { proposalResource } from "./suggestions.server";
 

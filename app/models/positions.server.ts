@@ -19,7 +19,8 @@ import {
   type PositionListFilter,
 } from "../../db/queries/positions";
 import type { Db } from "../../db/client";
-import { getCoalition, getCoalitionTimeZone } from "../../db/queries/coalition";
+import { getCoalition } from "../../db/queries/coalition";
+import { coalitionTimeZone } from "./time-zone.server";
 import type { PillarKey } from "../../db/schema";
 import { deriveBodyFromState, displayBodyHtml } from "../../server/collab/derive";
 import { logoPath } from "../lib/logos";
@@ -201,7 +202,7 @@ export async function retirePosition(
 
 /** The zone public dates are written in: the coalition's. */
 export function publicTimeZone(context: Services) {
-  return getCoalitionTimeZone(context.database.db);
+  return coalitionTimeZone(context);
 }
 
 /** A released position for the public page: null for unknown, embargoed and anything unpublished. */

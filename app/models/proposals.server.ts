@@ -28,7 +28,7 @@ import { can } from "../lib/permissions";
 import { draftingMode, draftingRuleText } from "../lib/drafting";
 import { formatInstant } from "../lib/time";
 import { UserFacingError } from "./auth.server";
-import { readerTimeZone } from "./dashboard.server";
+import { readerTimeZone } from "./time-zone.server";
 import { isUuid } from "../lib/uuid";
 import { loadKeysetPage, type Cursor } from "../lib/paging";
 

@@ -6,7 +6,7 @@ import { formatInstant, instantToZonedLocal } from "../lib/time";
 import { isUuid } from "../lib/uuid";
 
 import type { RoundServices, RoundPerson as Person } from "./rounds.server";
-import { readerTimeZone } from "./dashboard.server";
+import { readerTimeZone } from "./time-zone.server";
 
 /**
  * Everything the round's page shows to this person. While the round is open, members see other

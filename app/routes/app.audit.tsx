@@ -4,7 +4,7 @@ import { auditActionLabel } from "../lib/audit-words";
 import { requirePermission } from "../lib/session.server";
 import { formatInstant } from "../lib/time";
 import { listAuditPage } from "../models/audit.server";
-import { readerTimeZone } from "../models/dashboard.server";
+import { readerTimeZone } from "../models/time-zone.server";
 import { TableScroll } from "../components/table-scroll";
 import { Pager } from "../components/pager";
 import { keysetPageLinks, parseSequence, readCursor } from "../lib/paging";

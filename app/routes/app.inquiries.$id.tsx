@@ -10,7 +10,7 @@ import { dispatchIntent, intentForm } from "../lib/intents.server";
 import { inquiryStatusWords, nextInquiryStatuses, organizationKindWords } from "../lib/inquiries";
 import { requirePermission } from "../lib/session.server";
 import { formatInstant } from "../lib/time";
-import { readerTimeZone } from "../models/dashboard.server";
+import { readerTimeZone } from "../models/time-zone.server";
 import { acceptInquiry, changeInquiryStatus, getInquiryDetails, saveInquiryNote } from "../models/inquiries.server";
 import { notFound } from "../lib/not-found";
 import { wordsFor } from "../lib/words-for";

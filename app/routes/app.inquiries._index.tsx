@@ -3,7 +3,7 @@ import { Form, Link, useLoaderData } from "@remix-run/react";
 import { inquiryStatuses, inquiryStatusWords, organizationKindWords } from "../lib/inquiries";
 import { requirePermission } from "../lib/session.server";
 import { formatInstant } from "../lib/time";
-import { readerTimeZone } from "../models/dashboard.server";
+import { readerTimeZone } from "../models/time-zone.server";
 import { getInquiryRetentionMonths, listInquiriesForConveners } from "../models/inquiries.server";
 import { TableScroll } from "../components/table-scroll";
 import { inquiryFilterSchema } from "../schemas/inquiry.server";

@@ -2,7 +2,7 @@ import type { LoaderFunctionArgs, MetaFunction } from "@remix-run/node";
 import { useLoaderData } from "@remix-run/react";
 import { requirePermission } from "../lib/session.server";
 import { formatInstant } from "../lib/time";
-import { readerTimeZone } from "../models/dashboard.server";
+import { readerTimeZone } from "../models/time-zone.server";
 import { listOutboxForConveners } from "../models/outbox.server";
 import { Pager } from "../components/pager";
 import { keysetPageLinks, readCursor } from "../lib/paging";

@@ -7,7 +7,7 @@ import { CheckboxField, ErrorSummary, SelectField, TextField } from "../componen
 import { dispatchIntent, intentForm } from "../lib/intents.server";
 import { requirePermission } from "../lib/session.server";
 import { formatInstant } from "../lib/time";
-import { readerTimeZone } from "../models/dashboard.server";
+import { readerTimeZone } from "../models/time-zone.server";
 import { listOrganizationsForConveners } from "../models/organizations.server";
 import { cancelInvitation, inviteRepresentative, listPeopleAndInvitations } from "../models/people.server";
 import { TableScroll } from "../components/table-scroll";

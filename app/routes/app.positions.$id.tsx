@@ -13,7 +13,7 @@ import { askFirst, isConfirmed } from "../lib/confirm";
 import { ConfirmStep, confirmationOf } from "../components/confirm-step";
 import { requirePermission } from "../lib/session.server";
 import { formatInstant } from "../lib/time";
-import { readerTimeZone } from "../models/dashboard.server";
+import { readerTimeZone } from "../models/time-zone.server";
 import { getPositionForConveners, retirePosition, revisePosition } from "../models/positions.server";
 import { reviseSchema, supersedeSchema, withdrawSchema } from "../schemas/position.server";
 import { notFound } from "../lib/not-found";

@@ -2,7 +2,7 @@ import type { LoaderFunctionArgs, MetaFunction } from "@remix-run/node";
 import { Link, useLoaderData } from "@remix-run/react";
 import { requirePermission } from "../lib/session.server";
 import { formatInstant } from "../lib/time";
-import { readerTimeZone } from "../models/dashboard.server";
+import { readerTimeZone } from "../models/time-zone.server";
 import { listPositionsForConveners } from "../models/positions.server";
 import { TableScroll } from "../components/table-scroll";
 import { Pager } from "../components/pager";

@@ -8,7 +8,7 @@ import { ErrorSummary, SelectField, TextField } from "../components/fields";
 import { dispatchIntent, intentForm } from "../lib/intents.server";
 import { requirePermission, startSession } from "../lib/session.server";
 import { timeZoneOptions } from "../lib/time";
-import { readerTimeZone } from "../models/dashboard.server";
+import { readerTimeZone } from "../models/time-zone.server";
 import { changeOwnPassword, updateProfile } from "../models/people.server";
 import { MailPreferencesForm } from "../components/mail-preferences-form";
 import { getMailPreferences, saveMailPreferences } from "../models/mail-preferences.server";

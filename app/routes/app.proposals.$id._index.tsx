@@ -37,7 +37,7 @@ import { changeOpenEditing, resolveProposalSuggestions } from "../models/suggest
 import proposalStyles from "../styles/proposals.css";
 import { notFound } from "../lib/not-found";
 import { changesSinceLastVisit } from "../models/authorship.server";
-import { readerTimeZone } from "../models/dashboard.server";
+import { readerTimeZone } from "../models/time-zone.server";
 import { formatInstant } from "../lib/time";
 import { ChangesSinceVisit } from "../components/changes-since-visit";
 import { Pager } from "../components/pager";

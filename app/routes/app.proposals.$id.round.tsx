@@ -12,7 +12,7 @@ import { defaultRule, ruleInWords } from "../lib/round-outcome";
 import { requirePermission } from "../lib/session.server";
 import { instantToZonedLocal, zonedLocalToInstant } from "../lib/time";
 import { UserFacingError } from "../models/auth.server";
-import { readerTimeZone } from "../models/dashboard.server";
+import { readerTimeZone } from "../models/time-zone.server";
 import { getProposalForRound, openRound, previewRoster } from "../models/rounds.server";
 import { openRoundSchema, parseQuorum } from "../schemas/round.server";
 import { notFound } from "../lib/not-found";

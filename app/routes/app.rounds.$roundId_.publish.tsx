@@ -12,7 +12,7 @@ import { describeReadingGrade } from "../lib/reading-grade.server";
 import { requirePermission } from "../lib/session.server";
 import { zonedLocalToInstant } from "../lib/time";
 import { UserFacingError } from "../models/auth.server";
-import { readerTimeZone } from "../models/dashboard.server";
+import { readerTimeZone } from "../models/time-zone.server";
 import { getPublishing, publishPosition } from "../models/positions.server";
 import { publishSchema } from "../schemas/position.server";
 import { notFound } from "../lib/not-found";

@@ -25,8 +25,13 @@ export async function getCoalition(db: Db) {
 export const DEFAULT_TIME_ZONE = "America/New_York";
 
 export async function getCoalitionTimeZone(db: Db): Promise<string> {
+  return (await findCoalitionTimeZone(db)) ?? DEFAULT_TIME_ZONE;
+}
+
+/** The zone the coalition was seeded with (never changed by the application), or null before the seed. */
+export async function findCoalitionTimeZone(db: Db): Promise<string | null> {
   const [row] = await db.select({ timeZone: coalition.timeZone }).from(coalition).where(eq(coalition.id, 1));
-  return row?.timeZone ?? DEFAULT_TIME_ZONE;
+  return row?.timeZone ?? null;
 }
 
 export interface SiteText {

@@ -14,7 +14,7 @@ import { zonedLocalToInstant } from "../../lib/time";
 import textStyles from "../../styles/text.css";
 import { UserFacingError } from "../../models/auth.server";
 import { castBallot, checkReason } from "../../models/ballots.server";
-import { readerTimeZone } from "../../models/dashboard.server";
+import { readerTimeZone } from "../../models/time-zone.server";
 import { describeRoundForConfirmation, getRoundPage } from "../../models/round-page.server";
 import { cancelRound, closeRound, extendRound, respondToObjection, writeOutcomeStatement } from "../../models/rounds.server";
 import {
