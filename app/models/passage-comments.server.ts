@@ -13,6 +13,7 @@ import { can } from "../lib/permissions";
 import { formatInstant } from "../lib/time";
 import { isUuid } from "../lib/uuid";
 import { UserFacingError } from "./auth.server";
+import { roundsOfProposal } from "./round-page.server";
 import { readerTimeZone } from "./time-zone.server";
 import { absoluteUrl, queueMails } from "./mail.server";
 import { proposalResource } from "./suggestions.server";
@@ -155,7 +156,7 @@ export async function resolveThread(
 /** The threads shown beside a proposal's text (anchors as base64 for the editor). */
 export async function listPassageThreads(context: AppLoadContext, person: SessionPerson, proposalId: string, canReview: boolean) {
   const zone = await readerTimeZone(context, person);
-  const rounds = await listRoundsOfProposal(context.database.db, proposalId);
+  const rounds = await roundsOfProposal(context, proposalId);
   const roundLabel = (id: string | null) => {
     const round = id ? rounds.find((r) => r.id === id) : undefined;
     return round ? `during the round opened ${formatInstant(round.openedAt, zone)}` : null;

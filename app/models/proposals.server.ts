@@ -3,6 +3,7 @@ import { recordAudit } from "../../db/queries/audit";
 import { addComment, countComments, editComment, getCommentForUpdate, hideComment, listCommentsPage } from "../../db/queries/comments";
 import { listOrganizations } from "../../db/queries/organizations";
 import {
+  countRevisions,
   createProposal,
   getProposal,
   getProposalBody,
@@ -195,11 +196,11 @@ export async function getProposalPage(context: AppLoadContext, person: SessionPe
   if (!proposal) return null;
   const zone = await readerTimeZone(context, person);
   const mayHide = can(person, "comment:hide");
-  const [sponsors, commentPage, commentCounts, revisions] = await Promise.all([
+  const [sponsors, commentPage, commentCounts, revisionCount] = await Promise.all([
     listSponsors(db, id),
     loadKeysetPage(commentsCursor, COMMENTS_PAGE_SIZE, (cursor, limit) => listCommentsPage(db, id, { cursor, limit, withHidden: mayHide })),
     countComments(db, id),
-    listRevisions(db, id),
+    countRevisions(db, id),
   ]);
   const now = Date.now();
   const resource = {
@@ -230,7 +231,7 @@ export async function getProposalPage(context: AppLoadContext, person: SessionPe
       rule: draftingRuleText(proposal.openEditing),
       canChangeRule: proposal.status === "draft" && can(person, "proposal:open-editing"),
     },
-    revisionCount: revisions.length,
+    revisionCount,
     canEdit: canEditProposal(person, proposal.status),
     readOnlyReason: readOnlyReason(person, proposal.status),
     canComment: can(person, "comment:write"),

@@ -3,6 +3,7 @@ import { displayBodyHtml } from "../../server/collab/derive";
 import { can } from "../lib/permissions";
 import { ballotOptionLabels, ruleInWords, statusSentence, tally, timeUntil } from "../lib/round-outcome";
 import { formatInstant, instantToZonedLocal } from "../lib/time";
+import { oncePerRequest } from "../lib/request-memo";
 import { isUuid } from "../lib/uuid";
 
 import type { RoundServices, RoundPerson as Person } from "./rounds.server";
@@ -173,9 +174,8 @@ export async function getProposalRounds(
   proposalId: string,
   status: string,
 ) {
-  const db = context.database.db;
   const zone = await readerTimeZone(context, person);
-  const rounds = await listRoundsOfProposal(db, proposalId);
+  const rounds = await roundsOfProposal(context, proposalId);
   return {
     canOpen: can(person, "round:manage") && status === "draft",
     rounds: rounds.map((r) => ({
@@ -191,6 +191,14 @@ export async function getProposalRounds(
             : `closed: ${r.outcome ? outcomeLabels[r.outcome] : "no outcome"}`,
     })),
   };
+}
+
+/**
+ * A proposal's rounds for its page, read once per request however many of the page's parts ask
+ * (only loaders read it: no action changes rounds and then reads them back through it).
+ */
+export function roundsOfProposal(context: Pick<RoundServices, "database">, proposalId: string) {
+  return oncePerRequest(context, `rounds of ${proposalId}`, () => listRoundsOfProposal(context.database.db, proposalId));
 }
 
 /** What closing or cancelling the round now would do, in numbers, for the convener's confirmation. */

@@ -67,11 +67,14 @@ export async function loader({ request, context, params }: LoaderFunctionArgs) {
       hash: "#discussion-heading",
     },
   );
-  const organizations = page.canEdit ? await listOrganizationChoices(context) : [];
-  const rounds = await getProposalRounds(context, person, page.proposal.id, page.proposal.status);
-  const threads = await listPassageThreads(context, person, page.proposal.id, page.drafting.reviewer);
-  const visit = await changesSinceLastVisit(context, person.id, page.proposal.id);
-  const sinceVisit = visit && { since: formatInstant(visit.since, await readerTimeZone(context, person)), changes: visit.changes };
+  const [organizations, rounds, threads, visit, zone] = await Promise.all([
+    page.canEdit ? listOrganizationChoices(context) : [],
+    getProposalRounds(context, person, page.proposal.id, page.proposal.status),
+    listPassageThreads(context, person, page.proposal.id, page.drafting.reviewer),
+    changesSinceLastVisit(context, person.id, page.proposal.id),
+    readerTimeZone(context, person),
+  ]);
+  const sinceVisit = visit && { since: formatInstant(visit.since, zone), changes: visit.changes };
   return { ...page, organizations, rounds, threads, sinceVisit, commentLinks };
 }
 

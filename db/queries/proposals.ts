@@ -210,6 +210,11 @@ export async function listRevisions(db: Db, proposalId: string) {
     .orderBy(desc(proposalRevisions.number));
 }
 
+/** How many revisions a proposal has. */
+export async function countRevisions(db: Db, proposalId: string) {
+  return db.$count(proposalRevisions, eq(proposalRevisions.proposalId, proposalId));
+}
+
 /** One revision of a proposal with its bodies, or null. */
 export async function getRevision(db: Db, proposalId: string, revisionId: string) {
   const [row] = await db
