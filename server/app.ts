@@ -59,7 +59,9 @@ export function createApp(
   app.use(servePrecompressed(publicFolder));
   // Fingerprinted build assets never change under one name: cache them for a year.
   app.use("/build", express.static(path.join(publicFolder, "build"), { immutable: true, maxAge: "1y", index: false }));
-  app.use(express.static(publicFolder, { maxAge: "1h", index: false }));
+  // The other static files (favicon.svg) all have an extension: pages are not looked for on disk.
+  const publicFiles = express.static(publicFolder, { maxAge: "1h", index: false });
+  app.use((req, res, next) => (/\.[a-z0-9]+$/i.test(req.path) ? publicFiles(req, res, next) : next()));
 
   const remix = createRemixHandler(build, {
     mode: env.NODE_ENV,
