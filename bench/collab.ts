@@ -5,7 +5,7 @@
  *   built on the same libraries and run the same way (a child process each), and their ratio;
  * - edit → Saved p99 (the committed-state message covering the edit);
  * - opening a 60,000-character proposal stored as 500 uncompacted updates;
- * - resident memory of the server with 1,000 idle connections over 200 documents;
+ * - resident memory of the server with 1,000 idle connections over 200 documents (3 s after the load, and 40 s after it: idle);
  * - a typing burst in one 60,000-character document while the others type: the others'
  *   end-to-end p99 with the derived text computed on the relaying thread and in a worker thread.
  */
@@ -49,6 +49,9 @@ export interface CollabBenchResult {
     endToEndP99Ms: number;
     savedP99Ms: number;
     updates: number;
+    /** Resident memory 3 s after the load, the connections still open (the derive worker still up). */
+    afterLoadRssMb: number;
+    /** Resident memory with the 1,000 connections open and idle for 40 s (see IDLE_SETTLE_MS). */
     idleRssMb: number;
     /** Of which the JavaScript heap in use (after a collection). */
     idleHeapMb: number;
@@ -61,6 +64,7 @@ export interface CollabBenchResult {
     endToEndP50Ms: number;
     endToEndP99Ms: number;
     updates: number;
+    afterLoadRssMb: number;
     idleRssMb: number;
     idleHeapMb: number;
     refused: number;
@@ -297,6 +301,13 @@ export interface BurstRun {
   burstUpdates: number;
 }
 
+/**
+ * How long the connections stay open and idle before "idle" memory is read: past the derive
+ * worker's end (30 s without a job, derive-pool.ts) and V8's shrinking of a heap that grew under
+ * the load. Read 3 s after the load, the same server held 310–350 MB; 40 s after, 140–170 MB.
+ */
+const IDLE_SETTLE_MS = 37_000;
+
 async function runLoad(
   server: ChildServer,
   targets: BenchTarget[],
@@ -365,7 +376,12 @@ async function runLoad(
   burstClient?.close();
   const report = await server.request<{ latencies: number[]; loopDelayP99Ms: number }>("report");
   await new Promise((r) => setTimeout(r, 3000));
-  const idle = await server.request<{ rss: number; heapUsed: number }>("report");
+  const afterLoad = await server.request<{ rss: number; heapUsed: number }>("report");
+  let idle = afterLoad;
+  if (!burst) {
+    await new Promise((r) => setTimeout(r, IDLE_SETTLE_MS));
+    idle = await server.request<{ rss: number; heapUsed: number }>("report");
+  }
   const refused = clients.reduce((n, c) => n + c.refused, 0);
   for (const c of clients) c.close();
   return {
@@ -376,6 +392,7 @@ async function runLoad(
     endToEndP99Ms: round(percentile(sinks.endToEnd, 99)),
     savedP99Ms: round(percentile(sinks.saved, 99)),
     updates: report.latencies.length,
+    afterLoadRssMb: Math.round(afterLoad.rss / 1024 / 1024),
     idleRssMb: Math.round(idle.rss / 1024 / 1024),
     idleHeapMb: Math.round(idle.heapUsed / 1024 / 1024),
     burstUpdates,
