@@ -225,27 +225,21 @@ export async function recordProposalVisit(
   now: Date,
   gapMs: number,
 ): Promise<{ state: Uint8Array; at: Date } | null> {
-  return db.transaction(async (tx) => {
-    const [visit] = await tx
-      .select()
-      .from(proposalVisits)
-      .where(and(eq(proposalVisits.proposalId, proposalId), eq(proposalVisits.personId, personId)))
-      .for("update");
-    const newVisit = !visit || now.getTime() - visit.seenAt.getTime() >= gapMs;
-    const since = visit
-      ? newVisit
-        ? { state: visit.state, at: visit.seenAt }
-        : visit.sinceState && visit.sinceAt
-          ? { state: visit.sinceState, at: visit.sinceAt }
-          : null
-      : null;
-    await tx
-      .insert(proposalVisits)
-      .values({ proposalId, personId, state, seenAt: now, sinceState: since?.state ?? null, sinceAt: since?.at ?? null })
-      .onConflictDoUpdate({
-        target: [proposalVisits.proposalId, proposalVisits.personId],
-        set: { state, seenAt: now, sinceState: since?.state ?? null, sinceAt: since?.at ?? null },
-      });
-    return since;
-  });
+  // One statement: a look at least `gapMs` after the last one begins a new visit, compared with
+  // that last look; a closer one keeps the visit's comparison. SET reads the row as it was.
+  const newVisit = sql`extract(epoch from (excluded.seen_at - ${proposalVisits.seenAt})) * 1000 >= ${gapMs}`;
+  const [row] = await db
+    .insert(proposalVisits)
+    .values({ proposalId, personId, state, seenAt: now, sinceState: null, sinceAt: null })
+    .onConflictDoUpdate({
+      target: [proposalVisits.proposalId, proposalVisits.personId],
+      set: {
+        state,
+        seenAt: now,
+        sinceState: sql`case when ${newVisit} then ${proposalVisits.state} else ${proposalVisits.sinceState} end`,
+        sinceAt: sql`case when ${newVisit} then ${proposalVisits.seenAt} else ${proposalVisits.sinceAt} end`,
+      },
+    })
+    .returning({ sinceState: proposalVisits.sinceState, sinceAt: proposalVisits.sinceAt });
+  return row?.sinceState && row.sinceAt ? { state: row.sinceState, at: row.sinceAt } : null;
 }
