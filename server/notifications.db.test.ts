@@ -1,5 +1,5 @@
 import pg from "pg";
-import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { afterAll, beforeAll, describe, expect, it, vi } from "vitest";
 import type { Database } from "../db/client";
 import { createTestDatabase, testDatabaseKind } from "../tests/support/database";
 import { createLogger } from "./logger";
@@ -84,6 +84,10 @@ describe.skipIf(testDatabaseKind() !== "postgres")("notices between processes (P
       const started = performance.now();
       await here.afterOwnNotices(async () => here.publish({ kind: "pages", change: "organizations" }), 300);
       expect(performance.now() - started).toBeGreaterThanOrEqual(290);
+      // … nor does it keep the notice waiting for ever, also one sent outside a request (a job).
+      here.publish({ kind: "pages", change: "positions" });
+      expect(here.waiting()).toBe(2);
+      await vi.waitFor(() => expect(here.waiting()).toBe(0), { timeout: 7_000, interval: 100 });
     } finally {
       await slow.end();
     }

@@ -14,6 +14,9 @@ export const LISTENER_NAME = "care-table-listener";
 const LISTENERS_QUERY = `select pg_notify($1, $2),
   (select count(*)::int from pg_stat_activity where datname = current_database() and application_name like $3) as listeners`;
 
+/** How long a notice waits for its acknowledgements at the most (a request waits less: its timeout). */
+const ACK_KEPT_MS = 5_000;
+
 /** What one process tells the others: keys, never documents (NOTIFY payloads are small). */
 export type Notice = { kind: "pages"; change: PublicChange | "all" } | { kind: "round"; roundId: string };
 
@@ -34,6 +37,8 @@ export interface Notifications {
    * other's. "round" notices are not waited for (round streams follow them as they come).
    */
   afterOwnNotices<T>(work: () => Promise<T>, timeoutMs?: number): Promise<T>;
+  /** Notices still waiting for acknowledgements (each is given up after 5 s). */
+  waiting(): number;
   stop(): Promise<void>;
 }
 
@@ -60,6 +65,7 @@ export function createNotifications(options: {
       onResume: (l) => void resumeListeners.push(l),
       state: () => undefined,
       afterOwnNotices: (work) => work(),
+      waiting: () => 0,
       stop: async () => {},
     };
   }
@@ -214,6 +220,11 @@ export function createNotifications(options: {
       if (acknowledged) {
         pending.set(s, { acks: new Set() });
         ownNotices.getStore()?.add(s);
+        // A listener counted but never answering (it died, or had not LISTENed yet) must not keep
+        // the entry for ever: notices sent outside a request (the jobs) have no waiter to time out.
+        setTimeout(() => {
+          if (pending.delete(s)) wakeWaiters();
+        }, ACK_KEPT_MS).unref();
       }
       pool
         .query<{ listeners: number }>(
@@ -254,6 +265,7 @@ export function createNotifications(options: {
       }
       return result;
     },
+    waiting: () => pending.size,
     async stop() {
       stopped = true;
       clearInterval(probe);
