@@ -20,7 +20,6 @@ import {
 } from "../../db/queries/positions";
 import type { Db } from "../../db/client";
 import { getCoalition } from "../../db/queries/coalition";
-import { coalitionTimeZone } from "./time-zone.server";
 import type { PillarKey } from "../../db/schema";
 import { deriveBodyFromState, displayBodyHtml } from "../../server/collab/derive";
 import { logoPath } from "../lib/logos";
@@ -198,11 +197,6 @@ export async function retirePosition(
   });
   context.pages.invalidate("positions");
   return result;
-}
-
-/** The zone public dates are written in: the coalition's. */
-export function publicTimeZone(context: Services) {
-  return coalitionTimeZone(context);
 }
 
 /** A released position for the public page: null for unknown, embargoed and anything unpublished. */

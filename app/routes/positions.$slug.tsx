@@ -9,7 +9,8 @@ import { Paragraphs } from "../components/paragraphs";
 import { notFoundMeta, publicMeta } from "../lib/meta";
 import { pillarNames, type PillarKey } from "../lib/pillars";
 import type { RouteHandle } from "../lib/route-handle";
-import { getPublicPosition, positionPage, publicTimeZone } from "../models/positions.server";
+import { getPublicPosition, positionPage } from "../models/positions.server";
+import { coalitionTimeZone } from "../models/time-zone.server";
 import { notFound } from "../lib/not-found";
 
 export const links: LinksFunction = () => [{ rel: "stylesheet", href: textStyles }];
@@ -22,7 +23,7 @@ export async function loader({ params, context }: LoaderFunctionArgs) {
   if (!position) throw notFound();
   // An earlier slug (the title changed): the address keeps working.
   if (position.slug !== slug) throw redirect(`/positions/${position.slug}`, 301);
-  const timeZone = await publicTimeZone(context);
+  const timeZone = await coalitionTimeZone(context);
   return positionPage(context, position, timeZone);
 }
 

@@ -7,7 +7,8 @@ import { numberedPageLinks, readPageNumber } from "../lib/paging";
 import { publicMeta } from "../lib/meta";
 import { pillarKeys, pillarNames } from "../lib/pillars";
 import type { RouteHandle } from "../lib/route-handle";
-import { isPillar, listPositionCards, publicTimeZone } from "../models/positions.server";
+import { isPillar, listPositionCards } from "../models/positions.server";
+import { coalitionTimeZone } from "../models/time-zone.server";
 import textStyles from "../styles/text.css";
 
 export const links: LinksFunction = () => [{ rel: "stylesheet", href: textStyles }];
@@ -22,7 +23,7 @@ export async function loader({ request, context }: LoaderFunctionArgs) {
   const pillar = isPillar(pillarParam) ? pillarParam : undefined;
   const q = (url.searchParams.get("q") ?? "").trim().slice(0, 200);
   const page = readPageNumber(url.searchParams);
-  const timeZone = await publicTimeZone(context);
+  const timeZone = await coalitionTimeZone(context);
   const { positions, total } = await listPositionCards(context, { pillar, q, limit: PAGE_SIZE, offset: (page - 1) * PAGE_SIZE }, timeZone);
   return {
     positions,
