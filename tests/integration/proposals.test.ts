@@ -115,8 +115,19 @@ describe("proposals", () => {
     const db = server.database.db;
     const { person, client } = await representative();
     const word = `pagetest${Date.now()}`;
+    // A second apart, so that "newest change first" is not decided by ids (PGlite's clock can give
+    // two proposals made a moment apart the same instant).
+    const start = Date.now() - 60_000;
     for (let i = 1; i <= 55; i++) {
-      await makeProposal(db, { leadOrganizationId: person.organizationId!, createdById: person.id, title: `Paged ${word} number ${i}` });
+      const p = await makeProposal(db, {
+        leadOrganizationId: person.organizationId!,
+        createdById: person.id,
+        title: `Paged ${word} number ${i}`,
+      });
+      await db
+        .update(proposals)
+        .set({ updatedAt: new Date(start + i * 1_000) })
+        .where(eq(proposals.id, p.id));
     }
     const first = await client.get(`/app/proposals?q=${word}`);
     expect(first.status).toBe(200);
