@@ -1,8 +1,9 @@
 import { useFetcher } from "@remix-run/react";
-import { useEditorState, type Editor } from "@tiptap/react";
+import type { Editor } from "@tiptap/core";
 import { useEffect, useState } from "react";
 import { anchorSelection, resolveAnchor } from "../lib/passage-anchors";
 import { syncSelectionFromDom } from "../lib/selection-sync";
+import { useEditorState } from "../lib/use-editor";
 
 export interface PassageThread {
   id: string;

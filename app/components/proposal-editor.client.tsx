@@ -1,11 +1,13 @@
 import Collaboration from "@tiptap/extension-collaboration";
 import CollaborationCaret from "@tiptap/extension-collaboration-caret";
 import { useFetcher, useRevalidator } from "@remix-run/react";
-import { EditorContent, useEditor, useEditorState, type Editor } from "@tiptap/react";
-import { useEffect, useReducer, useState } from "react";
+import type { Editor } from "@tiptap/core";
+import { useEffect, useReducer, useRef, useState } from "react";
 import { openCollabSession, type CollabSession, type SaveState } from "../lib/collab-client";
 import type { DraftingMode } from "../lib/drafting";
-import { isAllowedLink, proposalExtensions } from "../lib/editor-extensions";
+import { isAllowedLink } from "../lib/editor-link";
+import { proposalExtensions } from "../lib/editor-extensions";
+import { useEditor, useEditorState } from "../lib/use-editor";
 import { SelectionSync, syncSelectionFromDom } from "../lib/selection-sync";
 import { createSuggestMode, SuggestSwitch, suggestionsIn } from "../lib/suggest-mode";
 import { createPassageHighlights, passageHighlightKey, ThreadAnchors } from "../lib/passage-anchors";
@@ -145,9 +147,10 @@ function BoundEditor({
     organizationId: user.organizationId,
     organization: user.organization,
   };
+  const mount = useRef<HTMLDivElement>(null);
   const editor = useEditor(
-    {
-      immediatelyRender: false,
+    mount,
+    () => ({
       editable: !readOnly,
       extensions: [
         ...proposalExtensions(),
@@ -179,7 +182,7 @@ function BoundEditor({
           class: "editor-content",
         },
       },
-    },
+    }),
     [session],
   );
 
@@ -260,7 +263,7 @@ function BoundEditor({
       <div className="drafting-layout">
         <div className="editor-frame">
           {editor && !readOnly && !suggesting ? <Toolbar editor={editor} /> : null}
-          <EditorContent editor={editor} />
+          <div ref={mount} />
           {editor ? <CaretSuggestion editor={editor} /> : null}
         </div>
         {editor ? (
@@ -490,7 +493,7 @@ function Toolbar({ editor }: { editor: Editor }) {
       : {
           label: "Table",
           title: "Insert a table of 3 rows and 3 columns",
-          run: () => chain().insertTable({ rows: 3, cols: 3, withHeaderRow: true }).run(),
+          run: () => chain().insertTable({ rows: 3, cols: 3 }).run(),
         },
   ];
   const buttons: ToolButton[] = [

@@ -7,31 +7,19 @@ import { HardBreak } from "@tiptap/extension-hard-break";
 import { Heading } from "@tiptap/extension-heading";
 import { HorizontalRule } from "@tiptap/extension-horizontal-rule";
 import { Italic } from "@tiptap/extension-italic";
-import Link from "@tiptap/extension-link";
 import { BulletList } from "@tiptap/extension-list/bullet-list";
 import { ListItem } from "@tiptap/extension-list/item";
 import { ListKeymap } from "@tiptap/extension-list/keymap";
 import { OrderedList } from "@tiptap/extension-list/ordered-list";
 import { Paragraph } from "@tiptap/extension-paragraph";
 import { Strike } from "@tiptap/extension-strike";
-import { TableKit } from "@tiptap/extension-table";
 import { Text } from "@tiptap/extension-text";
 import { Underline } from "@tiptap/extension-underline";
 import { Dropcursor } from "@tiptap/extensions/drop-cursor";
 import { Gapcursor } from "@tiptap/extensions/gap-cursor";
 import { TrailingNode } from "@tiptap/extensions/trailing-node";
-
-/** Link targets a proposal may hold: the web and mail, nothing that runs code. */
-export const allowedLinkProtocols = ["http", "https", "mailto"] as const;
-
-export function isAllowedLink(href: string): boolean {
-  try {
-    const url = new URL(href);
-    return allowedLinkProtocols.some((p) => url.protocol === `${p}:`);
-  } catch {
-    return false;
-  }
-}
+import { Link } from "./editor-link";
+import { ProposalTables } from "./editor-tables";
 
 const suggestionAttributes = {
   id: { default: "" },
@@ -113,17 +101,8 @@ export function proposalExtensions(): AnyExtension[] {
     Text,
     Underline,
     TrailingNode,
-    // Not inclusive: text typed right after a link does not extend it (Tiptap makes a link
-    // inclusive whenever autolink is on).
-    Link.extend({ inclusive: () => false }).configure({
-      openOnClick: false,
-      autolink: true,
-      protocols: ["mailto"],
-      defaultProtocol: "https",
-      isAllowedUri: (url) => isAllowedLink(url),
-      HTMLAttributes: { rel: "noopener noreferrer nofollow", target: null },
-    }),
-    TableKit.configure({ table: { resizable: false } }),
+    Link,
+    ProposalTables,
     SuggestionInsert,
     SuggestionDelete,
   ];

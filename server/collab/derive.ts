@@ -3,7 +3,8 @@ import type { DOMOutputSpec, Mark, Node as ProseMirrorNode } from "@tiptap/pm/mo
 import { yXmlFragmentToProseMirrorRootNode } from "@tiptap/y-tiptap";
 import sanitizeHtml from "sanitize-html";
 import * as Y from "yjs";
-import { isAllowedLink, proposalExtensions } from "../../app/lib/editor-extensions";
+import { isAllowedLink } from "../../app/lib/editor-link";
+import { proposalExtensions } from "../../app/lib/editor-extensions";
 import type { DerivedBody } from "../../db/queries/proposal-documents";
 import { storableJson } from "../../db/storable-text";
 import { SUGGESTION_DELETE, SUGGESTION_INSERT } from "../../app/lib/suggestions";

@@ -384,4 +384,66 @@ describeE2E("drafting with suggestions", () => {
     expect(consoleErrors(lena.page)).toEqual([]);
     await lena.context.close();
   });
+
+  it("an address typed or pasted becomes a link; a table is filled with Tab, grows a row at its end and is removed", async () => {
+    const lena = await signedIn(people.lena);
+    const page = lena.page;
+    const toolbar = page.getByRole("toolbar", { name: "Formatting" });
+    await editor(page).click();
+    await page.keyboard.press("Control+End");
+    await page.keyboard.press("Enter");
+    // A space or a new line after an address links it; trailing punctuation stays text.
+    await page.keyboard.type("See https://example.org/plan, www.example.net and office@example.org ");
+    await page.keyboard.press("Enter");
+    await editor(page)
+      .locator('a[href="https://example.org/plan"]', { hasText: /^https:\/\/example\.org\/plan$/ })
+      .waitFor();
+    await editor(page).locator('a[href="https://www.example.net"]', { hasText: "www.example.net" }).waitFor();
+    await editor(page).locator('a[href="mailto:office@example.org"]', { hasText: "office@example.org" }).waitFor();
+    // Text typed right after a link is not part of it; words that only look like addresses are not linked.
+    await page.keyboard.type("javascript:alert(1) localhost next");
+    await page.keyboard.press("Enter");
+    expect(await editor(page).locator("a").count()).toBe(3);
+    // An address pasted over selected words links them.
+    await page.keyboard.type("Our plan");
+    for (let i = 0; i < 4; i++) await page.keyboard.press("Shift+ArrowLeft");
+    await editor(page).evaluate((el) => {
+      const data = new DataTransfer();
+      data.setData("text/plain", "https://example.org/our-plan");
+      el.dispatchEvent(new ClipboardEvent("paste", { clipboardData: data, bubbles: true, cancelable: true }));
+    });
+    await editor(page)
+      .locator('a[href="https://example.org/our-plan"]', { hasText: /^plan$/ })
+      .waitFor();
+
+    // A table from the toolbar: a header row and two rows of three cells, Tab from cell to cell.
+    await page.keyboard.press("End");
+    await page.keyboard.press("Enter");
+    await toolbar.getByRole("button", { name: "More" }).click();
+    await toolbar.getByRole("button", { name: "Table" }).click();
+    const table = editor(page).locator("table");
+    await table.waitFor();
+    expect(await table.locator("tr").count()).toBe(3);
+    expect(await table.locator("tr").first().locator("th").count()).toBe(3);
+    for (const word of ["Need", "Who", "When", "Chairs", "Plans", "Now", "Ramps", "Towns", "Soon"]) {
+      await page.keyboard.type(word);
+      await page.keyboard.press("Tab");
+    }
+    // Tab in the last cell added a fourth row, and the caret is in its first cell.
+    expect(await table.locator("tr").count()).toBe(4);
+    await page.keyboard.type("Lifts");
+    expect(await table.locator("tr").nth(3).locator("td").first().textContent()).toBe("Lifts");
+    // Shift+Tab selects the cell before (as Tab does the next): End keeps its words.
+    await page.keyboard.press("Shift+Tab");
+    await page.keyboard.press("End");
+    await page.keyboard.type(" again");
+    expect(await table.locator("tr").nth(2).locator("td").last().textContent()).toBe("Soon again");
+    expect(await table.locator("th").allTextContents()).toEqual(["Need", "Who", "When"]);
+    await saveState(page).getByText("Saved", { exact: true }).waitFor();
+    await toolbar.getByRole("button", { name: "Remove table" }).click();
+    await expect.poll(() => table.count()).toBe(0);
+    await editor(page).getByText("Our plan").waitFor();
+    expect(consoleErrors(page)).toEqual([]);
+    await lena.context.close();
+  });
 });
