@@ -70,3 +70,32 @@ describe("the suggestion check's copy follows the document", () => {
     checker.destroy();
   });
 });
+
+describe("a suggestion in an empty paragraph", () => {
+  it("is accepted: the text node the editor makes there holds nothing but the suggestion", () => {
+    const server = new Y.Doc();
+    const author = new Y.Doc();
+    const filled = new Y.XmlElement("paragraph");
+    filled.insert(0, [new Y.XmlText("Coverage for every child.")]);
+    // An empty paragraph has no text node at all until someone types in it (as y-prosemirror writes it).
+    author.getXmlFragment(BODY_FRAGMENT).insert(0, [filled, new Y.XmlElement("paragraph")]);
+    Y.applyUpdate(server, Y.encodeStateAsUpdate(author));
+    const suggesting = new Y.Doc();
+    Y.applyUpdate(suggesting, Y.encodeStateAsUpdate(server));
+    const checker = new SuggestionChecker(server);
+    const inEmpty = (client: Y.Doc, text: Y.XmlText) => {
+      let update: Uint8Array | null = null;
+      client.on("update", (u: Uint8Array) => (update = u));
+      (client.getXmlFragment(BODY_FRAGMENT).get(1) as Y.XmlElement).insert(0, [text]);
+      return update!;
+    };
+    const own = new Y.XmlText();
+    own.applyDelta([{ insert: "Also adults.", attributes: { [SUGGESTION_INSERT]: mark("s1") } }]);
+    expect(checker.check(inEmpty(suggesting, own), suggester).ok).toBe(true);
+    // Words of the accepted text typed there are still refused.
+    const other = new Y.Doc();
+    Y.applyUpdate(other, Y.encodeStateAsUpdate(server));
+    expect(checker.check(inEmpty(other, new Y.XmlText("Also adults.")), suggester).ok).toBe(false);
+    checker.destroy();
+  });
+});

@@ -45,7 +45,10 @@ function projection(type: Y.XmlFragment | Y.XmlElement, identity: SuggestionIden
         if (last && last.a === a && typeof last.t === "string" && typeof op.insert === "string") last.t += op.insert;
         else runs.push({ t: op.insert, a });
       }
-      out.push({ text: runs.filter((r) => r.t !== "") });
+      // A text node with nothing left is no text: the editor makes one when the first words are
+      // typed into an empty paragraph, and the person's own suggestion there changes nothing else.
+      const text = runs.filter((r) => r.t !== "");
+      if (text.length > 0) out.push({ text });
     }
   }
   return out;
