@@ -1,6 +1,7 @@
 import { combineTransactionSteps, findChildrenInRange, getChangedRanges, Mark, markPasteRule } from "@tiptap/core";
 import { Plugin, PluginKey, type Transaction } from "@tiptap/pm/state";
 import { ySyncPluginKey } from "@tiptap/y-tiptap";
+import { isSuggesting } from "./suggest-mode";
 
 declare module "@tiptap/core" {
   interface Commands<ReturnType> {
@@ -54,7 +55,7 @@ const fromElsewhere = (tr: Transaction) =>
  * Links, with the attributes of Tiptap's link extension (documents written with it read the same).
  * Not inclusive: text typed right after a link does not extend it. An address typed in the text
  * becomes a link when a space or a new line follows it, an address pasted becomes a link, and an
- * address pasted over selected words links them. Only http, https and mailto targets are kept, on
+ * address pasted over selected words links them (not in Suggesting mode: a link cannot be suggested). Only http, https and mailto targets are kept, on
  * reading HTML and on writing it. Written here rather than taken from `@tiptap/extension-link`, whose
  * address recognition (linkifyjs) was 13 KB of the proposal page's script (docs/decisions/096).
  */
@@ -120,7 +121,8 @@ export const Link = Mark.create({
       new Plugin({
         key: new PluginKey("autolink"),
         appendTransaction: (transactions, oldState, newState) => {
-          if (!transactions.some((tr) => tr.docChanged) || transactions.some(fromElsewhere)) return undefined;
+          // A link is formatting, which Suggesting mode cannot suggest: the address stays words.
+          if (!transactions.some((tr) => tr.docChanged) || transactions.some(fromElsewhere) || isSuggesting(newState)) return undefined;
           const tr = newState.tr;
           for (const { newRange } of getChangedRanges(combineTransactionSteps(oldState.doc, [...transactions]))) {
             // Enter: the block the caret left. A space: the words before it.
@@ -147,7 +149,7 @@ export const Link = Mark.create({
             const { selection } = view.state;
             const text = slice.content.textBetween(0, slice.content.size, " ").trim();
             const address = addressIn(text);
-            if (selection.empty || !address || address.text !== text) return false;
+            if (selection.empty || !address || address.text !== text || isSuggesting(view.state)) return false;
             view.dispatch(
               view.state.tr.addMark(selection.from, selection.to, type.create({ href: address.href })).setMeta("preventAutolink", true),
             );

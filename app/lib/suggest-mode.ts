@@ -35,6 +35,12 @@ export class SuggestSwitch {
 }
 export const suggestModeKey = new PluginKey("suggestMode");
 
+/** Whether this editor is in Suggesting mode now (false where the plugin is absent, as on the server). */
+export function isSuggesting(state: EditorState): boolean {
+  const spec = suggestModeKey.get(state)?.spec as { isOn?: () => boolean } | undefined;
+  return spec?.isOn?.() ?? false;
+}
+
 function newId(): string {
   return Math.random().toString(36).slice(2, 12);
 }
@@ -128,6 +134,7 @@ export function createSuggestMode(options: SuggestModeOptions) {
       return [
         new Plugin({
           key: suggestModeKey,
+          isOn: on,
           filterTransaction(tr) {
             if (!on() || !tr.docChanged || tr.getMeta(OWN_CHANGE) || tr.getMeta(ySyncPluginKey)) return true;
             options.onHeldBack(

@@ -68,6 +68,13 @@ describeE2E("drafting with suggestions", () => {
       return copy.textContent ?? "";
     });
   const suggestions = (page: Page) => page.getByRole("region", { name: /^Suggestions \(/ });
+  /** Pastes plain text into the editor, as the browser does from the clipboard. */
+  const paste = (page: Page, text: string) =>
+    editor(page).evaluate((el, words) => {
+      const data = new DataTransfer();
+      data.setData("text/plain", words);
+      el.dispatchEvent(new ClipboardEvent("paste", { clipboardData: data, bubbles: true, cancelable: true }));
+    }, text);
 
   // Under load the browser runs a key press before it reports the caret move just before it: the
   // editor reads the page's selection itself (syncSelectionFromDom), or Backspace here removed "Car".
@@ -407,13 +414,15 @@ describeE2E("drafting with suggestions", () => {
     // An address pasted over selected words links them.
     await page.keyboard.type("Our plan");
     for (let i = 0; i < 4; i++) await page.keyboard.press("Shift+ArrowLeft");
-    await editor(page).evaluate((el) => {
-      const data = new DataTransfer();
-      data.setData("text/plain", "https://example.org/our-plan");
-      el.dispatchEvent(new ClipboardEvent("paste", { clipboardData: data, bubbles: true, cancelable: true }));
-    });
+    await paste(page, "https://example.org/our-plan");
     await editor(page)
       .locator('a[href="https://example.org/our-plan"]', { hasText: /^plan$/ })
+      .waitFor();
+    // Pasted text with an address in it: the address is linked, the words around it are not.
+    await page.keyboard.press("End");
+    await paste(page, " Read https://example.org/more today");
+    await editor(page)
+      .locator('a[href="https://example.org/more"]', { hasText: /^https:\/\/example\.org\/more$/ })
       .waitFor();
 
     // A table from the toolbar: a header row and two rows of three cells, Tab from cell to cell.
@@ -445,5 +454,17 @@ describeE2E("drafting with suggestions", () => {
     await editor(page).getByText("Our plan").waitFor();
     expect(consoleErrors(page)).toEqual([]);
     await lena.context.close();
+
+    // A suggester's address stays words, suggested like any other: a link cannot be suggested.
+    const sam = await signedIn(people.sam);
+    await editor(sam.page).click();
+    await sam.page.keyboard.press("Control+End");
+    await sam.page.keyboard.type(" see www.example.com ");
+    await editor(sam.page).locator("ins.suggestion", { hasText: "see www.example.com" }).waitFor();
+    expect(await editor(sam.page).locator('a[href="https://www.example.com"]').count()).toBe(0);
+    expect(await sam.page.getByText("cannot be suggested").count()).toBe(0);
+    await saveState(sam.page).getByText("Saved", { exact: true }).waitFor();
+    expect(consoleErrors(sam.page)).toEqual([]);
+    await sam.context.close();
   });
 });
