@@ -55,9 +55,10 @@ const fromElsewhere = (tr: Transaction) =>
  * Links, with the attributes of Tiptap's link extension (documents written with it read the same).
  * Not inclusive: text typed right after a link does not extend it. An address typed in the text
  * becomes a link when a space or a new line follows it, an address pasted becomes a link, and an
- * address pasted over selected words links them (not in Suggesting mode: a link cannot be suggested). Only http, https and mailto targets are kept, on
- * reading HTML and on writing it. Written here rather than taken from `@tiptap/extension-link`, whose
- * address recognition (linkifyjs) was 13 KB of the proposal page's script (docs/decisions/096).
+ * address pasted over selected words links them (not in Suggesting mode: a link cannot be
+ * suggested). Only http, https and mailto targets are kept, on reading HTML and on writing it.
+ * Written here rather than taken from `@tiptap/extension-link`, whose address recognition
+ * (linkifyjs) was 13 KB of the proposal page's script (docs/decisions/096).
  */
 export const Link = Mark.create({
   name: "link",
