@@ -26,7 +26,7 @@ const cellAttributes = {
  * prosemirror-tables also bring column resizing, cell selection and merging cells, which the
  * toolbar never offered; they were 14 KB of the proposal page's script (docs/decisions/096).
  */
-export const Table = Node.create({
+const Table = Node.create({
   name: "table",
   group: "block",
   content: "tableRow+",
@@ -113,7 +113,7 @@ export const addRow: Command = (state, dispatch) => {
   return true;
 };
 
-export const TableRow = Node.create({
+const TableRow = Node.create({
   name: "tableRow",
   content: "(tableCell | tableHeader)*",
   parseHTML: () => [{ tag: "tr" }],
@@ -134,8 +134,8 @@ function cellNode(name: string, tag: "td" | "th") {
   });
 }
 
-export const TableCell = cellNode("tableCell", "td");
-export const TableHeader = cellNode("tableHeader", "th");
+const TableCell = cellNode("tableCell", "td");
+const TableHeader = cellNode("tableHeader", "th");
 
 /** The four table nodes, in the order Tiptap's TableKit registered them (the schema's order). */
 export const ProposalTables = Extension.create({

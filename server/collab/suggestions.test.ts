@@ -13,28 +13,46 @@ const mark = (id: string) => ({
   org: suggester.organization,
 });
 
-/** A client's edit of its own copy of the document, as the update it would send. */
-function edit(client: Y.Doc, change: (text: Y.XmlText) => void): Uint8Array {
+/** A client's change of its own copy of the document's body, as the update it would send. */
+function updateOf(client: Y.Doc, change: (body: Y.XmlFragment) => void): Uint8Array {
   let update: Uint8Array | null = null;
   const take = (u: Uint8Array) => (update = u);
   client.on("update", take);
-  change((client.getXmlFragment(BODY_FRAGMENT).get(0) as Y.XmlElement).get(0) as Y.XmlText);
+  change(client.getXmlFragment(BODY_FRAGMENT));
   client.off("update", take);
   if (!update) throw new Error("the edit changed nothing");
   return update;
 }
 
+/** An edit of the first paragraph's text. */
+const edit = (client: Y.Doc, change: (text: Y.XmlText) => void) =>
+  updateOf(client, (body) => change((body.get(0) as Y.XmlElement).get(0) as Y.XmlText));
+
+/** A room's document written by an author (`paragraphs`, "" for an empty one), a suggester's copy of it, and the check. */
+function room(paragraphs: string[]) {
+  const server = new Y.Doc();
+  const author = new Y.Doc();
+  author.getXmlFragment(BODY_FRAGMENT).insert(
+    0,
+    paragraphs.map((words) => {
+      const paragraph = new Y.XmlElement("paragraph");
+      // An empty paragraph has no text node at all until someone types in it (as y-prosemirror writes it).
+      if (words) paragraph.insert(0, [new Y.XmlText(words)]);
+      return paragraph;
+    }),
+  );
+  Y.applyUpdate(server, Y.encodeStateAsUpdate(author));
+  const copyOf = () => {
+    const client = new Y.Doc();
+    Y.applyUpdate(client, Y.encodeStateAsUpdate(server));
+    return client;
+  };
+  return { server, author, copyOf, suggesting: copyOf(), checker: new SuggestionChecker(server) };
+}
+
 describe("the suggestion check's copy follows the document", () => {
   it("judges each update against the document as it is now: edits by others, refusals and acceptances in any order", () => {
-    const server = new Y.Doc();
-    const author = new Y.Doc();
-    const paragraph = new Y.XmlElement("paragraph");
-    paragraph.insert(0, [new Y.XmlText("Coverage for every child.")]);
-    author.getXmlFragment(BODY_FRAGMENT).insert(0, [paragraph]);
-    Y.applyUpdate(server, Y.encodeStateAsUpdate(author));
-    const suggesting = new Y.Doc();
-    Y.applyUpdate(suggesting, Y.encodeStateAsUpdate(server));
-    const checker = new SuggestionChecker(server);
+    const { server, author, copyOf, suggesting, checker } = room(["Coverage for every child."]);
     /** What the room does: check, then apply only what passed; the suggester's editor keeps its own edits either way. */
     const send = (update: Uint8Array) => {
       const verdict = checker.check(update, suggester);
@@ -60,8 +78,7 @@ describe("the suggestion check's copy follows the document", () => {
     expect(server.getXmlFragment(BODY_FRAGMENT).toString()).not.toContain("really");
 
     // After a refusal the next real suggestion is judged against the document, not the refused state.
-    const fresh = new Y.Doc();
-    Y.applyUpdate(fresh, Y.encodeStateAsUpdate(server));
+    const fresh = copyOf();
     expect(send(edit(fresh, (t) => t.insert(0, "Always ", { [SUGGESTION_INSERT]: mark("s3") })))).toBe(true);
     // Deleting accepted words ("Cov", after the two suggested insertions) is refused.
     expect(send(edit(fresh, (t) => t.delete(14, 3)))).toBe(false);
@@ -73,29 +90,13 @@ describe("the suggestion check's copy follows the document", () => {
 
 describe("a suggestion in an empty paragraph", () => {
   it("is accepted: the text node the editor makes there holds nothing but the suggestion", () => {
-    const server = new Y.Doc();
-    const author = new Y.Doc();
-    const filled = new Y.XmlElement("paragraph");
-    filled.insert(0, [new Y.XmlText("Coverage for every child.")]);
-    // An empty paragraph has no text node at all until someone types in it (as y-prosemirror writes it).
-    author.getXmlFragment(BODY_FRAGMENT).insert(0, [filled, new Y.XmlElement("paragraph")]);
-    Y.applyUpdate(server, Y.encodeStateAsUpdate(author));
-    const suggesting = new Y.Doc();
-    Y.applyUpdate(suggesting, Y.encodeStateAsUpdate(server));
-    const checker = new SuggestionChecker(server);
-    const inEmpty = (client: Y.Doc, text: Y.XmlText) => {
-      let update: Uint8Array | null = null;
-      client.on("update", (u: Uint8Array) => (update = u));
-      (client.getXmlFragment(BODY_FRAGMENT).get(1) as Y.XmlElement).insert(0, [text]);
-      return update!;
-    };
+    const { copyOf, suggesting, checker } = room(["Coverage for every child.", ""]);
+    const inEmpty = (client: Y.Doc, text: Y.XmlText) => updateOf(client, (body) => (body.get(1) as Y.XmlElement).insert(0, [text]));
     const own = new Y.XmlText();
     own.applyDelta([{ insert: "Also adults.", attributes: { [SUGGESTION_INSERT]: mark("s1") } }]);
     expect(checker.check(inEmpty(suggesting, own), suggester).ok).toBe(true);
     // Words of the accepted text typed there are still refused.
-    const other = new Y.Doc();
-    Y.applyUpdate(other, Y.encodeStateAsUpdate(server));
-    expect(checker.check(inEmpty(other, new Y.XmlText("Also adults.")), suggester).ok).toBe(false);
+    expect(checker.check(inEmpty(copyOf(), new Y.XmlText("Also adults.")), suggester).ok).toBe(false);
     checker.destroy();
   });
 });
