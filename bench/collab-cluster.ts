@@ -14,6 +14,7 @@ import os from "node:os";
 import { performance } from "node:perf_hooks";
 import {
   BenchClient,
+  type BenchSinks,
   benchEditors,
   benchProposal,
   bundleServer,
@@ -62,27 +63,19 @@ async function runSpread(
   proxyUrl: string | null,
 ): Promise<RunFigures> {
   const durable = proxyUrl !== null;
-  const sinks = { endToEnd: [] as number[], saved: [] as number[] };
   const cross: number[] = [];
   const same: number[] = [];
+  const sinks: BenchSinks = {
+    endToEnd: [],
+    saved: [],
+    delivered: (latency, sender, receiver) => (sender.instance === receiver.instance ? same : cross).push(latency),
+  };
   const clients: BenchClient[] = [];
   for (let i = 0; i < targets.length; i += 20) {
     const batch: BenchClient[] = [];
     for (const target of targets.slice(i, i + 20)) {
-      // Which process each editor of this document reached (known once its upgrade is answered).
-      const editorsOf = new Map<string, BenchClient>();
       for (let e = 0; e < editors; e++) {
         const client = new BenchClient(`e${e}`, sinks);
-        editorsOf.set(client.key, client);
-        client.doc.getMap<number>("bench").observe((event) => {
-          if (!client.measuring || !event.transaction.origin) return;
-          const now = performance.now();
-          for (const k of event.keysChanged) {
-            if (k === client.key) continue;
-            const latency = now - client.doc.getMap<number>("bench").get(k)!;
-            (editorsOf.get(k)?.instance === client.instance ? same : cross).push(latency);
-          }
-        });
         if (proxyUrl) {
           client.connect(`${proxyUrl.replace(/^http/, "ws")}/collab/${target.proposalId}?saved=1`, {
             Origin: proxyUrl,

@@ -72,6 +72,7 @@ process.on("message", (message: { type: string }) => {
       rss: process.memoryUsage().rss,
       heapUsed: process.memoryUsage().heapUsed,
       loopDelayP99Ms: loopDelay.percentile(99) / 1e6,
+      loopDelayMaxMs: loopDelay.max / 1e6,
     });
   }
 });
