@@ -110,6 +110,28 @@ describe("the page cache", () => {
     expect(cache.size).toBe(0);
   });
 
+  it("keeps the frame's values until the site's text changes, and none read while it changed", async () => {
+    const cache = new PageCache();
+    let reads = 0;
+    const read = () => cache.keep("frame", async () => ++reads);
+    expect(await read()).toBe(1);
+    expect(await read()).toBe(1);
+    cache.invalidate("organizations");
+    cache.invalidate("positions");
+    expect(await read()).toBe(1);
+    cache.invalidate("site");
+    expect(await read()).toBe(2);
+    cache.clear("all");
+    expect(await read()).toBe(3);
+    // A read that a change overtook is answered but not kept.
+    const overtaken = cache.keep("other", async () => {
+      cache.invalidate("site");
+      return "old";
+    });
+    expect(await overtaken).toBe("old");
+    expect(await cache.keep("other", async () => "new")).toBe("new");
+  });
+
   it("keeps no more bytes than its bound, dropping the oldest first", async () => {
     const body = `<p>${"x".repeat(2000)}</p>`;
     const cache = new PageCache({ pages: 10, variants: 10, bytes: 3000 });

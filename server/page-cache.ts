@@ -105,9 +105,26 @@ export class PageCache {
     this.listeners.push(listener);
   }
 
+  /** What every page's frame is made of (the site's name, convener line, contact), by key. */
+  private values = new Map<string, unknown>();
+
+  /**
+   * A value every page's frame shows (signed-in pages too), read once and kept until the site's
+   * text changes: cleared with the pages by the same `invalidate("site")`, on every process. A
+   * value read while a change was being made is not kept.
+   */
+  async keep<T>(key: string, read: () => Promise<T>): Promise<T> {
+    if (this.values.has(key)) return this.values.get(key) as T;
+    const generation = this.generation;
+    const value = await read();
+    if (this.generation === generation) this.values.set(key, value);
+    return value;
+  }
+
   /** Clears kept pages in this process only: another process changed something, or notices may have been missed. */
   clear(change: PublicChange | "all" = "all") {
     this.generation++;
+    if (change === "all" || change === "site") this.values.clear();
     for (const map of [this.pages, this.variants]) {
       for (const [key, page] of map) if (change === "all" || change === "site" || page.shows.includes(change)) this.drop(map, key, page);
     }

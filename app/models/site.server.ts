@@ -12,15 +12,20 @@ import { listMemberOrganizations } from "../../db/queries/organizations";
 import type { PillarKey } from "../../db/schema";
 import { logoPath } from "../lib/logos";
 
-/** What every page's frame shows (header and footer): public, the same for everyone. */
-export async function getSiteFrame(context: AppLoadContext) {
-  const coalition = await getCoalition(context.database.db);
-  return {
-    siteName: coalition?.name ?? "CARE Table",
-    shortName: coalition?.shortName ?? "CARE Table",
-    convenerLine: coalition?.convenerLine ?? "",
-    contactEmail: coalition?.contactEmail ?? "",
-  };
+/**
+ * What every page's frame shows (header and footer): public, the same for everyone, and kept
+ * with the public pages until the site's text changes (one query less on every page).
+ */
+export function getSiteFrame(context: AppLoadContext) {
+  return context.pages.keep("site-frame", async () => {
+    const coalition = await getCoalition(context.database.db);
+    return {
+      siteName: coalition?.name ?? "CARE Table",
+      shortName: coalition?.shortName ?? "CARE Table",
+      convenerLine: coalition?.convenerLine ?? "",
+      contactEmail: coalition?.contactEmail ?? "",
+    };
+  });
 }
 
 /** Everything the public home page shows about the coalition. */

@@ -170,8 +170,11 @@ describe("cleared exactly when a convener changes what a page shows", () => {
       inquiryRetentionMonths: String(now.inquiryRetentionMonths),
     };
     for (const pillar of await listPillars(server.database.db)) fields[pillar.key] = pillar.description;
+    // The workspace's frame (the site's name in its header) is kept too, and cleared with the pages.
+    expect((await admin.get("/app")).text).not.toContain("The Renamed Table");
     await convener({ ...fields, intent: "save", name: "The Renamed Table" }, "/app/site");
     for (const p of pages) expect(await read(p), p).toContain("The Renamed Table");
+    expect((await admin.get("/app")).text).toContain("The Renamed Table");
     await convener({ ...fields, intent: "save", name: "Patient CARE Working Table" }, "/app/site");
   });
 
