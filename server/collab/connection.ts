@@ -47,7 +47,10 @@ export class Connection {
   /** What the client was last told (so a commit that changes nothing for it sends nothing). */
   lastAck = -1;
   lastSentAt = Date.now();
+  /** Answered the last ping (or none was sent yet). */
   alive = true;
+  /** Which of the heartbeat's slices pings it (set by the hub). */
+  heartbeatSlot = 0;
   /** Messages that arrived while the document was loading, handled once it is ready. */
   backlog: Uint8Array[] | null = [];
 

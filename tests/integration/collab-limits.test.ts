@@ -62,6 +62,23 @@ describe("collaboration limits", () => {
     s.ws.close();
   });
 
+  it("terminates a connection that stops answering pings, and only that one", async () => {
+    const db = server.database.db;
+    const proposal = await makeProposal(db);
+    // Several connections, so that they fall in different slices of the heartbeat.
+    const people = await Promise.all([1, 2, 3].map(() => signedInCookie(server.url, db)));
+    const answering = await Promise.all(people.slice(0, 2).map((p) => open(proposal.id, p.cookie)));
+    const silent = rawSocket(server.url, proposal.id, { Cookie: people[2]!.cookie, Origin: server.url }, { autoPong: false });
+    await silent.opened;
+    const started = performance.now();
+    // Pinged within one interval (400 ms), found silent at the next ping of its slice.
+    await silent.closed;
+    expect(performance.now() - started).toBeLessThan(1500);
+    await new Promise((r) => setTimeout(r, 900));
+    for (const s of answering) expect(s.ws.readyState).toBe(s.ws.OPEN);
+    for (const s of answering) s.ws.close();
+  });
+
   it("closes a connection that floods messages, with a code that lets it come back later", async () => {
     const db = server.database.db;
     const proposal = await makeProposal(db);

@@ -163,8 +163,8 @@ export async function eventually(check: () => boolean | Promise<boolean>, what: 
 }
 
 /** Opens a raw WebSocket (no y-websocket) and resolves with it once open, or with the close. */
-export function rawSocket(baseUrl: string, proposalId: string, headers: Record<string, string>) {
-  const ws = new WebSocket(`${baseUrl.replace(/^http/, "ws")}/collab/${proposalId}`, { headers });
+export function rawSocket(baseUrl: string, proposalId: string, headers: Record<string, string>, options: { autoPong?: boolean } = {}) {
+  const ws = new WebSocket(`${baseUrl.replace(/^http/, "ws")}/collab/${proposalId}`, { headers, ...options });
   const messages: Uint8Array[] = [];
   ws.on("message", (data: Buffer) => messages.push(new Uint8Array(data)));
   const closed = new Promise<{ code: number; reason: string }>((resolve) =>
