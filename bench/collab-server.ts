@@ -1,6 +1,6 @@
 /**
- * A benchmark server process: `durable` (the real collaboration server on PostgreSQL) or `relay`
- * (the plain in-memory relay), on 127.0.0.1. Controlled by the parent over IPC: "reset" starts a
+ * A benchmark server process: `durable` (the real collaboration server on PostgreSQL), `relay`
+ * (the plain in-memory relay) or `stored-relay` (that relay with the update log and "Saved"), on 127.0.0.1. Controlled by the parent over IPC: "reset" starts a
  * measurement, "report" answers with the server latencies and the resident memory.
  */
 import http from "node:http";
@@ -51,6 +51,9 @@ if (mode === "durable") {
   hubLatencies = (values) => {
     collab.hub.latencies = values;
   };
+} else if (mode === "stored-relay") {
+  const database = await openDatabase({ url: process.env.BENCH_DATABASE_URL! });
+  startRelay(server, latencies, { db: database.db });
 } else {
   startRelay(server, latencies);
 }

@@ -3,6 +3,8 @@
  * - server p99 (receipt of an update → its last send) and end-to-end p99 at 200 documents × 5
  *   editors × 1 update/s, for the real server (durable storage on) and for a plain in-memory relay
  *   built on the same libraries and run the same way (a child process each), and their ratio;
+ *   beside them the "stored relay": that relay plus the same update log and "Saved", the least a
+ *   durable relay does, which tells the database's share of the difference from the server's own;
  * - edit → Saved p99 (the committed-state message covering the edit);
  * - opening a 60,000-character proposal stored as 500 uncompacted updates;
  * - resident memory of the server with 1,000 idle connections over 200 documents (3 s after the load, and 40 s after it: idle);
@@ -35,19 +37,27 @@ export interface CollabBenchOptions {
   editorsPerDocument?: number;
   /** One of each document's editors suggests (default true). */
   suggesting?: boolean;
-  /** Seconds of measured load per server, in two runs of half as long each (after a warm-up). */
+  /** Seconds of measured load per server, in three runs of a third as long each (after a warm-up). */
   seconds?: number;
   log?: (line: string) => void;
 }
 
-/** One server's figures over its runs (their samples pooled). */
+const SERVER_NAMES: Record<ServerKind, string> = {
+  durable: "durable server (PostgreSQL)",
+  "stored-relay": "stored relay (the relay, the update log in PostgreSQL, Saved)",
+  relay: "in-memory relay",
+};
+
+/** One server's figures over its runs (the median of the runs' percentiles). */
 interface ServerFigures {
   serverP99Ms: number;
-  /** The server's event-loop delay (monitorEventLoopDelay, 5 ms resolution), the worst run's. */
+  /** The server's event-loop delay (monitorEventLoopDelay, 5 ms resolution): p99 the runs' median, max the worst run's. */
   serverEventLoopDelayP99Ms: number;
   serverEventLoopDelayMaxMs: number;
   endToEndP50Ms: number;
   endToEndP99Ms: number;
+  /** Each run's end-to-end p99, in the order they ran. */
+  endToEndP99ByRun: number[];
   updates: number;
   /** Resident memory 3 s after the first run's load, the connections still open (the derive worker still up). */
   afterLoadRssMb: number;
@@ -64,8 +74,13 @@ interface ServerFigures {
 export interface CollabBenchResult {
   load: { documents: number; editors: number; updatesPerSecond: number; seconds: number };
   durable: ServerFigures & { savedP99Ms: number };
+  /** The least a durable relay does (bench/relay.ts): the relay, the same update log, "Saved". */
+  storedRelay: Omit<ServerFigures, "idleRssMb" | "idleHeapMb"> & { savedP99Ms: number };
   relay: Omit<ServerFigures, "idleRssMb" | "idleHeapMb">;
+  /** Durable ÷ relay, end-to-end p99: the budget. */
   endToEndRatio: number;
+  /** Stored relay ÷ relay: what storing in PostgreSQL on these cores costs by itself. */
+  storedRelayRatio: number;
   open60k: { loadP50Ms: number; loadP99Ms: number; webSocketOpenMaxMs: number; updates: number; characters: number };
   /** The others' end-to-end p99 while one 60k-character document gets 50 updates/s (derive inline / in a worker). */
   burst: { seconds: number; inline: BurstRun; worker: BurstRun };
@@ -292,7 +307,9 @@ export interface ChildServer {
   stop(): Promise<void>;
 }
 
-export async function startChild(script: string, mode: "durable" | "relay", env: Record<string, string>): Promise<ChildServer> {
+export type ServerKind = "durable" | "stored-relay" | "relay";
+
+export async function startChild(script: string, mode: ServerKind, env: Record<string, string>): Promise<ChildServer> {
   const execArgv = ["--expose-gc", ...(process.env.BENCH_PROFILE ? ["--cpu-prof", `--cpu-prof-dir=${process.env.BENCH_PROFILE}`] : [])];
   const child = fork(script, [mode], { execArgv, env: { ...process.env, ...env }, stdio: ["ignore", "inherit", "inherit", "ipc"] });
   const port = await new Promise<number>((resolve, reject) => {
@@ -334,7 +351,10 @@ export interface BurstRun {
  */
 const IDLE_SETTLE_MS = 37_000;
 
-/** One measured load on one server: its samples, pooled with the other runs of the same server. */
+/** How many runs each server gets, taking turns (odd: each figure is the runs' median). */
+const TURNS = 3;
+
+/** One measured load on one server: its samples (summarized with the server's other runs). */
 interface LoadRun {
   refused: number;
   serverLatencies: number[];
@@ -355,7 +375,7 @@ async function runLoad(
   editors: number,
   seconds: number,
   options: {
-    durable: boolean;
+    kind: ServerKind;
     log: (line: string) => void;
     /** Read resident memory once the connections have been idle for IDLE_SETTLE_MS. */
     idle?: boolean;
@@ -363,7 +383,8 @@ async function runLoad(
     burst?: BenchTarget;
   },
 ): Promise<LoadRun> {
-  const { durable, log, burst } = options;
+  const { kind, log, burst } = options;
+  const durable = kind === "durable";
   const sinks = { endToEnd: [] as number[], saved: [] as number[] };
   const clients: BenchClient[] = [];
   const origin = `http://127.0.0.1:${server.port}`;
@@ -435,7 +456,7 @@ async function runLoad(
   for (const c of clients) c.close();
   log(
     `  end-to-end p99 ${round(percentile(sinks.endToEnd, 99))} ms, server p99 ${round(percentile(report.latencies, 99))} ms` +
-      (durable ? `, Saved p99 ${round(percentile(sinks.saved, 99))} ms` : "") +
+      (kind === "relay" ? "" : `, Saved p99 ${round(percentile(sinks.saved, 99))} ms`) +
       `; load generator ${loadGenerator.cpuPercent} % of a core, its event loop's delay p99 ${loadGenerator.loopDelayP99Ms} ms`,
   );
   return {
@@ -452,32 +473,28 @@ async function runLoad(
   };
 }
 
-/** The figures of one server over its runs, their samples pooled. */
+/** The middle value (the runs are an odd number, so one unlucky run cannot decide a figure). */
+function median(values: number[]): number {
+  return [...values].sort((x, y) => x - y)[Math.floor(values.length / 2)]!;
+}
+
+/** A percentile of each run's samples, run by run. */
+function byRun(runs: LoadRun[], pick: (run: LoadRun) => number[], p: number): number[] {
+  return runs.map((run) => round(percentile(pick(run), p)));
+}
+
+/** The figures of one server over its runs: the median of the runs' percentiles, and each run's p99. */
 function summarize(runs: LoadRun[]) {
-  const all = (pick: (run: LoadRun) => number[]) => runs.flatMap(pick);
+  const endToEndP99ByRun = byRun(runs, (r) => r.endToEnd, 99);
   return {
     refused: runs.reduce((n, r) => n + r.refused, 0),
-    serverP99Ms: round(
-      percentile(
-        all((r) => r.serverLatencies),
-        99,
-      ),
-    ),
-    serverEventLoopDelayP99Ms: Math.max(...runs.map((r) => r.loopDelayP99Ms)),
+    serverP99Ms: median(byRun(runs, (r) => r.serverLatencies, 99)),
+    serverEventLoopDelayP99Ms: median(runs.map((r) => r.loopDelayP99Ms)),
     serverEventLoopDelayMaxMs: Math.max(...runs.map((r) => r.loopDelayMaxMs)),
-    endToEndP50Ms: round(
-      percentile(
-        all((r) => r.endToEnd),
-        50,
-      ),
-    ),
-    endToEndP99Ms: round(
-      percentile(
-        all((r) => r.endToEnd),
-        99,
-      ),
-    ),
-    updates: all((r) => r.serverLatencies).length,
+    endToEndP50Ms: median(byRun(runs, (r) => r.endToEnd, 50)),
+    endToEndP99Ms: median(endToEndP99ByRun),
+    endToEndP99ByRun,
+    updates: runs.reduce((n, r) => n + r.serverLatencies.length, 0),
     loadGenerator: {
       cpuPercent: Math.max(...runs.map((r) => r.loadGenerator.cpuPercent)),
       loopDelayP99Ms: Math.max(...runs.map((r) => r.loadGenerator.loopDelayP99Ms)),
@@ -580,15 +597,19 @@ export async function runCollabBench(options: CollabBenchOptions = {}): Promise<
         attrs: { by: person.id, name: person.name, orgId: other.id, org: other.name },
       });
     }
-    const targets: BenchTarget[] = [];
-    for (let i = 0; i < documents; i++) {
-      const p = await benchProposal(db, organization.id, `Bench ${i}`);
-      targets.push({
-        proposalId: p.id,
-        cookie: cookies[i % cookies.length]!,
-        suggester: options.suggesting === false ? null : suggesters[i % suggesters.length]!,
-      });
-    }
+    /** New documents for each run, so that no run starts from another's text and log. */
+    const newTargets = async () => {
+      const targets: BenchTarget[] = [];
+      for (let i = 0; i < documents; i++) {
+        const p = await benchProposal(db, organization.id, `Bench ${i}`);
+        targets.push({
+          proposalId: p.id,
+          cookie: cookies[i % cookies.length]!,
+          suggester: options.suggesting === false ? null : suggesters[i % suggesters.length]!,
+        });
+      }
+      return targets;
+    };
 
     // A 60,000-character proposal stored as 500 uncompacted updates (five of them, opened cold).
     const bigIds: string[] = [];
@@ -626,51 +647,52 @@ export async function runCollabBench(options: CollabBenchOptions = {}): Promise<
       `Collaboration benchmark: ${documents} documents × ${editors} editors × 1 update/s${options.suggesting === false ? "" : " (one of them suggesting)"}, ${seconds} s measured per server`,
     );
 
-    // The durable server and the relay take turns (durable, relay, durable, relay), each run on a
-    // fresh process, and each one's samples are pooled: the machine's speed drifts over minutes,
-    // and a durable run long before the relay's would compare two different machines.
-    const durableRuns: LoadRun[] = [];
-    const relayRuns: LoadRun[] = [];
+    // The servers take turns (durable, stored relay, relay; three times), each run on a fresh
+    // process with new documents, and each figure is the median of its three runs: the machine's
+    // speed drifts over minutes (a durable run long before the relay's would compare two machines),
+    // and one run in a slow minute can triple a tail.
+    const runs: Record<ServerKind, LoadRun[]> = { durable: [], "stored-relay": [], relay: [] };
     const openTimes: number[] = [];
-    for (let turn = 0; turn < 2; turn++) {
-      const durableServer = await startChild(script, "durable", { BENCH_DATABASE_URL: databaseUrl });
-      children.push(durableServer);
-      if (turn === 0) {
-        for (const id of bigIds) {
-          const client = new BenchClient("open", { endToEnd: [], saved: [] });
-          const t = performance.now();
-          client.connect(`ws://127.0.0.1:${durableServer.port}/collab/${id}`, {
-            Origin: `http://127.0.0.1:${durableServer.port}`,
-            Cookie: cookies[0]!,
-          });
-          await client.synced;
-          openTimes.push(performance.now() - t);
-          client.close();
+    for (let turn = 0; turn < TURNS; turn++) {
+      for (const kind of ["durable", "stored-relay", "relay"] as const) {
+        const targets = await newTargets();
+        const child = await startChild(script, kind, { BENCH_DATABASE_URL: databaseUrl });
+        children.push(child);
+        if (kind === "durable" && turn === 0) {
+          for (const id of bigIds) {
+            const client = new BenchClient("open", { endToEnd: [], saved: [] });
+            const t = performance.now();
+            client.connect(`ws://127.0.0.1:${child.port}/collab/${id}`, { Origin: `http://127.0.0.1:${child.port}`, Cookie: cookies[0]! });
+            await client.synced;
+            openTimes.push(performance.now() - t);
+            client.close();
+          }
         }
+        log(`${SERVER_NAMES[kind]}, run ${turn + 1} of ${TURNS}:`);
+        runs[kind].push(await runLoad(child, targets, editors, seconds / TURNS, { kind, log, idle: kind === "durable" && turn === 0 }));
+        await child.stop();
       }
-      log(`durable server (PostgreSQL), run ${turn + 1} of 2:`);
-      durableRuns.push(await runLoad(durableServer, targets, editors, seconds / 2, { durable: true, log, idle: turn === 0 }));
-      await durableServer.stop();
-
-      const relayServer = await startChild(script, "relay", {});
-      children.push(relayServer);
-      log(`in-memory relay, run ${turn + 1} of 2:`);
-      relayRuns.push(await runLoad(relayServer, targets, editors, seconds / 2, { durable: false, log }));
-      await relayServer.stop();
     }
-    const durable = {
-      ...summarize(durableRuns),
-      savedP99Ms: round(
+    const savedP99 = (kind: ServerKind) =>
+      round(
         percentile(
-          durableRuns.flatMap((r) => r.saved),
+          runs[kind].flatMap((r) => r.saved),
           99,
         ),
-      ),
-      afterLoadRssMb: durableRuns[0]!.afterLoadRssMb,
-      idleRssMb: durableRuns[0]!.idle!.rssMb,
-      idleHeapMb: durableRuns[0]!.idle!.heapMb,
+      );
+    const durable = {
+      ...summarize(runs.durable),
+      savedP99Ms: savedP99("durable"),
+      afterLoadRssMb: runs.durable[0]!.afterLoadRssMb,
+      idleRssMb: runs.durable[0]!.idle!.rssMb,
+      idleHeapMb: runs.durable[0]!.idle!.heapMb,
     };
-    const relay = { ...summarize(relayRuns), afterLoadRssMb: relayRuns[0]!.afterLoadRssMb };
+    const storedRelay = {
+      ...summarize(runs["stored-relay"]),
+      savedP99Ms: savedP99("stored-relay"),
+      afterLoadRssMb: runs["stored-relay"][0]!.afterLoadRssMb,
+    };
+    const relay = { ...summarize(runs.relay), afterLoadRssMb: runs.relay[0]!.afterLoadRssMb };
 
     // The burst: the same load plus one editor typing into a 60k-character document (its derive
     // every debounce), first with the derive on the relaying thread, then in the worker.
@@ -680,11 +702,12 @@ export async function runCollabBench(options: CollabBenchOptions = {}): Promise<
       ["inline", "0"],
       ["worker", "1"],
     ] as const) {
+      const targets = await newTargets();
       const burstServer = await startChild(script, "durable", { BENCH_DATABASE_URL: databaseUrl, BENCH_DERIVE_WORKERS: workers });
       children.push(burstServer);
       log(`durable server, burst in one large document, derive ${name === "inline" ? "on the relaying thread" : "in a worker thread"}:`);
       const run = await runLoad(burstServer, targets, editors, burstSeconds, {
-        durable: true,
+        kind: "durable",
         log,
         burst: { proposalId: bigIds[0]!, cookie: cookies[0]!, suggester: null },
       });
@@ -700,8 +723,10 @@ export async function runCollabBench(options: CollabBenchOptions = {}): Promise<
     const result: CollabBenchResult = {
       load: { documents, editors, updatesPerSecond: documents * editors, seconds },
       durable,
+      storedRelay,
       relay,
       endToEndRatio: round(durable.endToEndP99Ms / relay.endToEndP99Ms),
+      storedRelayRatio: round(storedRelay.endToEndP99Ms / relay.endToEndP99Ms),
       open60k: {
         loadP50Ms: round(percentile(loadTimes, 50)),
         loadP99Ms: round(percentile(loadTimes, 99)),
