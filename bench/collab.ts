@@ -673,13 +673,7 @@ export async function runCollabBench(options: CollabBenchOptions = {}): Promise<
         await child.stop();
       }
     }
-    const savedP99 = (kind: ServerKind) =>
-      round(
-        percentile(
-          runs[kind].flatMap((r) => r.saved),
-          99,
-        ),
-      );
+    const savedP99 = (kind: ServerKind) => median(byRun(runs[kind], (r) => r.saved, 99));
     const durable = {
       ...summarize(runs.durable),
       savedP99Ms: savedP99("durable"),
