@@ -18,6 +18,7 @@ const benches: Record<string, () => Promise<unknown>> = {
   "public-site": async () => (await import("./public-site")).runPublicSiteBench({ log: (line) => console.log(`  ${line}`) }),
   javascript: async () => (await import("./javascript")).runJavascriptBench({ log: (line) => console.log(`  ${line}`) }),
   ballots: async () => (await import("./ballots")).runBallotBench(),
+  floor: async () => (await import("./floor")).runFloorBench({ log: (line) => console.log(`  ${line}`) }),
   positions: async () => (await import("./positions")).runPositionsBench(),
   "request-bodies": async () => (await import("./request-bodies")).runRequestBodyBench(),
   "large-record": async () =>
