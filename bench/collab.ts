@@ -11,7 +11,6 @@
  * - a typing burst in one 60,000-character document while the others type: the others'
  *   end-to-end p99 with the derived text computed on the relaying thread and in a worker thread.
  */
-import { build } from "esbuild";
 import { fork, type ChildProcess } from "node:child_process";
 import path from "node:path";
 import { monitorEventLoopDelay, performance } from "node:perf_hooks";
@@ -28,6 +27,7 @@ import { createProposal } from "../db/queries/proposals";
 import { createSession } from "../db/queries/sessions";
 import { loadDocument } from "../server/collab/persistence";
 import { projectRoot } from "../server/paths";
+import { bundleForNode } from "./bundle";
 import { benchServerUrl, scratchDatabase } from "./scratch-database";
 import { SUGGESTION_INSERT, type SuggestionAttrs } from "../app/lib/suggestions";
 
@@ -279,20 +279,13 @@ const benchBundleDir = () => path.join(projectRoot, "build", `bench-collab-${pro
  */
 export async function bundleServer(): Promise<string> {
   const outdir = benchBundleDir();
-  await build({
-    entryPoints: {
+  await bundleForNode(
+    {
       "collab-server": path.join(projectRoot, "bench", "collab-server.ts"),
       "derive-worker": path.join(projectRoot, "server", "collab", "derive-worker.ts"),
     },
     outdir,
-    bundle: true,
-    platform: "node",
-    format: "esm",
-    target: "node20",
-    packages: "external",
-    logLevel: "error",
-    absWorkingDir: projectRoot,
-  });
+  );
   return path.join(outdir, "collab-server.js");
 }
 

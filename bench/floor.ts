@@ -5,14 +5,13 @@
  * (`/table?rows=N`) at 10 connections, and 50 form posts at once answered with a redirect, with
  * no statement and with the 9 a ballot makes. Run beside `ballots` and `large-record`.
  */
-import { execFileSync } from "node:child_process";
-import { fork } from "node:child_process";
+import { execFileSync, fork } from "node:child_process";
 import fs from "node:fs";
 import path from "node:path";
 import { performance } from "node:perf_hooks";
 import autocannon from "autocannon";
-import { build } from "esbuild";
 import { projectRoot } from "../server/paths";
+import { bundleForNode } from "./bundle";
 import { benchServerUrl, percentile } from "./scratch-database";
 
 const floorRoot = path.join(projectRoot, "bench", "floor");
@@ -33,17 +32,9 @@ export async function runFloorBench(options: { seconds?: number; databaseUrl?: s
     env: { ...process.env, NODE_ENV: "production" },
     stdio: ["ignore", "ignore", "inherit"],
   });
-  const script = path.join(projectRoot, "build", "bench-floor", "server.js");
-  await build({
-    entryPoints: [path.join(projectRoot, "bench", "floor-server.ts")],
-    outfile: script,
-    bundle: true,
-    platform: "node",
-    format: "esm",
-    target: "node20",
-    packages: "external",
-    logLevel: "error",
-  });
+  const outdir = path.join(projectRoot, "build", "bench-floor");
+  await bundleForNode({ server: path.join(projectRoot, "bench", "floor-server.ts") }, outdir);
+  const script = path.join(outdir, "server.js");
   const child = fork(script, [path.join(floorRoot, "build", "index.js")], {
     env: { ...process.env, NODE_ENV: "production", FLOOR_DATABASE_URL: benchServerUrl(options.databaseUrl) },
     stdio: ["ignore", "inherit", "inherit", "ipc"],

@@ -1,3 +1,5 @@
+import platform from "../../remix.config.js";
+
 /**
  * The floor benchmark's app (bench/floor.ts): Remix with nothing of ours, built by the same
  * classic compiler with the same future flags as the platform (remix.config.js at the root).
@@ -10,11 +12,5 @@ export default {
   serverBuildPath: "build/index.js",
   serverModuleFormat: "esm",
   serverPlatform: "node",
-  future: {
-    v3_fetcherPersist: true,
-    v3_relativeSplatPath: true,
-    v3_throwAbortReason: true,
-    v3_lazyRouteDiscovery: true,
-    v3_singleFetch: true,
-  },
+  future: platform.future,
 };
