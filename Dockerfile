@@ -6,6 +6,8 @@
 FROM node:24-bookworm-slim AS deps
 WORKDIR /app
 COPY package.json package-lock.json ./
+# patch-package applies these at install (postinstall); pruning later keeps the patched files.
+COPY patches ./patches
 RUN npm ci --no-audit --no-fund
 
 FROM deps AS build
