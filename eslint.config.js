@@ -4,7 +4,20 @@ import reactHooks from "eslint-plugin-react-hooks";
 import tseslint from "typescript-eslint";
 
 export default tseslint.config(
-  { ignores: ["build/**", "public/build/**", "bench/floor/build/**", "bench/floor/public/**", "node_modules/**", "data/**", "coverage/**", "test-results/**", "tmp/**", "backups/**"] },
+  {
+    ignores: [
+      "build/**",
+      "public/build/**",
+      "bench/floor/build/**",
+      "bench/floor/public/**",
+      "node_modules/**",
+      "data/**",
+      "coverage/**",
+      "test-results/**",
+      "tmp/**",
+      "backups/**",
+    ],
+  },
   js.configs.recommended,
   ...tseslint.configs.recommended,
   {
