@@ -3,7 +3,6 @@
  * HTTP against the real server (its own process) on PostgreSQL, with the audit chain on. Repeated over several
  * rounds; every ballot must be stored. Reports p50, p99 and max of the request latency.
  */
-import fs from "node:fs";
 import os from "node:os";
 import { performance } from "node:perf_hooks";
 import { eq } from "drizzle-orm";
@@ -13,14 +12,8 @@ import { createOrganization } from "../db/queries/organizations";
 import { createPerson } from "../db/queries/people";
 import { createProposal } from "../db/queries/proposals";
 import { startServerProcess } from "../tests/support/process";
+import { processCpuMs } from "./process-usage";
 import { percentile, scratchDatabase } from "./scratch-database";
-
-/** User + system CPU time of a process so far, from /proc (Linux), in milliseconds. */
-function serverCpuMs(pid: number): number {
-  const fields = fs.readFileSync(`/proc/${pid}/stat`, "utf8").split(") ")[1]!.split(" ");
-  // utime and stime are fields 14 and 15 of stat, 12 and 13 after the command name; in clock ticks (100 per second).
-  return (Number(fields[11]) + Number(fields[12])) * 10;
-}
 
 export interface BallotBenchResult {
   organizations: number;
@@ -108,7 +101,7 @@ export async function runBallotBench(
         leadOrganizationId: lead.id,
         createdById: convener.id,
       });
-      if (r === 1) cpuAtStart = serverCpuMs(server.child.pid!);
+      if (r === 1) cpuAtStart = processCpuMs(server.child.pid!);
       const deadline = new Date(Date.now() + 3 * 86_400_000).toISOString().slice(0, 16);
       const opened = await post(adminCookie, `/app/proposals/${proposal.id}/round`, { deadline, quorum: "2/3", thresholdPercent: "80" });
       const roundId = opened.headers.get("location")?.match(/rounds\/([0-9a-f-]{36})/)?.[1];
@@ -132,7 +125,7 @@ export async function runBallotBench(
         stored += await db.$count(ballots, eq(ballots.roundId, roundId));
       }
     }
-    const cpuMs = serverCpuMs(server.child.pid!) - cpuAtStart;
+    const cpuMs = processCpuMs(server.child.pid!) - cpuAtStart;
     const p99 = percentile(latencies, 99);
     return {
       organizations: count,

@@ -1,7 +1,8 @@
 /**
- * A benchmark server process: `durable` (the real collaboration server on PostgreSQL), `relay`
- * (the plain in-memory relay) or `stored-relay` (that relay with the update log and "Saved"), on 127.0.0.1. Controlled by the parent over IPC: "reset" starts a
- * measurement, "report" answers with the server latencies and the resident memory.
+ * A benchmark server process on 127.0.0.1: `durable` (the real collaboration server on
+ * PostgreSQL), `relay` (the plain in-memory relay) or `stored-relay` (that relay with the update
+ * log and "Saved"). Controlled by the parent over IPC: "reset" starts a measurement, "report"
+ * answers with the server latencies and the resident memory.
  */
 import http from "node:http";
 import { monitorEventLoopDelay, performance } from "node:perf_hooks";

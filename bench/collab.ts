@@ -442,8 +442,8 @@ async function runLoad(
   let idle: LoadRun["idle"] = null;
   if (options.idle) {
     await new Promise((r) => setTimeout(r, IDLE_SETTLE_MS));
-    const report = await server.request<{ rss: number; heapUsed: number }>("report");
-    idle = { rssMb: Math.round(report.rss / 1024 / 1024), heapMb: Math.round(report.heapUsed / 1024 / 1024) };
+    const idleReport = await server.request<{ rss: number; heapUsed: number }>("report");
+    idle = { rssMb: Math.round(idleReport.rss / 1024 / 1024), heapMb: Math.round(idleReport.heapUsed / 1024 / 1024) };
   }
   const refused = clients.reduce((n, c) => n + c.refused, 0);
   for (const c of clients) c.close();
@@ -504,7 +504,7 @@ export interface LoadGeneratorFigures {
 }
 
 /** How busy this process (the load generator) is while it measures: a saturated one measures itself. */
-export function watchLoadGenerator() {
+function watchLoadGenerator() {
   const loop = monitorEventLoopDelay({ resolution: 5 });
   loop.enable();
   const cpu = process.cpuUsage();

@@ -6,21 +6,15 @@
  * no statement and with the 9 a ballot makes. Run beside `ballots` and `large-record`.
  */
 import { execFileSync, fork } from "node:child_process";
-import fs from "node:fs";
 import path from "node:path";
 import { performance } from "node:perf_hooks";
 import autocannon from "autocannon";
 import { projectRoot } from "../server/paths";
 import { bundleForNode } from "./bundle";
+import { processCpuMs } from "./process-usage";
 import { benchServerUrl, percentile } from "./scratch-database";
 
 const floorRoot = path.join(projectRoot, "bench", "floor");
-
-/** User + system CPU time of a process so far, in milliseconds (Linux /proc; 100 ticks a second). */
-function cpuMs(pid: number): number {
-  const fields = fs.readFileSync(`/proc/${pid}/stat`, "utf8").split(") ")[1]!.split(" ");
-  return (Number(fields[11]) + Number(fields[12])) * 10;
-}
 
 const round = (n: number) => Math.round(n * 10) / 10;
 
@@ -51,13 +45,13 @@ export async function runFloorBench(options: { seconds?: number; databaseUrl?: s
       const pathname = `/table?rows=${rows}`;
       const bytes = (await (await fetch(url + pathname)).arrayBuffer()).byteLength;
       await autocannon({ url: url + pathname, connections: 10, duration: 2 });
-      const before = cpuMs(child.pid!);
+      const before = processCpuMs(child.pid!);
       const result = await autocannon({ url: url + pathname, connections: 10, duration: seconds });
       pages[pathname] = {
         bytes,
         rps: Math.round(result.requests.average),
         p99Ms: result.latency.p99,
-        cpuMsPerRequest: round((cpuMs(child.pid!) - before) / result.requests.total),
+        cpuMsPerRequest: round((processCpuMs(child.pid!) - before) / result.requests.total),
       };
       log(
         `${pathname} (${bytes} bytes): ${pages[pathname]!.rps}/s, p99 ${pages[pathname]!.p99Ms} ms, ${pages[pathname]!.cpuMsPerRequest} ms of CPU a request`,
@@ -81,7 +75,7 @@ export async function runFloorBench(options: { seconds?: number; databaseUrl?: s
       let before = 0;
       // As the ballots benchmark: 10 rounds of 50 at once after one round of warm-up.
       for (let r = 0; r < 11; r++) {
-        if (r === 1) before = cpuMs(child.pid!);
+        if (r === 1) before = processCpuMs(child.pid!);
         const times = await Promise.all(Array.from({ length: 50 }, post));
         if (r > 0) latencies.push(...times);
       }
@@ -89,7 +83,7 @@ export async function runFloorBench(options: { seconds?: number; databaseUrl?: s
       posts[key] = {
         p50Ms: round(percentile(latencies, 50)),
         p99Ms: round(percentile(latencies, 99)),
-        cpuMsPerPost: Math.round(((cpuMs(child.pid!) - before) / latencies.length) * 100) / 100,
+        cpuMsPerPost: Math.round(((processCpuMs(child.pid!) - before) / latencies.length) * 100) / 100,
       };
       log(
         `50 posts at once, ${key}: p50 ${posts[key]!.p50Ms} ms, p99 ${posts[key]!.p99Ms} ms, ${posts[key]!.cpuMsPerPost} ms of CPU a post`,

@@ -25,6 +25,7 @@ import { seedCoalition } from "../db/queries/coalition";
 import { readCoalitionProfile } from "../server/boot";
 import { migrationsFolder } from "../server/paths";
 import { startServerProcess, temporaryDataDir, type ServerProcess } from "../tests/support/process";
+import { residentMb } from "./process-usage";
 import { scratchDatabase } from "./scratch-database";
 
 export interface RecordSize {
@@ -345,12 +346,6 @@ async function runAtScale(factor: number, seconds: number, log: (line: string) =
     if (process.env.BENCH_KEEP_DATABASE) log(`  kept: ${scratch.url}`);
     else await scratch.drop();
   }
-}
-
-function residentMb(pid: number) {
-  const status = fs.readFileSync(`/proc/${pid}/status`, "utf8");
-  const mb = (field: string) => Math.round(Number(new RegExp(`${field}:\\s+(\\d+)`).exec(status)![1]) / 1024);
-  return { rss: mb("VmRSS"), peak: mb("VmHWM") };
 }
 
 /**

@@ -24,6 +24,7 @@ import { TestClient } from "../tests/support/http";
 import { freePort, startServerProcess, temporaryDataDir, type ServerProcess } from "../tests/support/process";
 import { adoptProposal } from "../tests/support/rounds";
 import { startTestServer } from "../tests/support/server";
+import { residentMb } from "./process-usage";
 import { scratchDatabase } from "./scratch-database";
 
 const ACCEPT = "gzip, deflate, br";
@@ -233,8 +234,7 @@ async function idleMemoryMb(): Promise<number> {
   try {
     await fetch(server.url + "/");
     await new Promise((r) => setTimeout(r, 5000));
-    const status = fs.readFileSync(`/proc/${server.child.pid}/status`, "utf8");
-    return Math.round(Number(/VmRSS:\s+(\d+)/.exec(status)![1]) / 1024);
+    return residentMb(server.child.pid!).rss;
   } finally {
     await server.stop();
     fs.rmSync(dataDir, { recursive: true, force: true });

@@ -83,7 +83,6 @@ function storedLog(db: Db) {
   let queue: { ws: WebSocket; proposalId: string; update: Uint8Array; seq: number }[] = [];
   let writing = false;
   async function drain() {
-    writing = true;
     while (queue.length > 0) {
       const batch = queue;
       queue = [];

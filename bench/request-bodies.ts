@@ -1,6 +1,7 @@
 import fs from "node:fs";
 import { rawRequest } from "../tests/support/raw-http";
 import { startServerProcess, temporaryDataDir } from "../tests/support/process";
+import { residentMb } from "./process-usage";
 
 /** Anonymous addresses that once read any body whole (issue 9). */
 const paths = ["/login", "/setup", "/forgot", "/invite/x", "/reset/x", "/app/rounds/x"];
@@ -14,12 +15,6 @@ export interface RequestBodyBench {
   statuses: Record<string, number>;
   /** Mean time to the answer of one 100 MB post (ms). */
   meanAnswerMs: number;
-}
-
-function residentMb(pid: number): number {
-  const status = fs.readFileSync(`/proc/${pid}/status`, "utf8");
-  const kb = Number(status.match(/VmRSS:\s+(\d+) kB/)?.[1]);
-  return Math.round(kb / 1024);
 }
 
 /** A 100 MB form body in 1 MB chunks, made as it is sent (the client never holds it). */
@@ -43,7 +38,7 @@ export async function runRequestBodyBench(): Promise<RequestBodyBench> {
     // A few ordinary requests first, so "before" is a server that has served pages.
     for (const p of ["/", "/login", "/members", "/positions"]) await fetch(new URL(p, server.url));
     const pid = server.child.pid!;
-    const before = residentMb(pid);
+    const before = residentMb(pid).rss;
     const round = async (declared: boolean) => {
       for (let i = 0; i < POSTS; i += 1) {
         const res = await rawRequest(server.url, {
@@ -60,9 +55,9 @@ export async function runRequestBodyBench(): Promise<RequestBodyBench> {
       }
     };
     await round(true);
-    const afterDeclared = residentMb(pid);
+    const afterDeclared = residentMb(pid).rss;
     await round(false);
-    const afterChunked = residentMb(pid);
+    const afterChunked = residentMb(pid).rss;
     return { rssMb: { before, afterDeclared, afterChunked }, statuses, meanAnswerMs: Math.round(answerMs / (2 * POSTS)) };
   } finally {
     await server.stop();
