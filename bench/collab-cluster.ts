@@ -18,14 +18,13 @@ import {
   benchEditors,
   benchProposal,
   bundleServer,
-  percentile,
   removeServerBundle,
   startChild,
   type ChildServer,
 } from "./collab";
 import { freePort } from "../tests/support/process";
 import { startNginx, stopNginx } from "../tests/support/nginx";
-import { benchServerUrl, scratchDatabase } from "./scratch-database";
+import { benchServerUrl, percentile, scratchDatabase } from "./scratch-database";
 
 export interface ClusterBenchOptions {
   databaseUrl?: string;

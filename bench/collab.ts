@@ -28,7 +28,7 @@ import { createSession } from "../db/queries/sessions";
 import { loadDocument } from "../server/collab/persistence";
 import { projectRoot } from "../server/paths";
 import { bundleForNode } from "./bundle";
-import { benchServerUrl, scratchDatabase } from "./scratch-database";
+import { benchServerUrl, percentile, scratchDatabase } from "./scratch-database";
 import { SUGGESTION_INSERT, type SuggestionAttrs } from "../app/lib/suggestions";
 
 export interface CollabBenchOptions {
@@ -85,12 +85,6 @@ export interface CollabBenchResult {
   /** The others' end-to-end p99 while one 60k-character document gets 50 updates/s (derive inline / in a worker). */
   burst: { seconds: number; inline: BurstRun; worker: BurstRun };
   budgets: Record<string, { value: number; limit: number; ok: boolean }>;
-}
-
-export function percentile(values: number[], p: number): number {
-  if (values.length === 0) return NaN;
-  const sorted = [...values].sort((a, b) => a - b);
-  return sorted[Math.min(sorted.length - 1, Math.ceil((p / 100) * sorted.length) - 1)]!;
 }
 
 const round = (n: number) => Math.round(n * 100) / 100;
