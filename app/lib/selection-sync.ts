@@ -28,8 +28,10 @@ export function syncSelectionFromDom(view: EditorView): void {
 }
 
 /**
- * Every key press starts from the page's selection: runs before the editor's own key handling
- * (the keymaps' Backspace, Enter, the suggestions' Backspace), which reads the editor's selection.
+ * Every key press, paste and cut starts from the page's selection: runs before the editor's own
+ * handling (the keymaps' Backspace, Enter, the suggestions' Backspace; a paste replaces the
+ * selection), which reads the editor's selection. A paste from the menu has no key press before
+ * it: End and then a paste at once pasted over the words selected before End.
  */
 export const SelectionSync = Extension.create({
   name: "selectionSync",
@@ -43,6 +45,16 @@ export const SelectionSync = Extension.create({
           handleKeyDown(view) {
             syncSelectionFromDom(view);
             return false;
+          },
+          handleDOMEvents: {
+            paste(view) {
+              syncSelectionFromDom(view);
+              return false;
+            },
+            cut(view) {
+              syncSelectionFromDom(view);
+              return false;
+            },
           },
         },
       }),

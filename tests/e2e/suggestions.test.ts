@@ -418,9 +418,16 @@ describeE2E("drafting with suggestions", () => {
     await editor(page)
       .locator('a[href="https://example.org/our-plan"]', { hasText: /^plan$/ })
       .waitFor();
-    // Pasted text with an address in it: the address is linked, the words around it are not.
-    await page.keyboard.press("End");
-    await paste(page, " Read https://example.org/more today");
+    // Pasted text with an address in it: the address is linked, the words around it are not. The
+    // caret moves to the line's end and the paste comes in the same moment, before the browser
+    // reports the move (a paste from the menu has no key press before it): the editor reads the
+    // page's caret first, so the paste does not replace "plan", still selected a moment before.
+    await editor(page).evaluate((el, words) => {
+      el.ownerDocument.getSelection()?.modify("move", "forward", "lineboundary");
+      const data = new DataTransfer();
+      data.setData("text/plain", words);
+      el.dispatchEvent(new ClipboardEvent("paste", { clipboardData: data, bubbles: true, cancelable: true }));
+    }, " Read https://example.org/more today");
     await editor(page)
       .locator('a[href="https://example.org/more"]', { hasText: /^https:\/\/example\.org\/more$/ })
       .waitFor();
