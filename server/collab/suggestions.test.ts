@@ -88,6 +88,64 @@ describe("the suggestion check's copy follows the document", () => {
   });
 });
 
+describe("the suggestion check's cost", () => {
+  it("keeps no update listener on the document (Yjs would encode each of its transactions for it)", () => {
+    const { server, suggesting, checker } = room(["Coverage for every child."]);
+    expect(
+      checker.check(
+        edit(suggesting, (t) => t.insert(0, "Timely ", { [SUGGESTION_INSERT]: mark("s1") })),
+        suggester,
+      ).ok,
+    ).toBe(true);
+    expect(server._observers.has("update")).toBe(false);
+    expect(server._observers.has("updateV2")).toBe(false);
+    checker.destroy();
+  });
+
+  it("catches up with deletions alone: deleting words someone else already deleted changes nothing and passes", () => {
+    const { server, author, suggesting, checker } = room(["Coverage for every child."]);
+    // The copy is made by a first check, then the document changes by a deletion only (no new item).
+    const first = edit(suggesting, (t) => t.insert(0, "Timely ", { [SUGGESTION_INSERT]: mark("s1") }));
+    expect(checker.check(first, suggester).ok).toBe(true);
+    Y.applyUpdate(server, first);
+    Y.applyUpdate(author, Y.encodeStateAsUpdate(server));
+    Y.applyUpdate(
+      server,
+      edit(author, (t) => t.delete(20, 6)),
+    );
+    expect(server.getXmlFragment(BODY_FRAGMENT).toString()).not.toContain("every");
+    // The suggester's editor had not heard of it and deletes the same words.
+    expect(
+      checker.check(
+        edit(suggesting, (t) => t.delete(20, 6)),
+        suggester,
+      ).ok,
+    ).toBe(true);
+    checker.destroy();
+  });
+
+  it("judges a paragraph a check has already seen again once another person changed it", () => {
+    const { server, author, suggesting, checker } = room(["Coverage for every child.", "Research funding."]);
+    const second = (client: Y.Doc, change: (text: Y.XmlText) => void) =>
+      updateOf(client, (body) => change((body.get(1) as Y.XmlElement).get(0) as Y.XmlText));
+    const first = second(suggesting, (t) => t.insert(0, "More ", { [SUGGESTION_INSERT]: mark("s1") }));
+    expect(checker.check(first, suggester).ok).toBe(true);
+    Y.applyUpdate(server, first);
+    // The author changes the second paragraph directly; the suggester, synced, then types plainly into it.
+    Y.applyUpdate(author, Y.encodeStateAsUpdate(server));
+    const direct = second(author, (t) => t.insert(t.length, " Now"));
+    Y.applyUpdate(server, direct);
+    Y.applyUpdate(suggesting, direct);
+    expect(
+      checker.check(
+        second(suggesting, (t) => t.insert(t.length, "!")),
+        suggester,
+      ).ok,
+    ).toBe(false);
+    checker.destroy();
+  });
+});
+
 describe("a suggestion in an empty paragraph", () => {
   it("is accepted: the text node the editor makes there holds nothing but the suggestion", () => {
     const { copyOf, suggesting, checker } = room(["Coverage for every child.", ""]);

@@ -22,38 +22,6 @@ interface Run {
   attributes?: Attributes;
 }
 
-/**
- * The document as everyone but `identity` sees it: the person's own suggested insertions left
- * out, their own suggested deletions unmarked. Two states with the same projection differ only by
- * that person's suggestions. A mark that names the person with any other detail (another
- * organization, a made-up name) is not "their own" and stays in the projection.
- */
-function projection(type: Y.XmlFragment | Y.XmlElement, identity: SuggestionIdentity): unknown[] {
-  const out: unknown[] = [];
-  for (const child of type.toArray()) {
-    if (child instanceof Y.XmlElement) {
-      out.push({ n: child.nodeName, a: child.getAttributes(), c: projection(child, identity) });
-    } else if (child instanceof Y.XmlText) {
-      const runs: { t: unknown; a: string }[] = [];
-      for (const op of child.toDelta() as Run[]) {
-        const attributes: Attributes = { ...(op.attributes ?? {}) };
-        if (isOwnSuggestion(attributes[SUGGESTION_INSERT], identity)) continue;
-        if (isOwnSuggestion(attributes[SUGGESTION_DELETE], identity)) delete attributes[SUGGESTION_DELETE];
-        const a = canonicalJson(attributes);
-        const last = runs[runs.length - 1];
-        // Runs that differed only by the person's own marks merge again.
-        if (last && last.a === a && typeof last.t === "string" && typeof op.insert === "string") last.t += op.insert;
-        else runs.push({ t: op.insert, a });
-      }
-      // A text node with nothing left is no text: the editor makes one when the first words are
-      // typed into an empty paragraph, and the person's own suggestion there changes nothing else.
-      const text = runs.filter((r) => r.t !== "");
-      if (text.length > 0) out.push({ text });
-    }
-  }
-  return out;
-}
-
 /** Every shared type but the text, as JSON (a suggesting connection may not change any of them). */
 function otherTypes(doc: Y.Doc): string {
   const out: Record<string, unknown> = {};
@@ -62,9 +30,32 @@ function otherTypes(doc: Y.Doc): string {
   return canonicalJson(out);
 }
 
+/**
+ * A text node as everyone but `identity` sees it (JSON text): the person's own suggested
+ * insertions left out, their own suggested deletions unmarked; null when nothing is left (the
+ * editor makes a text node when the first words are typed into an empty paragraph, and the
+ * person's own suggestion there changes nothing else). A mark that names the person with any
+ * other detail (another organization, a made-up name) is not "their own" and stays.
+ */
+function textProjection(text: Y.XmlText, identity: SuggestionIdentity): string | null {
+  const runs: { t: unknown; a: string }[] = [];
+  for (const op of text.toDelta() as Run[]) {
+    const attributes: Attributes = { ...(op.attributes ?? {}) };
+    if (isOwnSuggestion(attributes[SUGGESTION_INSERT], identity)) continue;
+    if (isOwnSuggestion(attributes[SUGGESTION_DELETE], identity)) delete attributes[SUGGESTION_DELETE];
+    const a = canonicalJson(attributes);
+    const last = runs[runs.length - 1];
+    // Runs that differed only by the person's own marks merge again.
+    if (last && last.a === a && typeof last.t === "string" && typeof op.insert === "string") last.t += op.insert;
+    else runs.push({ t: op.insert, a });
+  }
+  const left = runs.filter((r) => r.t !== "");
+  return left.length === 0 ? null : `{"t":[${left.map((r) => `[${canonicalJson(r.t)},${r.a}]`).join(",")}]}`;
+}
+
 export type SuggestionCheck = { ok: true } | { ok: false; reason: string };
 
-/** The origin of the updates a check applies to its copy (the copy's own bookkeeping). */
+/** The origin of the updates a check applies to its copy. */
 const CHECKED = Symbol("checked suggestion");
 
 /** A copy no check has used for this long is dropped (made again, once, when typing resumes). */
@@ -72,67 +63,103 @@ const COPY_IDLE_MS = 2_000;
 
 /**
  * Whether an update from a suggesting person changes nothing but their own suggestions: applied
- * to a copy of the document, the projection without their suggestions must stay the same.
- * Anything else (typing into the accepted text, deleting it, formatting it, another person's
+ * to a copy of the document, the document as everyone else sees it (its projection) must stay the
+ * same. Anything else (typing into the accepted text, deleting it, formatting it, another person's
  * suggestion, a suggestion under another name) is refused; the real document is never touched
  * here.
  *
- * The copy is made once and then follows the document (every change to it is applied to the
- * copy too), and the projection of the last check is kept until the document changes otherwise:
- * a keystroke costs the update and two projections, not a copy of the whole document. A refused
- * update has been applied to the copy only, so the copy is dropped and made again at the next check.
- * So is a copy idle for two seconds: rooms whose suggesters have stopped typing keep no copy.
+ * The copy is made once. It catches up with the document at the next check after the document
+ * changed, all changes at once (what the copy lacks, by state vector, and the document's
+ * deletions), so an edit by someone else costs nothing until a suggestion comes. The projection
+ * is kept per element and text node and recomputed only for the nodes a change touched and the
+ * elements above them: a keystroke costs the update and the projections of the paragraphs it
+ * and the others' edits since the last check changed, not the whole document twice. A refused
+ * update has been applied to the copy only, so the copy is dropped and made again at the next
+ * check. So is a copy idle for two seconds: rooms whose suggesters have stopped typing keep no copy.
  */
 export class SuggestionChecker {
   private copy: Y.Doc | null = null;
-  /** The copy's projection and other types for one person, while the copy has not changed since. */
-  private kept: { person: string; text: string; others: string } | null = null;
+  /** The document changed since the copy last caught up with it. */
+  private behind = false;
+  /** Each node's projection for one person (`projectedFor`), until the node changes in the copy. */
+  private projected = new WeakMap<Y.XmlElement | Y.XmlText, string | null>();
+  private projectedFor: string | null = null;
   private idleTimer: NodeJS.Timeout | null = null;
-  private readonly follow = (update: Uint8Array) => {
-    if (this.copy) Y.applyUpdate(this.copy, update);
+  private readonly noteChange = () => {
+    this.behind = true;
   };
 
   constructor(private readonly doc: Y.Doc) {
-    doc.on("update", this.follow);
+    // Not "update": a listener there makes Yjs encode every transaction of the document.
+    doc.on("afterTransaction", this.noteChange);
   }
 
   check(update: Uint8Array, identity: SuggestionIdentity): SuggestionCheck {
     const copy = this.copy ?? this.makeCopy();
     this.idleTimer?.refresh();
+    if (this.behind) {
+      Y.applyUpdate(copy, Y.encodeStateAsUpdate(this.doc, Y.encodeStateVector(copy)));
+      this.behind = false;
+    }
     const person = canonicalJson(identity);
+    if (person !== this.projectedFor) {
+      this.projected = new WeakMap();
+      this.projectedFor = person;
+    }
     const fragment = copy.getXmlFragment(BODY_FRAGMENT);
-    const kept = this.kept?.person === person ? this.kept : null;
-    const before = kept?.text ?? canonicalJson(projection(fragment, identity));
-    const othersBefore = kept?.others ?? otherTypes(copy);
+    const before = this.children(fragment, identity);
+    const othersBefore = otherTypes(copy);
     Y.applyUpdate(copy, update, CHECKED);
-    const othersAfter = otherTypes(copy);
-    const after = canonicalJson(projection(fragment, identity));
-    if (othersAfter !== othersBefore) return this.refuse("In Suggesting mode only the text can change.");
-    if (before !== after) {
+    if (otherTypes(copy) !== othersBefore) return this.refuse("In Suggesting mode only the text can change.");
+    const after = this.children(fragment, identity);
+    if (after.length !== before.length || after.some((node, i) => node !== before[i])) {
       return this.refuse(
         "You are suggesting: a change to the accepted text, to another person's suggestion, or to headings, lists and paragraphs cannot be made directly. Type or delete words to suggest a change.",
       );
     }
-    // The document applies this update next: to the copy that is nothing new, so `kept` stays.
-    this.kept = { person, text: after, others: othersAfter };
     return { ok: true };
   }
 
   destroy() {
-    this.doc.off("update", this.follow);
+    this.doc.off("afterTransaction", this.noteChange);
     this.dropCopy();
+  }
+
+  /** The projections of a fragment's or element's children, in order (text nodes with nothing left are none). */
+  private children(type: Y.XmlFragment | Y.XmlElement, identity: SuggestionIdentity): string[] {
+    const out: string[] = [];
+    for (const child of type.toArray()) {
+      if (!(child instanceof Y.XmlElement) && !(child instanceof Y.XmlText)) continue;
+      let projection = this.projected.get(child);
+      if (projection === undefined) {
+        projection =
+          child instanceof Y.XmlElement
+            ? `{"n":${JSON.stringify(child.nodeName)},"a":${canonicalJson(child.getAttributes())},"c":[${this.children(child, identity).join(",")}]}`
+            : textProjection(child, identity);
+        this.projected.set(child, projection);
+      }
+      if (projection !== null) out.push(projection);
+    }
+    return out;
   }
 
   private makeCopy(): Y.Doc {
     const copy = new Y.Doc({ gc: false });
     Y.applyUpdate(copy, Y.encodeStateAsUpdate(this.doc));
-    // Any change but a check's own makes the kept projection stale.
-    copy.on("update", (_update: Uint8Array, origin: unknown) => {
-      if (origin !== CHECKED) this.kept = null;
+    this.behind = false;
+    this.projected = new WeakMap();
+    // A node's projection is stale once it or anything under it changed (catching up, or a check).
+    copy.on("afterTransaction", (transaction: Y.Transaction) => {
+      for (const type of transaction.changed.keys()) this.forget(type);
+      for (const type of transaction.changedParentTypes.keys()) this.forget(type);
     });
     this.copy = copy;
     this.idleTimer = setTimeout(() => this.dropCopy(), COPY_IDLE_MS).unref();
     return copy;
+  }
+
+  private forget(type: object) {
+    if (type instanceof Y.XmlElement || type instanceof Y.XmlText) this.projected.delete(type);
   }
 
   private refuse(reason: string): SuggestionCheck {
@@ -145,7 +172,7 @@ export class SuggestionChecker {
     this.idleTimer = null;
     this.copy?.destroy();
     this.copy = null;
-    this.kept = null;
+    this.projected = new WeakMap();
   }
 }
 
