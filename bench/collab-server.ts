@@ -5,7 +5,7 @@
  * answers with the server latencies and the resident memory.
  */
 import http from "node:http";
-import { monitorEventLoopDelay, performance } from "node:perf_hooks";
+import { monitorEventLoopDelay, performance, PerformanceObserver } from "node:perf_hooks";
 import type { AddressInfo } from "node:net";
 import { openDatabase } from "../db/client";
 import { createCollaboration } from "../server/collab/index";
@@ -61,14 +61,23 @@ if (mode === "durable") {
 
 const loopDelay = monitorEventLoopDelay({ resolution: 5 });
 loopDelay.enable();
+// The garbage collector's pauses of this thread since "reset" or the last report (a forced
+// collection for the memory figure is not counted): the tail of a relaying thread.
+let gcPauses: number[] = [];
+new PerformanceObserver((list) => {
+  for (const entry of list.getEntries()) gcPauses.push(entry.duration);
+}).observe({ entryTypes: ["gc"] });
 
 process.on("message", (message: { type: string }) => {
   if (message.type === "reset") {
     loopDelay.reset();
+    gcPauses = [];
     latencies.values = [];
     hubLatencies(latencies.values);
     process.send!({ type: "reset" });
   } else if (message.type === "report") {
+    const pauses = gcPauses;
+    gcPauses = [];
     (globalThis as { gc?: () => void }).gc?.();
     process.send!({
       type: "report",
@@ -77,6 +86,7 @@ process.on("message", (message: { type: string }) => {
       heapUsed: process.memoryUsage().heapUsed,
       loopDelayP99Ms: loopDelay.percentile(99) / 1e6,
       loopDelayMaxMs: loopDelay.max / 1e6,
+      gcPauses: pauses,
     });
   }
 });

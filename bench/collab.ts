@@ -28,6 +28,7 @@ import { createSession } from "../db/queries/sessions";
 import { loadDocument } from "../server/collab/persistence";
 import { projectRoot } from "../server/paths";
 import { bundleForNode } from "./bundle";
+import { processCpuMs } from "./process-usage";
 import { benchServerUrl, percentile, scratchDatabase } from "./scratch-database";
 import { SUGGESTION_INSERT, type SuggestionAttrs } from "../app/lib/suggestions";
 
@@ -356,6 +357,10 @@ interface LoadRun {
   saved: number[];
   loopDelayP99Ms: number;
   loopDelayMaxMs: number;
+  /** The server's CPU time over the measured window, in % of one core. */
+  serverCpuPercent: number;
+  /** The server thread's garbage-collection pauses over the measured window. */
+  gc: GcPauses;
   afterLoadRssMb: number;
   /** Null unless the run was asked to wait for idle memory. */
   idle: { rssMb: number; heapMb: number } | null;
@@ -429,15 +434,20 @@ async function runLoad(
   });
   await new Promise((r) => setTimeout(r, 5000));
   await server.request("reset");
+  const serverCpuAtStart = processCpuMs(server.child.pid!);
   const generator = watchLoadGenerator();
   for (const c of clients) c.measuring = true;
   await new Promise((r) => setTimeout(r, seconds * 1000));
   for (const c of clients) c.measuring = false;
+  const serverCpuPercent = Math.round(((processCpuMs(server.child.pid!) - serverCpuAtStart) / (seconds * 1000)) * 100);
   const loadGenerator = generator.stop();
   for (const stop of timers) stop();
   clearInterval(burstTimer);
   burstClient?.close();
-  const report = await server.request<{ latencies: number[]; loopDelayP99Ms: number; loopDelayMaxMs: number }>("report");
+  const report = await server.request<{ latencies: number[]; loopDelayP99Ms: number; loopDelayMaxMs: number; gcPauses: number[] }>(
+    "report",
+  );
+  const gc = gcFigures(report.gcPauses, seconds);
   await new Promise((r) => setTimeout(r, 3000));
   const afterLoad = await server.request<{ rss: number; heapUsed: number }>("report");
   let idle: LoadRun["idle"] = null;
@@ -451,6 +461,7 @@ async function runLoad(
   log(
     `  end-to-end p99 ${round(percentile(sinks.endToEnd, 99))} ms, server p99 ${round(percentile(report.latencies, 99))} ms` +
       (kind === "relay" ? "" : `, Saved p99 ${round(percentile(sinks.saved, 99))} ms`) +
+      `; server ${serverCpuPercent} % of a core, ${gc.perSecond} collections/s (p50 ${gc.p50Ms} ms, max ${gc.maxMs} ms)` +
       `; load generator ${loadGenerator.cpuPercent} % of a core, its event loop's delay p99 ${loadGenerator.loopDelayP99Ms} ms`,
   );
   return {
@@ -460,6 +471,8 @@ async function runLoad(
     saved: sinks.saved,
     loopDelayP99Ms: round(report.loopDelayP99Ms),
     loopDelayMaxMs: round(report.loopDelayMaxMs),
+    serverCpuPercent,
+    gc,
     afterLoadRssMb: Math.round(afterLoad.rss / 1024 / 1024),
     idle,
     burstUpdates,
@@ -485,6 +498,13 @@ function summarize(runs: LoadRun[]) {
     serverP99Ms: median(byRun(runs, (r) => r.serverLatencies, 99)),
     serverEventLoopDelayP99Ms: median(runs.map((r) => r.loopDelayP99Ms)),
     serverEventLoopDelayMaxMs: Math.max(...runs.map((r) => r.loopDelayMaxMs)),
+    serverCpuPercent: median(runs.map((r) => r.serverCpuPercent)),
+    gc: {
+      perSecond: median(runs.map((r) => r.gc.perSecond)),
+      p50Ms: median(runs.map((r) => r.gc.p50Ms)),
+      maxMs: Math.max(...runs.map((r) => r.gc.maxMs)),
+      shareOfTimePercent: median(runs.map((r) => r.gc.shareOfTimePercent)),
+    },
     endToEndP50Ms: median(byRun(runs, (r) => r.endToEnd, 50)),
     endToEndP99Ms: median(endToEndP99ByRun),
     endToEndP99ByRun,
@@ -494,6 +514,23 @@ function summarize(runs: LoadRun[]) {
       loopDelayP99Ms: Math.max(...runs.map((r) => r.loadGenerator.loopDelayP99Ms)),
       loopDelayMaxMs: Math.max(...runs.map((r) => r.loadGenerator.loopDelayMaxMs)),
     },
+  };
+}
+
+export interface GcPauses {
+  perSecond: number;
+  p50Ms: number;
+  maxMs: number;
+  /** The pauses' sum over the window, in % of it. */
+  shareOfTimePercent: number;
+}
+
+function gcFigures(pauses: number[], seconds: number): GcPauses {
+  return {
+    perSecond: round(pauses.length / seconds),
+    p50Ms: pauses.length === 0 ? 0 : round(percentile(pauses, 50)),
+    maxMs: round(Math.max(0, ...pauses)),
+    shareOfTimePercent: round((pauses.reduce((a, b) => a + b, 0) / (seconds * 1000)) * 100),
   };
 }
 
