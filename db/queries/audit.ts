@@ -9,8 +9,6 @@ import { auditEvents, organizations, people } from "../schema";
 const actor = alias(people, "actor");
 const subjectPerson = alias(people, "subject_person");
 
-/** The key of the advisory lock that orders appends to the chain. */
-const AUDIT_CHAIN_LOCK_KEY = 7_314_562_002;
 export const AUDIT_GENESIS_HASH = "0".repeat(64);
 
 export interface AuditInput {
@@ -51,9 +49,9 @@ const PREV_HASH_PLACEHOLDER = "\u0000";
  * own when called outside one). A transaction-level advisory lock serializes appends, so each
  * sees the previous head; it is released only when the caller's transaction ends, with the
  * change the event records. Callers append last, so the lock is held as briefly as possible:
- * after the lock, one statement reads the head, hashes and inserts (the hash is computed by the
- * database, `sha256` of the same canonical JSON that `hashAuditEvent` hashes, with the head put in
- * the place kept for it), then the caller commits.
+ * one call of the database's `care_append_audit_event` takes the lock, then reads the head, hashes
+ * and inserts in statements after it (the hash is `sha256` of the same canonical JSON that
+ * `hashAuditEvent` hashes, with the head put in the place kept for it), then the caller commits.
  * Returns the event's hash: the chain's head once the transaction commits.
  */
 export async function recordAudit(db: Db, input: AuditInput): Promise<string> {
@@ -75,16 +73,12 @@ export async function recordAudit(db: Db, input: AuditInput): Promise<string> {
   const at = payload.lastIndexOf(marker);
   const prefix = payload.slice(0, at) + '"prevHash":"';
   const suffix = '"' + payload.slice(at + marker.length);
-  await db.execute(sql`SELECT pg_advisory_xact_lock(${AUDIT_CHAIN_LOCK_KEY})`);
-  // A separate statement after the lock: its snapshot sees the previous holder's commit.
+  // One round trip: the chain's lock, then the head read and the insert, each after the lock
+  // (migrations/0012_audit-append-function.sql).
   const result = await db.execute<{ hash: string }>(sql`
-    insert into ${auditEvents} (at, actor_id, action, subject_type, subject_id, before, after, prev_hash, hash)
-    select ${fields.at.toISOString()}::timestamptz, ${fields.actorId}::uuid, ${fields.action}::text, ${fields.subjectType}::text,
-      ${fields.subjectId}::text, ${fields.before === null ? null : JSON.stringify(fields.before)}::jsonb,
-      ${fields.after === null ? null : JSON.stringify(fields.after)}::jsonb, head.hash,
-      encode(sha256(convert_to(${prefix}::text || head.hash || ${suffix}::text, 'UTF8')), 'hex')
-    from (select coalesce((select hash from ${auditEvents} order by seq desc limit 1), ${AUDIT_GENESIS_HASH}::text) as hash) as head
-    returning hash`);
+    select care_append_audit_event(${fields.at.toISOString()}::timestamptz, ${fields.actorId}::uuid, ${fields.action}::text,
+      ${fields.subjectType}::text, ${fields.subjectId}::text, ${fields.before === null ? null : JSON.stringify(fields.before)}::jsonb,
+      ${fields.after === null ? null : JSON.stringify(fields.after)}::jsonb, ${prefix}::text, ${suffix}::text) as hash`);
   const [row] = (result as unknown as { rows: { hash: string }[] }).rows;
   return row!.hash;
 }
