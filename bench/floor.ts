@@ -3,7 +3,7 @@
  * none of the platform in it — no middleware, no session, no query builder, no checks — measured
  * the way the platform's budgets are (docs/decisions/098). A page of a list's shape and size
  * (`/table?rows=N`) at 10 connections, and 50 form posts at once answered with a redirect, with
- * no statement and with the 9 a ballot makes. Run beside `ballots` and `large-record`.
+ * no statement and with the round trips a ballot makes. Run beside `ballots` and `large-record`.
  */
 import { execFileSync, fork } from "node:child_process";
 import path from "node:path";
@@ -17,6 +17,13 @@ import { benchServerUrl, percentile } from "./scratch-database";
 const floorRoot = path.join(projectRoot, "bench", "floor");
 
 const round = (n: number) => Math.round(n * 10) / 10;
+
+/**
+ * A ballot's round trips (counted with a query log): the session, BEGIN, the round's lock, the
+ * ballot, the receipts, the audit event (docs/decisions/099), COMMIT, and the notice to the other
+ * processes.
+ */
+const BALLOT_ROUND_TRIPS = 8;
 
 export async function runFloorBench(options: { seconds?: number; databaseUrl?: string; log?: (line: string) => void } = {}) {
   const log = options.log ?? ((line: string) => console.log(line));
@@ -58,7 +65,7 @@ export async function runFloorBench(options: { seconds?: number; databaseUrl?: s
       );
     }
     const posts: Record<string, { p50Ms: number; p99Ms: number; cpuMsPerPost: number }> = {};
-    for (const statements of [0, 9]) {
+    for (const statements of [0, BALLOT_ROUND_TRIPS]) {
       const post = async () => {
         const started = performance.now();
         const res = await fetch(`${url}/ballot?statements=${statements}`, {
