@@ -8,7 +8,7 @@ import { setOrganizationStatus } from "../../db/queries/organizations";
 import { setSponsors } from "../../db/queries/proposals";
 import { readCoalitionProfile } from "../../server/boot";
 import { migrationsFolder } from "../../server/paths";
-import { consoleErrors, describeE2E, expectNoAxeViolations, launchChromium, newPersonContext } from "../support/browser";
+import { consoleErrors, describeE2E, expectNoAxeViolations, launchChromium, newPersonContext, routerSettled } from "../support/browser";
 import { makeProposal } from "../support/collab";
 import { makeOrganization, makePerson, TEST_PASSWORD } from "../support/factories";
 import { freePort, startServerProcess, temporaryDataDir, type ServerProcess } from "../support/process";
@@ -100,6 +100,7 @@ describeE2E("writing a proposal together", () => {
     await ana.page.getByLabel("Version name").fill("First draft");
     await ana.page.getByRole("button", { name: "Save version" }).click();
     await ana.page.getByText("Version 1 “First draft” was saved.").waitFor();
+    await routerSettled(ana.page);
     await ana.page.getByRole("link", { name: /see history/ }).click();
     await ana.page.getByRole("heading", { level: 1, name: /History of/ }).waitFor();
     await ana.page.getByText("The two texts are the same.").waitFor();

@@ -64,6 +64,18 @@ function watchPage(page: Page) {
   page.on("pageerror", (error) => errors.push(error.message));
 }
 
+/**
+ * Waits until the page's router has no navigation or revalidation in flight. A click during one
+ * interrupts it, and Remix logs the interrupted response's AbortError to the console.
+ */
+export async function routerSettled(page: Page) {
+  await page.waitForFunction(() => {
+    // Remix's client router, as RemixBrowser exposes it.
+    const router = (window as { __remixRouter?: { state: { navigation: { state: string }; revalidation: string } } }).__remixRouter;
+    return router !== undefined && router.state.navigation.state === "idle" && router.state.revalidation === "idle";
+  });
+}
+
 /** The console errors and uncaught exceptions seen on a page so far. */
 export function consoleErrors(page: Page): string[] {
   return pageErrors.get(page) ?? [];
