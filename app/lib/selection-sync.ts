@@ -33,6 +33,11 @@ export function syncSelectionFromDom(view: EditorView): void {
  * selection), which reads the editor's selection. A paste from the menu has no key press before
  * it: End and then a paste at once pasted over the words selected before End.
  */
+const syncFirst = (view: EditorView) => {
+  syncSelectionFromDom(view);
+  return false;
+};
+
 export const SelectionSync = Extension.create({
   name: "selectionSync",
   // Before every other extension's key handling.
@@ -42,20 +47,8 @@ export const SelectionSync = Extension.create({
       new Plugin({
         key: new PluginKey("selectionSync"),
         props: {
-          handleKeyDown(view) {
-            syncSelectionFromDom(view);
-            return false;
-          },
-          handleDOMEvents: {
-            paste(view) {
-              syncSelectionFromDom(view);
-              return false;
-            },
-            cut(view) {
-              syncSelectionFromDom(view);
-              return false;
-            },
-          },
+          handleKeyDown: syncFirst,
+          handleDOMEvents: { paste: syncFirst, cut: syncFirst },
         },
       }),
     ];

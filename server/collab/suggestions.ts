@@ -81,7 +81,10 @@ export class SuggestionChecker {
   private copy: Y.Doc | null = null;
   /** The document changed since the copy last caught up with it. */
   private behind = false;
-  /** Each node's projection for one person (`projectedFor`), until the node changes in the copy. */
+  /**
+   * Each node of the copy's projection for one person (`projectedFor`), until the node changes. A
+   * new copy has new nodes, so only another person needs a new map.
+   */
   private projected = new WeakMap<Y.XmlElement | Y.XmlText, string | null>();
   private projectedFor: string | null = null;
   private idleTimer: NodeJS.Timeout | null = null;
@@ -147,7 +150,6 @@ export class SuggestionChecker {
     const copy = new Y.Doc({ gc: false });
     Y.applyUpdate(copy, Y.encodeStateAsUpdate(this.doc));
     this.behind = false;
-    this.projected = new WeakMap();
     // A node's projection is stale once it or anything under it changed (catching up, or a check).
     copy.on("afterTransaction", (transaction: Y.Transaction) => {
       for (const type of transaction.changed.keys()) this.forget(type);
@@ -172,7 +174,6 @@ export class SuggestionChecker {
     this.idleTimer = null;
     this.copy?.destroy();
     this.copy = null;
-    this.projected = new WeakMap();
   }
 }
 

@@ -68,13 +68,20 @@ describeE2E("drafting with suggestions", () => {
       return copy.textContent ?? "";
     });
   const suggestions = (page: Page) => page.getByRole("region", { name: /^Suggestions \(/ });
-  /** Pastes plain text into the editor, as the browser does from the clipboard. */
-  const paste = (page: Page, text: string) =>
-    editor(page).evaluate((el, words) => {
-      const data = new DataTransfer();
-      data.setData("text/plain", words);
-      el.dispatchEvent(new ClipboardEvent("paste", { clipboardData: data, bubbles: true, cancelable: true }));
-    }, text);
+  /**
+   * Pastes plain text into the editor, as the browser does from the clipboard; with `toLineEnd`,
+   * the caret first moves to the line's end in the same moment (before the browser reports it).
+   */
+  const paste = (page: Page, text: string, toLineEnd = false) =>
+    editor(page).evaluate(
+      (el, [words, moveFirst]) => {
+        if (moveFirst) el.ownerDocument.getSelection()?.modify("move", "forward", "lineboundary");
+        const data = new DataTransfer();
+        data.setData("text/plain", words);
+        el.dispatchEvent(new ClipboardEvent("paste", { clipboardData: data, bubbles: true, cancelable: true }));
+      },
+      [text, toLineEnd] as const,
+    );
 
   // Under load the browser runs a key press before it reports the caret move just before it: the
   // editor reads the page's selection itself (syncSelectionFromDom), or Backspace here removed "Car".
@@ -422,12 +429,7 @@ describeE2E("drafting with suggestions", () => {
     // caret moves to the line's end and the paste comes in the same moment, before the browser
     // reports the move (a paste from the menu has no key press before it): the editor reads the
     // page's caret first, so the paste does not replace "plan", still selected a moment before.
-    await editor(page).evaluate((el, words) => {
-      el.ownerDocument.getSelection()?.modify("move", "forward", "lineboundary");
-      const data = new DataTransfer();
-      data.setData("text/plain", words);
-      el.dispatchEvent(new ClipboardEvent("paste", { clipboardData: data, bubbles: true, cancelable: true }));
-    }, " Read https://example.org/more today");
+    await paste(page, " Read https://example.org/more today", true);
     await editor(page)
       .locator('a[href="https://example.org/more"]', { hasText: /^https:\/\/example\.org\/more$/ })
       .waitFor();
