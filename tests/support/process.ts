@@ -4,6 +4,7 @@ import net from "node:net";
 import os from "node:os";
 import path from "node:path";
 import { projectRoot } from "../../server/paths";
+import { serverNodeFlags } from "../../scripts/node-flags.js";
 
 export interface ServerProcess {
   url: string;
@@ -45,7 +46,9 @@ export async function startServerProcess(
   const port = options.port ?? (await freePort());
   const url = `http://127.0.0.1:${port}`;
   let output = "";
-  const child = spawn(process.execPath, [...(options.nodeArgs ?? []), path.join(projectRoot, "build/server/index.js")], {
+  // The options `npm start` and the Docker image run the server with, then the caller's.
+  const nodeArgs = [...serverNodeFlags(), ...(options.nodeArgs ?? [])];
+  const child = spawn(process.execPath, [...nodeArgs, path.join(projectRoot, "build/server/index.js")], {
     cwd: projectRoot,
     env: {
       PATH: process.env.PATH ?? "",

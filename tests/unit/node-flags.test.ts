@@ -1,0 +1,41 @@
+import fs from "node:fs";
+import path from "node:path";
+import { afterAll, describe, expect, it } from "vitest";
+import { projectRoot } from "../../server/paths";
+import { serverNodeFlags } from "../../scripts/node-flags.js";
+import { startServerProcess, temporaryDataDir, type ServerProcess } from "../support/process";
+
+describe("the server's Node.js options (docs/decisions/100)", () => {
+  it("keep the young generation at Node 20's size everywhere, and WebAssembly at its baseline tier from Node 24", () => {
+    expect(serverNodeFlags("20.20.2")).toEqual(["--max-semi-space-size=16"]);
+    expect(serverNodeFlags("v22.23.5")).toEqual(["--max-semi-space-size=16"]);
+    expect(serverNodeFlags("24.22.3")).toEqual(["--max-semi-space-size=16", "--liftoff-only"]);
+    expect(serverNodeFlags("26.0.0")).toContain("--liftoff-only");
+  });
+
+  it("are the ones the Docker image's CMD gives its Node.js", () => {
+    const dockerfile = fs.readFileSync(path.join(projectRoot, "Dockerfile"), "utf8");
+    const runtime = dockerfile.slice(dockerfile.lastIndexOf("\nFROM "));
+    const major = /^\s*FROM node:(\d+)/.exec(runtime)?.[1];
+    expect(major, "the runtime stage's Node.js").toBeDefined();
+    const cmd = /^CMD (\[.*\])$/m.exec(runtime)?.[1];
+    expect(cmd, "the image's CMD").toBeDefined();
+    expect(JSON.parse(cmd!)).toEqual(["node", ...serverNodeFlags(`${major}.0.0`), "build/server/index.js"]);
+  });
+
+  describe("a server process started as npm start starts it", () => {
+    const dataDir = temporaryDataDir("care-node-flags-");
+    let server: ServerProcess | undefined;
+    afterAll(async () => {
+      await server?.stop();
+      fs.rmSync(dataDir, { recursive: true, force: true });
+    });
+
+    it("runs with them", async () => {
+      server = await startServerProcess({ dataDir });
+      const argv = fs.readFileSync(`/proc/${server.child.pid}/cmdline`, "utf8").split("\0");
+      expect(argv.slice(1, 1 + serverNodeFlags().length)).toEqual(serverNodeFlags());
+      expect((await fetch(server.url + "/healthz")).status).toBe(200);
+    });
+  });
+});
