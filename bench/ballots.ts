@@ -12,6 +12,7 @@ import { createOrganization } from "../db/queries/organizations";
 import { createPerson } from "../db/queries/people";
 import { createProposal } from "../db/queries/proposals";
 import { startServerProcess } from "../tests/support/process";
+import { benchNodeArgs } from "./node-args";
 import { processCpuMs } from "./process-usage";
 import { percentile, scratchDatabase } from "./scratch-database";
 
@@ -39,8 +40,7 @@ export async function runBallotBench(
   // The server in its own process, as in production: the load generator does not share its CPU time.
   const server = await startServerProcess({
     env: { DATABASE_URL: scratch.url, LOG_LEVEL: "warn" },
-    // BENCH_PROFILE=<dir> writes the server's CPU profile there.
-    nodeArgs: process.env.BENCH_PROFILE ? ["--cpu-prof", `--cpu-prof-dir=${process.env.BENCH_PROFILE}`] : [],
+    nodeArgs: benchNodeArgs(),
   });
   try {
     const db = scratch.database.db;

@@ -29,6 +29,7 @@ import { loadDocument } from "../server/collab/persistence";
 import { projectRoot } from "../server/paths";
 import { bundleForNode } from "./bundle";
 import { processCpuMs } from "./process-usage";
+import { forkedServerArgs } from "./node-args";
 import { benchServerUrl, percentile, scratchDatabase } from "./scratch-database";
 import { SUGGESTION_INSERT, type SuggestionAttrs } from "../app/lib/suggestions";
 
@@ -305,7 +306,7 @@ export interface ChildServer {
 export type ServerKind = "durable" | "stored-relay" | "relay";
 
 export async function startChild(script: string, mode: ServerKind, env: Record<string, string>): Promise<ChildServer> {
-  const execArgv = ["--expose-gc", ...(process.env.BENCH_PROFILE ? ["--cpu-prof", `--cpu-prof-dir=${process.env.BENCH_PROFILE}`] : [])];
+  const execArgv = ["--expose-gc", ...forkedServerArgs()];
   const child = fork(script, [mode], { execArgv, env: { ...process.env, ...env }, stdio: ["ignore", "inherit", "inherit", "ipc"] });
   const port = await new Promise<number>((resolve, reject) => {
     child.once("message", (m: { type: string; port: number }) => resolve(m.port));

@@ -11,6 +11,7 @@ import { performance } from "node:perf_hooks";
 import autocannon from "autocannon";
 import { projectRoot } from "../server/paths";
 import { bundleForNode } from "./bundle";
+import { forkedServerArgs } from "./node-args";
 import { processCpuMs } from "./process-usage";
 import { benchServerUrl, percentile } from "./scratch-database";
 
@@ -37,6 +38,8 @@ export async function runFloorBench(options: { seconds?: number; databaseUrl?: s
   await bundleForNode({ server: path.join(projectRoot, "bench", "floor-server.ts") }, outdir);
   const script = path.join(outdir, "server.js");
   const child = fork(script, [path.join(floorRoot, "build", "index.js")], {
+    // The same Node.js options as the platform's servers, so that the two are compared on one runtime.
+    execArgv: forkedServerArgs(),
     env: { ...process.env, NODE_ENV: "production", FLOOR_DATABASE_URL: benchServerUrl(options.databaseUrl) },
     stdio: ["ignore", "inherit", "inherit", "ipc"],
   });

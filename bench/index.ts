@@ -5,6 +5,7 @@
  * `npm run bench -- ballots collab` runs only those.
  */
 import fs from "node:fs";
+import os from "node:os";
 import path from "node:path";
 import { projectRoot } from "../server/paths";
 
@@ -32,6 +33,10 @@ const benches: Record<string, () => Promise<unknown>> = {
 
 const chosen = process.argv.slice(2).filter((a) => !a.startsWith("-"));
 const results: Record<string, unknown> = {};
+// Every server a benchmark starts runs on this Node.js (process.execPath): the figures are that
+// version's. The Docker image runs Node 24; put its binary first on PATH to measure what it runs.
+const runtime = { node: process.version, v8: process.versions.v8, cores: os.availableParallelism() };
+console.log(`Node.js ${runtime.node} (V8 ${runtime.v8}), ${runtime.cores} cores, load average ${os.loadavg()[0]!.toFixed(2)}`);
 for (const [name, run] of Object.entries(benches)) {
   if (chosen.length > 0 && !chosen.includes(name)) continue;
   console.log(`== ${name}`);
@@ -41,5 +46,5 @@ for (const [name, run] of Object.entries(benches)) {
   console.log(`(${((Date.now() - started) / 1000).toFixed(0)} s)`);
 }
 const file = path.join(projectRoot, "bench", "results.json");
-fs.writeFileSync(file, JSON.stringify({ at: new Date().toISOString(), results }, null, 2) + "\n");
+fs.writeFileSync(file, JSON.stringify({ at: new Date().toISOString(), ...runtime, results }, null, 2) + "\n");
 console.log(`Written: ${path.relative(process.cwd(), file)}`);
