@@ -301,6 +301,7 @@ export class Room implements CommitSink {
       this.hooks.log.error({ proposalId: this.proposalId }, "collab: a checked update left missing dependencies");
       return this.markBroken(connection);
     }
+    this.suggestions?.follow(update);
     for (const client of newClientIds) this.clientOwners.set(client, connection.personId);
     connection.pendingSeqs.push(seq);
     this.accepted(update, { authorId: connection.personId, newClientIds }, connection, settled);
@@ -380,7 +381,11 @@ export class Room implements CommitSink {
     } finally {
       this.doc.off("update", collect);
     }
-    if (updates.length > 0) this.accepted(Y.mergeUpdates(updates), { authorId, newClientIds: [] }, null, () => {});
+    if (updates.length > 0) {
+      const update = Y.mergeUpdates(updates);
+      this.suggestions?.follow(update);
+      this.accepted(update, { authorId, newClientIds: [] }, null, () => {});
+    }
     return result;
   }
 
@@ -424,6 +429,7 @@ export class Room implements CommitSink {
       this.markBroken(null);
       return true;
     }
+    this.suggestions?.follow(update);
     this.bytes += update.byteLength;
     const svAfter = Y.encodeStateVector(this.doc);
     const durable = () => {

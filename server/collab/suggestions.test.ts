@@ -121,6 +121,45 @@ describe("the suggestion check's cost", () => {
         suggester,
       ).ok,
     ).toBe(true);
+    // Nobody reported the deletion (follow): the copy caught up by state vector and deletions.
+    expect(checker.fullCatchUps).toBe(1);
+    checker.destroy();
+  });
+
+  it("applies the updates the room reports, deletions alone included, without looking at the whole document", () => {
+    const { server, author, copyOf, suggesting, checker } = room(["Coverage for every child."]);
+    /** What the room does with every update it applies. */
+    const apply = (update: Uint8Array) => {
+      Y.applyUpdate(server, update);
+      checker.follow(update);
+    };
+    const send = (update: Uint8Array) => {
+      const verdict = checker.check(update, suggester);
+      if (verdict.ok) apply(update);
+      return verdict.ok;
+    };
+    expect(send(edit(suggesting, (t) => t.insert(0, "Timely ", { [SUGGESTION_INSERT]: mark("s1") })))).toBe(true);
+    Y.applyUpdate(author, Y.encodeStateAsUpdate(server));
+    // Someone else adds words, then deletes others (an update with no new item).
+    const direct = edit(author, (t) => t.insert(t.length, " Now."));
+    apply(direct);
+    Y.applyUpdate(suggesting, direct);
+    apply(edit(author, (t) => t.delete(20, 6)));
+    // Typing plainly next to the reported words is refused; deleting the words already deleted passes.
+    expect(send(edit(suggesting, (t) => t.insert(t.length - 1, " really")))).toBe(false);
+    expect(server.getXmlFragment(BODY_FRAGMENT).toString()).not.toContain("really");
+    // After the refusal (a new copy, and the suggester's editor loads the document again), reported edits again.
+    const fresh = copyOf();
+    expect(send(edit(fresh, (t) => t.insert(0, "Fair ", { [SUGGESTION_INSERT]: mark("s2") })))).toBe(true);
+    Y.applyUpdate(author, Y.encodeStateAsUpdate(server));
+    const more = edit(author, (t) => t.insert(t.length, " Please."));
+    apply(more);
+    Y.applyUpdate(fresh, more);
+    // The author deletes accepted words; the suggester, not yet told, deletes the same: nothing changes.
+    apply(edit(author, (t) => t.delete(21, 4)));
+    expect(server.getXmlFragment(BODY_FRAGMENT).toString()).toContain("Coverage child. Now. Please.");
+    expect(send(edit(fresh, (t) => t.delete(21, 4)))).toBe(true);
+    expect(checker.fullCatchUps).toBe(0);
     checker.destroy();
   });
 

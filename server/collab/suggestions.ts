@@ -68,9 +68,11 @@ const COPY_IDLE_MS = 2_000;
  * suggestion, a suggestion under another name) is refused; the real document is never touched
  * here.
  *
- * The copy is made once. It catches up with the document at the next check after the document
- * changed, all changes at once (what the copy lacks, by state vector, and the document's
- * deletions), so an edit by someone else costs nothing until a suggestion comes. The projection
+ * The copy is made once. The room hands it each update it applies to the document (`follow`), and
+ * the copy applies them at the next check, in one transaction: an edit by someone else costs
+ * nothing until a suggestion comes, and catching up costs the updates, not the document. A change
+ * of the document nobody reported (a transaction without its `follow`) makes the next check catch
+ * up by state vector and the document's deletions instead, which is always right. The projection
  * is kept per element and text node and recomputed only for the nodes a change touched and the
  * elements above them: a keystroke costs the update and the projections of the paragraphs it
  * and the others' edits since the last check changed, not the whole document twice. A refused
@@ -79,8 +81,14 @@ const COPY_IDLE_MS = 2_000;
  */
 export class SuggestionChecker {
   private copy: Y.Doc | null = null;
-  /** The document changed since the copy last caught up with it. */
-  private behind = false;
+  /** Updates the room applied to the document since the copy last caught up, in order. */
+  private followed: Uint8Array[] = [];
+  /** The document's transactions since then, less the updates reported: not 0, catch up by state vector. */
+  private unreported = 0;
+  /** The last update a check passed: already in the copy when the room reports it. */
+  private passed: Uint8Array | null = null;
+  /** How often the copy caught up by state vector (a change the room did not report). */
+  fullCatchUps = 0;
   /**
    * Each node of the copy's projection for one person (`projectedFor`), until the node changes. A
    * new copy has new nodes, so only another person needs a new map.
@@ -88,8 +96,10 @@ export class SuggestionChecker {
   private projected = new WeakMap<Y.XmlElement | Y.XmlText, string | null>();
   private projectedFor: string | null = null;
   private idleTimer: NodeJS.Timeout | null = null;
-  private readonly noteChange = () => {
-    this.behind = true;
+  private readonly noteChange = (transaction: Y.Transaction) => {
+    // Yjs runs a second transaction after one that formatted text, to tidy the formatting; when it
+    // changes nothing, there is nothing to report.
+    if (this.copy && changedAnything(transaction)) this.unreported++;
   };
 
   constructor(private readonly doc: Y.Doc) {
@@ -97,13 +107,29 @@ export class SuggestionChecker {
     doc.on("afterTransaction", this.noteChange);
   }
 
+  /** The room applied `update` to the document (right after its transaction). */
+  follow(update: Uint8Array) {
+    if (!this.copy) return;
+    this.unreported--;
+    if (update === this.passed) this.passed = null;
+    else this.followed.push(update);
+  }
+
   check(update: Uint8Array, identity: SuggestionIdentity): SuggestionCheck {
     const copy = this.copy ?? this.makeCopy();
     this.idleTimer?.refresh();
-    if (this.behind) {
+    if (this.unreported !== 0) {
       Y.applyUpdate(copy, Y.encodeStateAsUpdate(this.doc, Y.encodeStateVector(copy)));
-      this.behind = false;
+      this.fullCatchUps++;
+    } else if (this.followed.length > 0) {
+      const followed = this.followed;
+      Y.transact(copy, () => {
+        for (const u of followed) Y.applyUpdate(copy, u);
+      });
     }
+    this.followed = [];
+    this.unreported = 0;
+    this.passed = null;
     const person = canonicalJson(identity);
     if (person !== this.projectedFor) {
       this.projected = new WeakMap();
@@ -120,6 +146,7 @@ export class SuggestionChecker {
         "You are suggesting: a change to the accepted text, to another person's suggestion, or to headings, lists and paragraphs cannot be made directly. Type or delete words to suggest a change.",
       );
     }
+    this.passed = update;
     return { ok: true };
   }
 
@@ -149,7 +176,8 @@ export class SuggestionChecker {
   private makeCopy(): Y.Doc {
     const copy = new Y.Doc({ gc: false });
     Y.applyUpdate(copy, Y.encodeStateAsUpdate(this.doc));
-    this.behind = false;
+    this.followed = [];
+    this.unreported = 0;
     // A node's projection is stale once it or anything under it changed (catching up, or a check).
     copy.on("afterTransaction", (transaction: Y.Transaction) => {
       for (const type of transaction.changed.keys()) this.forget(type);
@@ -174,7 +202,15 @@ export class SuggestionChecker {
     this.idleTimer = null;
     this.copy?.destroy();
     this.copy = null;
+    this.followed = [];
   }
+}
+
+/** Whether a transaction added or deleted anything. */
+function changedAnything(transaction: Y.Transaction): boolean {
+  if (transaction.deleteSet.clients.size > 0) return true;
+  for (const [client, clock] of transaction.afterState) if (transaction.beforeState.get(client) !== clock) return true;
+  return false;
 }
 
 interface Located {
