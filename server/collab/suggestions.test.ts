@@ -145,7 +145,7 @@ describe("the suggestion check's cost", () => {
     apply(direct);
     Y.applyUpdate(suggesting, direct);
     apply(edit(author, (t) => t.delete(20, 6)));
-    // Typing plainly next to the reported words is refused; deleting the words already deleted passes.
+    // Typing plainly next to the reported words is refused.
     expect(send(edit(suggesting, (t) => t.insert(t.length - 1, " really")))).toBe(false);
     expect(server.getXmlFragment(BODY_FRAGMENT).toString()).not.toContain("really");
     // After the refusal (a new copy, and the suggester's editor loads the document again), reported edits again.
