@@ -26,6 +26,7 @@ import { readCoalitionProfile } from "../server/boot";
 import { migrationsFolder } from "../server/paths";
 import { startServerProcess, temporaryDataDir, type ServerProcess } from "../tests/support/process";
 import { benchNodeArgs } from "./node-args";
+import { emptyEmbeddedIdle, idleResident } from "./idle-memory";
 import { residentMb } from "./process-usage";
 import { scratchDatabase } from "./scratch-database";
 
@@ -350,37 +351,12 @@ async function runAtScale(factor: number, seconds: number, log: (line: string) =
 }
 
 /**
- * Resident memory once the server has been idle 5 s, and again at 30 s. V8 12 and later (Node 22,
- * the image's Node 24) give their young generation back only when the memory reducer runs, some
- * seconds into idleness: on Node 24 the first reading is the startup's young generation (up to
- * 128 MB), the second what the process keeps.
- */
-async function idleResident(pid: number): Promise<{ soon: number; settled: number }> {
-  await new Promise((r) => setTimeout(r, 5000));
-  const soon = residentMb(pid).rss;
-  await new Promise((r) => setTimeout(r, 25_000));
-  return { soon, settled: residentMb(pid).rss };
-}
-
-/**
  * The embedded default's resident memory (DESIGN.md §8): idle on an empty database, then with the
  * tenth of the record loaded (PGlite would take the full one for hours through one connection)
  * and every page above browsed 20 times.
  */
 async function embeddedMemory(log: (line: string) => void) {
-  const emptyDir = temporaryDataDir("care-bench-memory-empty-");
-  let idleEmpty: { soon: number; settled: number };
-  try {
-    const server = await startServerProcess({ dataDir: emptyDir, nodeArgs: benchNodeArgs() });
-    try {
-      await fetch(server.url + "/");
-      idleEmpty = await idleResident(server.child.pid!);
-    } finally {
-      await server.stop();
-    }
-  } finally {
-    fs.rmSync(emptyDir, { recursive: true, force: true });
-  }
+  const idleEmpty = await emptyEmbeddedIdle();
   log(`  embedded, idle, empty: ${idleEmpty.soon} MB after 5 s, ${idleEmpty.settled} MB after 30 s`);
   const dataDir = temporaryDataDir("care-bench-memory-tenth-");
   try {
@@ -418,9 +394,8 @@ async function embeddedMemory(log: (line: string) => void) {
       // One request at a time: the embedded database's own speed, signed-in pages mostly.
       const browsingMs = Math.round(((performance.now() - browsing) / (20 * pages.length)) * 10) / 10;
       const browsed = await idleResident(server.child.pid!);
-      const peak = residentMb(server.child.pid!).peak;
       log(
-        `  embedded, tenth loaded: idle ${idleLoaded} MB; browsed (${browsingMs} ms a page, one at a time): ${browsed.soon} MB at 5 s, ${browsed.settled} MB at 30 s (peak ${peak} MB)`,
+        `  embedded, tenth loaded: idle ${idleLoaded} MB; browsed (${browsingMs} ms a page, one at a time): ${browsed.soon} MB at 5 s, ${browsed.settled} MB at 30 s (peak ${browsed.peak} MB)`,
       );
       return {
         idleEmptyMb: idleEmpty.soon,
@@ -428,7 +403,7 @@ async function embeddedMemory(log: (line: string) => void) {
         tenthIdleMb: idleLoaded,
         tenthBrowsedMb: browsed.soon,
         tenthBrowsedSettledMb: browsed.settled,
-        tenthPeakMb: peak,
+        tenthPeakMb: browsed.peak,
         browsingMsPerPage: browsingMs,
       };
     } finally {

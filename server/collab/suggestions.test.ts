@@ -138,25 +138,26 @@ describe("the suggestion check's cost", () => {
       if (verdict.ok) apply(update);
       return verdict.ok;
     };
+    /** The author's direct edit of the document as it is, reported; `seenBy` a client that receives it. */
+    const authorEdits = (change: (text: Y.XmlText) => void, seenBy?: Y.Doc) => {
+      Y.applyUpdate(author, Y.encodeStateAsUpdate(server));
+      const update = edit(author, change);
+      apply(update);
+      if (seenBy) Y.applyUpdate(seenBy, update);
+    };
     expect(send(edit(suggesting, (t) => t.insert(0, "Timely ", { [SUGGESTION_INSERT]: mark("s1") })))).toBe(true);
-    Y.applyUpdate(author, Y.encodeStateAsUpdate(server));
     // Someone else adds words, then deletes others (an update with no new item).
-    const direct = edit(author, (t) => t.insert(t.length, " Now."));
-    apply(direct);
-    Y.applyUpdate(suggesting, direct);
-    apply(edit(author, (t) => t.delete(20, 6)));
+    authorEdits((t) => t.insert(t.length, " Now."), suggesting);
+    authorEdits((t) => t.delete(20, 6));
     // Typing plainly next to the reported words is refused.
     expect(send(edit(suggesting, (t) => t.insert(t.length - 1, " really")))).toBe(false);
     expect(server.getXmlFragment(BODY_FRAGMENT).toString()).not.toContain("really");
     // After the refusal (a new copy, and the suggester's editor loads the document again), reported edits again.
     const fresh = copyOf();
     expect(send(edit(fresh, (t) => t.insert(0, "Fair ", { [SUGGESTION_INSERT]: mark("s2") })))).toBe(true);
-    Y.applyUpdate(author, Y.encodeStateAsUpdate(server));
-    const more = edit(author, (t) => t.insert(t.length, " Please."));
-    apply(more);
-    Y.applyUpdate(fresh, more);
+    authorEdits((t) => t.insert(t.length, " Please."), fresh);
     // The author deletes accepted words; the suggester, not yet told, deletes the same: nothing changes.
-    apply(edit(author, (t) => t.delete(21, 4)));
+    authorEdits((t) => t.delete(21, 4));
     expect(server.getXmlFragment(BODY_FRAGMENT).toString()).toContain("Coverage child. Now. Please.");
     expect(send(edit(fresh, (t) => t.delete(21, 4)))).toBe(true);
     expect(checker.fullCatchUps).toBe(0);

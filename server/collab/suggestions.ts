@@ -127,9 +127,7 @@ export class SuggestionChecker {
         for (const u of followed) Y.applyUpdate(copy, u);
       });
     }
-    this.followed = [];
-    this.unreported = 0;
-    this.passed = null;
+    this.caughtUp();
     const person = canonicalJson(identity);
     if (person !== this.projectedFor) {
       this.projected = new WeakMap();
@@ -176,8 +174,7 @@ export class SuggestionChecker {
   private makeCopy(): Y.Doc {
     const copy = new Y.Doc({ gc: false });
     Y.applyUpdate(copy, Y.encodeStateAsUpdate(this.doc));
-    this.followed = [];
-    this.unreported = 0;
+    this.caughtUp();
     // A node's projection is stale once it or anything under it changed (catching up, or a check).
     copy.on("afterTransaction", (transaction: Y.Transaction) => {
       for (const type of transaction.changed.keys()) this.forget(type);
@@ -202,7 +199,14 @@ export class SuggestionChecker {
     this.idleTimer = null;
     this.copy?.destroy();
     this.copy = null;
+    this.caughtUp();
+  }
+
+  /** The copy holds everything the document did (or there is no copy): nothing left to apply. */
+  private caughtUp() {
     this.followed = [];
+    this.unreported = 0;
+    this.passed = null;
   }
 }
 
