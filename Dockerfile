@@ -36,6 +36,6 @@ EXPOSE 3000
 HEALTHCHECK --interval=30s --timeout=5s --start-period=30s --retries=3 \
   CMD ["node", "-e", "fetch('http://127.0.0.1:' + (process.env.PORT || 3000) + '/healthz').then((r) => process.exit(r.ok ? 0 : 1), () => process.exit(1))"]
 # Migrations run at start (under an advisory lock), then the server listens. SIGTERM stops it cleanly.
-# The options are scripts/node-flags.js's for Node 24 (docs/decisions/100: the embedded database's
+# The options are scripts/node-flags.js's for Node 24 (docs/decisions/100 and 101: the server's
 # memory); tests/unit/node-flags.test.ts checks that the two agree.
-CMD ["node", "--max-semi-space-size=16", "--liftoff-only", "build/server/index.js"]
+CMD ["node", "--max-semi-space-size=16", "--liftoff-only", "--expose-gc", "build/server/index.js"]

@@ -10,6 +10,8 @@ import type { AddressInfo } from "node:net";
 import { openDatabase } from "../db/client";
 import { createCollaboration } from "../server/collab/index";
 import { createLogger } from "../server/logger";
+import { collectWhenQuiet } from "../server/quiet-collection";
+import { serverNodeFlags } from "../scripts/node-flags.js";
 import { startRelay } from "./relay";
 
 const mode = process.argv[2];
@@ -39,6 +41,12 @@ if (mode === "durable") {
   });
   await collab.start();
   collab.attach(server);
+  // As the real server does (server/services.ts), where its Node options expose gc (Node 24).
+  collectWhenQuiet({
+    activity: () => collab.changes(),
+    log: createLogger("error"),
+    collect: serverNodeFlags().includes("--expose-gc") ? undefined : null,
+  });
   if (process.env.BENCH_DEBUG) {
     setInterval(() => {
       const loop = performance.now();

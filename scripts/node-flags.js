@@ -10,11 +10,14 @@
  *   a moment, to compile one of PGlite's PostgreSQL functions (nodejs/node#63421), which put the
  *   embedded default's peak at about 1 GB; PGlite's baseline code served the pages as fast. With
  *   PostgreSQL the server runs no WebAssembly, and the option changes nothing.
+ * - `--expose-gc` from Node 24: V8 13 keeps the pages a collection frees in a pool until a
+ *   memory-reducing collection, which it does not start by itself in a server that went quiet; the
+ *   server asks for one then (server/quiet-collection.ts, docs/decisions/101).
  *
  * @param {string} [nodeVersion] the version the server will run on (this process's by default)
  * @returns {string[]}
  */
 export function serverNodeFlags(nodeVersion = process.versions.node) {
   const major = Number(nodeVersion.replace(/^v/, "").split(".")[0]);
-  return ["--max-semi-space-size=16", ...(major >= 24 ? ["--liftoff-only"] : [])];
+  return ["--max-semi-space-size=16", ...(major >= 24 ? ["--liftoff-only", "--expose-gc"] : [])];
 }

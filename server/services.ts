@@ -5,6 +5,7 @@ import type { AppServices } from "../app/lib/context";
 import type { Database } from "../db/client";
 import { createApp } from "./app";
 import { createCollaboration, type Collaboration } from "./collab/index";
+import { collectWhenQuiet } from "./quiet-collection";
 import type { CollabLimits } from "./collab/limits";
 import type { Env } from "./env";
 import { startInquiryRetention } from "./jobs/inquiry-retention";
@@ -41,6 +42,8 @@ export interface ServerServices {
   /** The shared Redis connection, when REDIS_URL is set. */
   redis: SharedRedis | undefined;
   rounds: Pick<RoundScheduler, "runOnce" | "stop">;
+  /** Page requests (health probes aside) and document changes so far: quiet while it stays put (quiet-collection.ts). */
+  activity(): number;
   /** The HTTP server with the page cache in front of Express and the collaboration upgrade attached (not listening). */
   createHttpServer(build: ServerBuild, server?: http.Server): http.Server;
   /**
@@ -98,6 +101,10 @@ export async function createServices(options: ServiceOptions): Promise<ServerSer
   });
   const limits = createRateLimiters(redis ? redisLimiter(redis) : memoryLimiter);
   const readiness = new Readiness(env.INSTANCE_NAME);
+  // Page requests (health probes aside) and document changes: what makes this process busy.
+  let requests = 0;
+  const activity = () => requests + collaboration.changes();
+  const quiet = collectWhenQuiet({ activity, log });
   readiness.add("database", async (): Promise<CheckState> => {
     await database.db.execute(sql`select 1`);
     return "ok";
@@ -125,12 +132,17 @@ export async function createServices(options: ServiceOptions): Promise<ServerSer
     notifications,
     redis,
     rounds,
+    activity,
     createHttpServer(build, server = http.createServer()) {
+      server.on("request", (req: http.IncomingMessage) => {
+        if (req.url !== "/healthz" && req.url !== "/readyz") requests++;
+      });
       server.on("request", withPageCache(pages, createApp(app, build, { settle: (handle) => notifications.afterOwnNotices(handle) })));
       collaboration.attach(server);
       return server;
     },
     async stop(closeHttp) {
+      quiet.stop();
       await rounds.stop();
       await collaboration.stop();
       await closeHttp?.();

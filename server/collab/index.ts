@@ -24,6 +24,8 @@ export interface Collaboration {
   attach(server: Server): void;
   /** With REDIS_URL: the relay to the other processes (null alone). */
   relay: Relay | null;
+  /** How many document changes this process has accepted so far (it only grows). */
+  changes(): number;
   /**
    * Finds the derive workers' entry (the workers start with the first job) and connects to Redis
    * when there is one (resolves once Redis is subscribed, or after a few seconds).
@@ -182,6 +184,7 @@ export function createCollaboration(options: {
     hub,
     service,
     relay,
+    changes: () => rooms.writer.enqueued,
     // The derive workers' entry is found while Redis connects; either may finish first.
     start: async () => {
       await Promise.all([deriver.start(), relay?.start()]);

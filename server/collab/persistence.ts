@@ -149,6 +149,11 @@ export class UpdateWriter {
     private readonly maxBytes = 4 * 1024 * 1024,
   ) {}
 
+  /** Updates queued since the writer started: every document change this process accepted. */
+  get enqueued(): number {
+    return this.seq;
+  }
+
   /** Updates queued and not yet committed. */
   get pending(): number {
     return this.queue.length + (this.writing ? 1 : 0);

@@ -30,6 +30,8 @@ export interface TestServer {
   rounds: Pick<RoundScheduler, "runOnce" | "stop">;
   /** The shared Redis connection, when the test gave REDIS_URL. */
   redis: SharedRedis | undefined;
+  /** What the quiet collection watches (server/services.ts). */
+  activity(): number;
   close(): Promise<void>;
 }
 
@@ -80,6 +82,7 @@ export async function startTestServer(
     roundEvents,
     rounds: services.rounds,
     redis: services.redis,
+    activity: services.activity,
     async close() {
       await services.stop(async () => {
         server.closeAllConnections();

@@ -6,11 +6,11 @@ import { serverNodeFlags } from "../../scripts/node-flags.js";
 import { startServerProcess, temporaryDataDir, type ServerProcess } from "../support/process";
 
 describe("the server's Node.js options (docs/decisions/100)", () => {
-  it("keep the young generation at Node 20's size everywhere, and WebAssembly at its baseline tier from Node 24", () => {
+  it("keep the young generation at Node 20's size everywhere, and from Node 24 WebAssembly at its baseline tier and gc exposed", () => {
     expect(serverNodeFlags("20.20.2")).toEqual(["--max-semi-space-size=16"]);
     expect(serverNodeFlags("v22.23.5")).toEqual(["--max-semi-space-size=16"]);
-    expect(serverNodeFlags("24.22.3")).toEqual(["--max-semi-space-size=16", "--liftoff-only"]);
-    expect(serverNodeFlags("26.0.0")).toContain("--liftoff-only");
+    expect(serverNodeFlags("24.22.3")).toEqual(["--max-semi-space-size=16", "--liftoff-only", "--expose-gc"]);
+    expect(serverNodeFlags("26.0.0")).toContain("--expose-gc");
   });
 
   it("are the ones the Docker image's CMD gives its Node.js", () => {
@@ -32,10 +32,21 @@ describe("the server's Node.js options (docs/decisions/100)", () => {
     });
 
     it("runs with them", async () => {
-      server = await startServerProcess({ dataDir });
+      server = await startServerProcess({ dataDir, env: { LOG_LEVEL: "debug" } });
       const argv = fs.readFileSync(`/proc/${server.child.pid}/cmdline`, "utf8").split("\0");
       expect(argv.slice(1, 1 + serverNodeFlags().length)).toEqual(serverNodeFlags());
       expect((await fetch(server.url + "/healthz")).status).toBe(200);
     });
+
+    it.runIf(serverNodeFlags().includes("--expose-gc"))(
+      "gives its freed memory back once quiet, health probes or not (docs/decisions/101)",
+      async () => {
+        // Quiet for 15–30 s after its start (server/quiet-collection.ts).
+        const [line] = await server!.waitForOutput(/\{[^\n]*"quiet: memory-reducing collection"[^\n]*\}/, 45_000);
+        const logged = JSON.parse(line) as { rssMbBefore: number; rssMbAfter: number };
+        expect(logged.rssMbAfter).toBeLessThanOrEqual(logged.rssMbBefore);
+      },
+      50_000,
+    );
   });
 });
