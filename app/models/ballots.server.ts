@@ -5,7 +5,7 @@ import { can } from "../lib/permissions";
 import { ballotOptionLabels, reasonRequired, supportOptions } from "../lib/round-outcome";
 import { formatInstant } from "../lib/time";
 import { UserFacingError } from "./auth.server";
-import { absoluteUrl, queueMails } from "./mail.server";
+import { absoluteUrl, queueMailsStatement } from "./mail.server";
 import { isUuid } from "../lib/uuid";
 
 import type { RoundServices, RoundPerson as Person } from "./rounds.server";
@@ -130,22 +130,26 @@ export async function castBallot(
         .filter((l, i, all) => l !== "" || all[i - 1] !== "")
         .join("\n"),
     }));
-    await queueMails(tx, context, receipts);
-    // Last, so the audit chain's lock (held until commit) covers as little work as possible.
-    await recordAudit(tx, {
-      actorId: actor.id,
-      action: recorded ? "ballot.recorded" : changed ? "ballot.changed" : "ballot.cast",
-      subjectType: "round",
-      subjectId: roundId,
-      after: {
-        organizationId,
-        option: choice.option,
-        reason: choice.reason.trim(),
-        passage: passage || undefined,
-        listPublicly,
-        note: recorded?.note,
+    // Last, so the audit chain's lock (held until commit) covers as little work as possible; the
+    // receipts are stored in the same round trip, before the lock.
+    await recordAudit(
+      tx,
+      {
+        actorId: actor.id,
+        action: recorded ? "ballot.recorded" : changed ? "ballot.changed" : "ballot.cast",
+        subjectType: "round",
+        subjectId: roundId,
+        after: {
+          organizationId,
+          option: choice.option,
+          reason: choice.reason.trim(),
+          passage: passage || undefined,
+          listPublicly,
+          note: recorded?.note,
+        },
       },
-    });
+      queueMailsStatement(tx, context, receipts),
+    );
     return { changed };
   });
   context.mail.nudge();

@@ -1,3 +1,3 @@
 // Queuing mail: the framework-free functions of server/domain/mail.ts, which routes reach through
 // this module (only .server modules under app/ may import server/).
-export { absoluteUrl, queueMail, queueMails, type Mail } from "../../server/domain/mail";
+export { absoluteUrl, queueMail, queueMails, queueMailsStatement, type Mail } from "../../server/domain/mail";

@@ -1,6 +1,6 @@
 import { sha256 } from "@oslojs/crypto/sha2";
 import { encodeHexLowerCase } from "@oslojs/encoding";
-import { and, asc, desc, eq, gt, lt, sql } from "drizzle-orm";
+import { and, asc, desc, eq, gt, lt, sql, type SQLWrapper } from "drizzle-orm";
 import { alias, PgTransaction } from "drizzle-orm/pg-core";
 import { canonicalJson } from "../canonical-json";
 import type { Db } from "../client";
@@ -53,9 +53,12 @@ const PREV_HASH_PLACEHOLDER = "\u0000";
  * and inserts in statements after it (the hash is `sha256` of the same canonical JSON that
  * `hashAuditEvent` hashes, with the head put in the place kept for it), then the caller commits.
  * Returns the event's hash: the chain's head once the transaction commits.
+ *
+ * `alongside`: a data-modifying statement with RETURNING that is part of the same change (a
+ * ballot's receipts), sent in the same round trip and run to completion before the lock is taken.
  */
-export async function recordAudit(db: Db, input: AuditInput): Promise<string> {
-  if (!(db instanceof PgTransaction)) return db.transaction((tx) => recordAudit(tx, input));
+export async function recordAudit(db: Db, input: AuditInput, alongside?: SQLWrapper | null): Promise<string> {
+  if (!(db instanceof PgTransaction)) return db.transaction((tx) => recordAudit(tx, input, alongside));
   const fields: HashedFields = {
     at: new Date(),
     actorId: input.actorId,
@@ -75,10 +78,15 @@ export async function recordAudit(db: Db, input: AuditInput): Promise<string> {
   const suffix = '"' + payload.slice(at + marker.length);
   // One round trip: the chain's lock, then the head read and the insert, each after the lock
   // (migrations/0012_audit-append-function.sql).
-  const result = await db.execute<{ hash: string }>(sql`
-    select care_append_audit_event(${fields.at.toISOString()}::timestamptz, ${fields.actorId}::uuid, ${fields.action}::text,
+  const append = sql`care_append_audit_event(${fields.at.toISOString()}::timestamptz, ${fields.actorId}::uuid, ${fields.action}::text,
       ${fields.subjectType}::text, ${fields.subjectId}::text, ${fields.before === null ? null : JSON.stringify(fields.before)}::jsonb,
-      ${fields.after === null ? null : JSON.stringify(fields.after)}::jsonb, ${prefix}::text, ${suffix}::text) as hash`);
+      ${fields.after === null ? null : JSON.stringify(fields.after)}::jsonb, ${prefix}::text, ${suffix}::text)`;
+  // The statement alongside is read (counted) before the function is called: it has run by then.
+  const result = await db.execute<{ hash: string }>(
+    alongside
+      ? sql`with alongside as (${alongside.getSQL()}) select ${append} as hash from (select count(*) from alongside) as done`
+      : sql`select ${append} as hash`,
+  );
   const [row] = (result as unknown as { rows: { hash: string }[] }).rows;
   return row!.hash;
 }

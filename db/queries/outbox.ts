@@ -20,7 +20,19 @@ export async function enqueueMails(
   mails: { to: string; subject: string; body: string }[],
   status: Extract<MailStatus, "queued" | "kept">,
 ) {
-  await db.insert(outbox).values(mails.map((m) => ({ toAddress: m.to, subject: m.subject, body: m.body, status })));
+  await insertMails(db, mails, status);
+}
+
+/** The insert of `enqueueMails`, not yet sent: to run in another statement (recordAudit's `alongside`). */
+export function insertMails(
+  db: Db,
+  mails: { to: string; subject: string; body: string }[],
+  status: Extract<MailStatus, "queued" | "kept">,
+) {
+  return db
+    .insert(outbox)
+    .values(mails.map((m) => ({ toAddress: m.to, subject: m.subject, body: m.body, status })))
+    .returning({ id: outbox.id });
 }
 
 /** A keyset page of the outbox: newest first, or oldest first above an `after` cursor. */
