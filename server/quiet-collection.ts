@@ -4,9 +4,9 @@
  * V8 13 (Node 24, the Docker image's) keeps the heap pages a collection frees in a pool for reuse,
  * and gives them back to the system only in a memory-reducing collection. Its memory reducer never
  * starts one in a server that simply went quiet: it judges the allocation rate from the last
- * collections, which were made under load. So the process stayed at its peak: 1,000 idle
- * collaboration connections held 198 MB with a 58 MB heap (48 MB of pooled pages), and the pages
- * came back only under memory pressure. Node 20 and 22 give pages back as a collection frees them.
+ * collections, which were made under load. So the process stayed at its peak: with 1,000 idle
+ * collaboration connections it kept 48 MB of pooled pages beside a 58 MB heap, and 213–222 MB in
+ * all. Node 20 and 22 give pages back as a collection frees them.
  *
  * So, where `gc` is exposed (scripts/node-flags.js adds `--expose-gc` from Node 24), the server asks
  * for the collection Node calls "last resort" once nothing happened for `quietMs` (no page request,

@@ -25,3 +25,13 @@ it("tells this process's pages at once, and the other processes once for a burst
   vi.advanceTimersByTime(100);
   expect(relayed).toEqual(["r1", "r2", "r1"]);
 });
+
+it("sends the notices still waiting when the server stops, once", () => {
+  const relayed: string[] = [];
+  const events = createRoundEvents((roundId) => relayed.push(roundId), 100);
+  events.announce("r1");
+  events.flush();
+  expect(relayed).toEqual(["r1"]);
+  vi.advanceTimersByTime(200);
+  expect(relayed).toEqual(["r1"]);
+});

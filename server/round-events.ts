@@ -18,6 +18,8 @@ export interface LocalRoundEvents extends RoundEvents {
   deliver(roundId: string): void;
   /** Every round with a listener here is announced (after notices may have been missed). */
   deliverAll(): void;
+  /** Sends the notices still waiting to the other processes now (when the server stops). */
+  flush(): void;
 }
 
 /**
@@ -29,16 +31,23 @@ export function createRoundEvents(relay?: (roundId: string) => void, relayAfterM
   const emitter = new EventEmitter();
   // Every open round page holds one listener; the default cap of 10 would only print a warning.
   emitter.setMaxListeners(0);
-  const relaying = new Set<string>();
+  // Rounds with a notice waiting, and its timer.
+  const relaying = new Map<string, NodeJS.Timeout>();
+  const send = (roundId: string) => {
+    relaying.delete(roundId);
+    relay?.(roundId);
+  };
   return {
     announce(roundId) {
       emitter.emit(roundId);
       if (!relay || relaying.has(roundId)) return;
-      relaying.add(roundId);
-      setTimeout(() => {
-        relaying.delete(roundId);
-        relay(roundId);
-      }, relayAfterMs).unref();
+      relaying.set(roundId, setTimeout(() => send(roundId), relayAfterMs).unref());
+    },
+    flush() {
+      for (const [roundId, timer] of relaying) {
+        clearTimeout(timer);
+        send(roundId);
+      }
     },
     deliver(roundId) {
       emitter.emit(roundId);

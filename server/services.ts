@@ -146,6 +146,8 @@ export async function createServices(options: ServiceOptions): Promise<ServerSer
       await rounds.stop();
       await collaboration.stop();
       await closeHttp?.();
+      // The last requests' round notices, before the connection that sends them ends.
+      roundEvents.flush();
       await mail.stop();
       await inquiryRetention?.stop();
       await mailDigest?.stop();

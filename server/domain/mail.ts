@@ -1,6 +1,6 @@
 import type { Db } from "../../db/client";
 import { addDigestItems, modesFor } from "../../db/queries/mail-preferences";
-import { enqueueMail, enqueueMails, insertMails } from "../../db/queries/outbox";
+import { enqueueMail, insertMails } from "../../db/queries/outbox";
 import type { MailKind } from "../../db/schema";
 import type { Env } from "../env";
 import type { MailDelivery } from "../mail";
@@ -24,11 +24,10 @@ export async function queueMail(db: Db, context: Pick<MailServices, "mail">, mai
 
 /** Several mails in one statement (receipts to every voter of an organization). */
 export async function queueMails(db: Db, context: Pick<MailServices, "mail">, mails: Mail[]) {
-  if (mails.length === 0) return;
-  await enqueueMails(db, mails.map(asQueued), context.mail.sends ? "queued" : "kept");
+  await queueMailsStatement(db, context, mails);
 }
 
-/** `queueMails` as a statement to send with another (the ballot's audit event); null for none. */
+/** `queueMails` as a statement not yet sent, to send with another (the ballot's audit event); null for none. */
 export function queueMailsStatement(db: Db, context: Pick<MailServices, "mail">, mails: Mail[]) {
   return mails.length === 0 ? null : insertMails(db, mails.map(asQueued), context.mail.sends ? "queued" : "kept");
 }
