@@ -23,9 +23,10 @@ let hubLatencies: (values: number[] | null) => void = () => {};
 
 if (mode === "durable") {
   const database = await openDatabase({ url: process.env.BENCH_DATABASE_URL! });
+  const log = createLogger("error");
   const collab = createCollaboration({
     db: database.db,
-    log: createLogger("error"),
+    log,
     // Behind nginx (bench/collab-cluster.ts) the public URL is the proxy's.
     publicUrl: process.env.BENCH_PUBLIC_URL ?? `http://127.0.0.1:${port}`,
     instance: process.env.BENCH_INSTANCE,
@@ -41,10 +42,11 @@ if (mode === "durable") {
   });
   await collab.start();
   collab.attach(server);
-  // As the real server does (server/services.ts), where its Node options expose gc (Node 24).
+  // As the real server does (server/services.ts). This process has gc for its report on every
+  // Node; the server has it, and collects, only where its own options expose it (Node 24).
   collectWhenQuiet({
     activity: () => collab.changes(),
-    log: createLogger("error"),
+    log,
     collect: serverNodeFlags().includes("--expose-gc") ? undefined : null,
   });
   if (process.env.BENCH_DEBUG) {
