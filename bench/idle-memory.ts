@@ -1,4 +1,7 @@
+import { spawnSync } from "node:child_process";
 import fs from "node:fs";
+import path from "node:path";
+import { projectRoot } from "../server/paths";
 import { startServerProcess, temporaryDataDir } from "../tests/support/process";
 import { benchNodeArgs } from "./node-args";
 import { residentMb } from "./process-usage";
@@ -37,6 +40,34 @@ export async function emptyEmbeddedIdle(): Promise<IdleResident> {
     } finally {
       await server.stop();
     }
+  } finally {
+    fs.rmSync(dataDir, { recursive: true, force: true });
+  }
+}
+
+/**
+ * `npm run cli -- <args>` as a user runs it (scripts/cli.js, which starts the CLI in a process of
+ * its own), under GNU time: its peak is that of the largest process in the tree (the CLI, or the
+ * child that makes a new embedded database's folder).
+ */
+export function cliPeak(args: string[], env: Record<string, string>): { peakMb: number | null; output: string; ok: boolean } {
+  const run = spawnSync("/usr/bin/time", ["-v", process.execPath, path.join(projectRoot, "scripts", "cli.js"), ...args], {
+    cwd: projectRoot,
+    env: { ...process.env, ...env },
+    encoding: "utf8",
+  });
+  const peak = /Maximum resident set size \(kbytes\): (\d+)/.exec(run.stderr ?? "");
+  return { peakMb: peak ? Math.round(Number(peak[1]) / 1024) : null, output: (run.stdout ?? "").trim(), ok: run.status === 0 };
+}
+
+/** A new embedded database made and migrated (`npm run cli -- migrate` on an empty DATA_DIR): its time and peak. */
+export function newFolderPeak(): { ms: number; peakMb: number | null } {
+  const dataDir = temporaryDataDir("care-bench-memory-new-");
+  try {
+    const started = performance.now();
+    const run = cliPeak(["migrate"], { DATA_DIR: dataDir, LOG_LEVEL: "warn" });
+    if (!run.ok) throw new Error(`npm run cli -- migrate failed on a new folder: ${run.output}`);
+    return { ms: Math.round(performance.now() - started), peakMb: run.peakMb };
   } finally {
     fs.rmSync(dataDir, { recursive: true, force: true });
   }

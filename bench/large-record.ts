@@ -9,15 +9,12 @@
  * `BENCH_SCALES=0.1` measures only the tenth.
  */
 import autocannon from "autocannon";
-import { spawnSync } from "node:child_process";
 import os from "node:os";
-import path from "node:path";
 import { performance } from "node:perf_hooks";
 import pg from "pg";
 import * as Y from "yjs";
 import { hashAuditEvent, AUDIT_GENESIS_HASH } from "../db/queries/audit";
 import { createSession } from "../db/queries/sessions";
-import { projectRoot } from "../server/paths";
 import fs from "node:fs";
 import { openDatabase } from "../db/client";
 import { migrateDatabase } from "../db/migrate";
@@ -26,7 +23,7 @@ import { readCoalitionProfile } from "../server/boot";
 import { migrationsFolder } from "../server/paths";
 import { startServerProcess, temporaryDataDir, type ServerProcess } from "../tests/support/process";
 import { benchNodeArgs } from "./node-args";
-import { emptyEmbeddedIdle, idleResident } from "./idle-memory";
+import { cliPeak, emptyEmbeddedIdle, idleResident, newFolderPeak } from "./idle-memory";
 import { residentMb } from "./process-usage";
 import { scratchDatabase } from "./scratch-database";
 
@@ -283,17 +280,11 @@ async function measure(server: ServerProcess, pathname: string, cookie: string |
   };
 }
 
-/** `npm run cli -- verify-audit` against the database: wall time and peak resident memory (GNU time). */
+/** `npm run cli -- verify-audit` against the database: wall time and the peak resident memory of its largest process. */
 function verifyAudit(url: string) {
   const started = performance.now();
-  const run = spawnSync("/usr/bin/time", ["-v", process.execPath, path.join(projectRoot, "build", "server", "cli.js"), "verify-audit"], {
-    cwd: projectRoot,
-    env: { ...process.env, DATABASE_URL: url, LOG_LEVEL: "warn" },
-    encoding: "utf8",
-  });
-  const ms = Math.round(performance.now() - started);
-  const peak = /Maximum resident set size \(kbytes\): (\d+)/.exec(run.stderr ?? "");
-  return { ms, peakMb: peak ? Math.round(Number(peak[1]) / 1024) : null, output: (run.stdout ?? "").trim(), ok: run.status === 0 };
+  const run = cliPeak(["verify-audit"], { DATABASE_URL: url, LOG_LEVEL: "warn" });
+  return { ms: Math.round(performance.now() - started), peakMb: run.peakMb, output: run.output, ok: run.ok };
 }
 
 async function runAtScale(factor: number, seconds: number, log: (line: string) => void) {
@@ -356,6 +347,8 @@ async function runAtScale(factor: number, seconds: number, log: (line: string) =
  * and every page above browsed 20 times.
  */
 async function embeddedMemory(log: (line: string) => void) {
+  const firstStart = newFolderPeak();
+  log(`  embedded, a new database made and migrated (npm run cli -- migrate): ${firstStart.ms} ms, peak ${firstStart.peakMb} MB`);
   const idleEmpty = await emptyEmbeddedIdle();
   log(`  embedded, idle, empty: ${idleEmpty.soon} MB after 5 s, ${idleEmpty.settled} MB after 30 s`);
   const dataDir = temporaryDataDir("care-bench-memory-tenth-");
@@ -398,6 +391,8 @@ async function embeddedMemory(log: (line: string) => void) {
         `  embedded, tenth loaded: idle ${idleLoaded} MB; browsed (${browsingMs} ms a page, one at a time): ${browsed.soon} MB at 5 s, ${browsed.settled} MB at 30 s (peak ${browsed.peak} MB)`,
       );
       return {
+        newFolderPeakMb: firstStart.peakMb,
+        newFolderMs: firstStart.ms,
         idleEmptyMb: idleEmpty.soon,
         idleEmptySettledMb: idleEmpty.settled,
         tenthIdleMb: idleLoaded,

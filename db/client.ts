@@ -8,6 +8,7 @@ import { createRequire } from "node:module";
 import path from "node:path";
 import { promisify } from "node:util";
 import pg from "pg";
+import { serverNodeFlags } from "../scripts/node-flags.js";
 import { acquireDataDirLock, type DataDirLock } from "./data-dir-lock";
 import * as schema from "./schema";
 
@@ -15,7 +16,12 @@ export type Schema = typeof schema;
 /** The one database type every query takes: a connection or a transaction, on either driver. */
 export type Db = PgDatabase<PgQueryResultHKT, Schema>;
 
-export type DatabaseTarget = { url: string } | { dataDir: string } | { memory: true };
+/**
+ * `template`: a new embedded database's folder as a tarball (`npm run build` makes one,
+ * scripts/pglite-template.js); a new folder is made from it when it exists, by PGlite's initdb
+ * otherwise.
+ */
+export type DatabaseTarget = { url: string } | { dataDir: string; template?: string } | { memory: true };
 
 export interface Database {
   db: Db;
@@ -47,20 +53,27 @@ const pgliteStartParams = [...PGlite.defaultStartParams, ...Object.entries(PGLIT
 const runChild = promisify(execFile);
 
 /**
- * Creates a new PGlite folder in a short-lived child process. PGlite's initdb runs in a WebAssembly
- * instance of its own whose memory this process would keep for good (about 450 MB more resident
- * memory at the first start); the server then opens the finished folder like any later start.
+ * Creates a new PGlite folder in a short-lived child process, started with the server's Node.js
+ * options, whose memory ends with it (docs/decisions/102). From `template` when there is one: a
+ * copy of a folder made once, one PGlite instance (peak 273 MB). PGlite's own initdb runs three
+ * WebAssembly instances at once (peak 555 MB with the options, 1.1 GB without on Node 24); it is
+ * what happens without a template (tests from the sources, `npm run dev`).
  */
-async function initializeFolder(folder: string): Promise<void> {
+async function initializeFolder(folder: string, template: string | undefined): Promise<void> {
   const entry = createRequire(import.meta.url).resolve("@electric-sql/pglite");
   const script =
-    "const { PGlite } = require(process.argv[1]);" +
-    "PGlite.create({ dataDir: process.argv[2] }).then((db) => db.close()).then(() => process.exit(0), (e) => { console.error(e); process.exit(1); });";
+    "const [entry, dataDir, template, startParams] = process.argv.slice(1);" +
+    "const { PGlite } = require(entry);" +
+    "const loadDataDir = template ? new Blob([require('node:fs').readFileSync(template)]) : undefined;" +
+    "PGlite.create({ dataDir, loadDataDir, startParams: JSON.parse(startParams) }).then((db) => db.close())" +
+    ".then(() => process.exit(0), (e) => { console.error(e); process.exit(1); });";
+  const from = template && fs.existsSync(template) ? template : "";
   // Built aside and renamed when complete, so that an interrupted first start leaves no half folder.
   const staging = `${folder}.creating-${process.pid}`;
   fs.rmSync(staging, { recursive: true, force: true });
   try {
-    await runChild(process.execPath, ["-e", script, entry, staging], { timeout: 120_000 });
+    const args = [...serverNodeFlags(), "-e", script, entry, staging, from, JSON.stringify(pgliteStartParams)];
+    await runChild(process.execPath, args, { timeout: 120_000 });
     fs.renameSync(staging, folder);
   } catch (error) {
     fs.rmSync(staging, { recursive: true, force: true });
@@ -96,7 +109,7 @@ export async function openDatabase(target: DatabaseTarget): Promise<Database> {
     lock = acquireDataDirLock(dir);
     try {
       const folder = path.join(dir, "pglite");
-      if (!fs.existsSync(path.join(folder, "PG_VERSION"))) await initializeFolder(folder);
+      if (!fs.existsSync(path.join(folder, "PG_VERSION"))) await initializeFolder(folder, target.template);
       client = await PGlite.create({ dataDir: folder, startParams: pgliteStartParams });
     } catch (error) {
       lock.release();

@@ -4,9 +4,13 @@ import fs from "node:fs";
 import path from "node:path";
 
 export const root = path.resolve(import.meta.dirname, "..");
-const outputs = ["build/remix/index.js", "build/server/index.js", "build/server/cli.js", "build/server/derive-worker.js"].map((f) =>
-  path.join(root, f),
-);
+const outputs = [
+  "build/remix/index.js",
+  "build/server/index.js",
+  "build/server/cli.js",
+  "build/server/derive-worker.js",
+  "build/pglite-template.tar.gz",
+].map((f) => path.join(root, f));
 const sources = ["app", "server", "db", "remix.config.js", "package.json", "package-lock.json"];
 
 function newest(target) {

@@ -10,7 +10,7 @@ import { createOneTimeToken } from "../db/queries/one-time-tokens";
 import { createPerson, getPersonByEmail } from "../db/queries/people";
 import { issueSetupToken } from "../db/queries/setup";
 import { recordAudit } from "../db/queries/audit";
-import { prepareDatabase } from "./boot";
+import { databaseTarget, prepareDatabase } from "./boot";
 import { EnvError, loadEnv, type Env } from "./env";
 import { migrationsFolder } from "./paths";
 
@@ -55,7 +55,7 @@ async function main() {
     case "create-convener":
       return createConvener(env, rest);
     case "verify-audit": {
-      const database = await openDatabase(env.DATABASE_URL ? { url: env.DATABASE_URL } : { dataDir: env.DATA_DIR });
+      const database = await openDatabase(databaseTarget(env));
       try {
         await migrateDatabase(database, migrationsFolder);
         const result = await verifyAuditChain(database.db);

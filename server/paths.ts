@@ -17,4 +17,6 @@ export const projectRoot = findRoot();
 export const migrationsFolder = path.join(projectRoot, "migrations");
 export const remixBuildPath = path.join(projectRoot, "build", "remix", "index.js");
 export const publicFolder = path.join(projectRoot, "public");
+/** A new embedded database's folder, made by `npm run build` (scripts/pglite-template.js). */
+export const pgliteTemplatePath = path.join(projectRoot, "build", "pglite-template.tar.gz");
 export const coalitionSeedPath = path.join(projectRoot, "db", "seed", "coalition.json");

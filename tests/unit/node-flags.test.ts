@@ -1,3 +1,4 @@
+import { spawn, spawnSync } from "node:child_process";
 import fs from "node:fs";
 import path from "node:path";
 import { afterAll, describe, expect, it } from "vitest";
@@ -48,5 +49,64 @@ describe("the server's Node.js options (docs/decisions/100)", () => {
       },
       50_000,
     );
+  });
+
+  describe("npm run cli", () => {
+    const cliEnv = (dataDir: string) => ({
+      PATH: process.env.PATH ?? "",
+      NODE_ENV: "production" as const,
+      DATA_DIR: dataDir,
+      LOG_LEVEL: "silent",
+    });
+    // A process that has just ended may be gone from /proc between two reads.
+    const readProc = (file: string) => {
+      try {
+        return fs.readFileSync(file, "utf8");
+      } catch {
+        return "";
+      }
+    };
+
+    it("runs the CLI in a process of its own started with them, and ends as it did", async () => {
+      const dataDir = temporaryDataDir("care-cli-flags-");
+      try {
+        // A first migration on a new folder takes seconds: time enough to read the CLI's process.
+        const cli = spawn(process.execPath, [path.join(projectRoot, "scripts/cli.js"), "migrate"], {
+          cwd: projectRoot,
+          env: cliEnv(dataDir),
+        });
+        let output = "";
+        cli.stdout.on("data", (chunk: Buffer) => (output += chunk.toString()));
+        const ended = new Promise<number | null>((resolve) => cli.on("exit", resolve));
+        let argv: string[] | undefined;
+        while (!argv && cli.exitCode === null) {
+          for (const pid of readProc(`/proc/${cli.pid}/task/${cli.pid}/children`).split(" ").filter(Boolean)) {
+            const args = readProc(`/proc/${pid}/cmdline`).split("\0").filter(Boolean);
+            if (args.some((arg) => arg.endsWith("cli.js"))) argv = args;
+          }
+          await new Promise((resolve) => setTimeout(resolve, 20));
+        }
+        expect(await ended).toBe(0);
+        expect(output).toContain("Migrations applied.");
+        expect(argv).toEqual([process.execPath, ...serverNodeFlags(), path.join(projectRoot, "build/server/cli.js"), "migrate"]);
+      } finally {
+        fs.rmSync(dataDir, { recursive: true, force: true });
+      }
+    }, 60_000);
+
+    it("ends with the CLI's exit code", () => {
+      const dataDir = temporaryDataDir("care-cli-flags-");
+      try {
+        const run = spawnSync(process.execPath, [path.join(projectRoot, "scripts/cli.js"), "no-such-command"], {
+          cwd: projectRoot,
+          env: cliEnv(dataDir),
+          encoding: "utf8",
+        });
+        expect(run.status).toBe(64);
+        expect(run.stdout).toContain("Usage: npm run cli -- <command>");
+      } finally {
+        fs.rmSync(dataDir, { recursive: true, force: true });
+      }
+    });
   });
 });
