@@ -69,8 +69,12 @@ async function initializeFolder(folder: string, template: string | undefined): P
     ".then(() => process.exit(0), (e) => { console.error(e); process.exit(1); });";
   const from = template && fs.existsSync(template) ? template : "";
   // Built aside and renamed when complete, so that an interrupted first start leaves no half folder.
+  // This process holds the folder's lock: another one being made was left by a start that ended.
+  const prefix = `${path.basename(folder)}.creating-`;
+  for (const name of fs.readdirSync(path.dirname(folder))) {
+    if (name.startsWith(prefix)) fs.rmSync(path.join(path.dirname(folder), name), { recursive: true, force: true });
+  }
   const staging = `${folder}.creating-${process.pid}`;
-  fs.rmSync(staging, { recursive: true, force: true });
   try {
     const args = [...serverNodeFlags(), "-e", script, entry, staging, from, JSON.stringify(pgliteStartParams)];
     await runChild(process.execPath, args, { timeout: 120_000 });

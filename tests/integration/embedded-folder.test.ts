@@ -83,6 +83,17 @@ describe.runIf(testDatabaseKind() === "pglite")("a new embedded database's folde
     });
   });
 
+  it("is made anew after a start that ended while making it", async () => {
+    const dir = dataDir();
+    // What a process stopped halfway through leaves (npm run dev restarts its server on each build).
+    fs.mkdirSync(path.join(dir, "pglite.creating-99999", "base"), { recursive: true });
+    fs.writeFileSync(path.join(dir, "pglite.creating-99999", "PG_VERSION"), "17\n");
+    await withDatabase(await openDatabase({ dataDir: dir, template: pgliteTemplatePath }), async (database) => {
+      expect(await rows(database, "select 1 as one")).toEqual([{ one: 1 }]);
+    });
+    expect(fs.readdirSync(dir).filter((name) => name.startsWith("pglite"))).toEqual(["pglite"]);
+  });
+
   it("is not left half-made when the template is damaged, and the error says where", async () => {
     const dir = dataDir();
     const template = path.join(dir, "damaged.tar.gz");
