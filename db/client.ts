@@ -57,7 +57,7 @@ const runChild = promisify(execFile);
  * options, whose memory ends with it (docs/decisions/102). From `template` when there is one: a
  * copy of a folder made once, one PGlite instance (peak 273 MB). PGlite's own initdb runs three
  * WebAssembly instances at once (peak 555 MB with the options, 1.1 GB without on Node 24); it is
- * what happens without a template (tests from the sources, `npm run dev`).
+ * what happens without a template (tests that open a folder from the sources).
  */
 async function initializeFolder(folder: string, template: string | undefined): Promise<void> {
   const entry = createRequire(import.meta.url).resolve("@electric-sql/pglite");
