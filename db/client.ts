@@ -59,7 +59,7 @@ const runChild = promisify(execFile);
  * WebAssembly instances at once (peak 555 MB with the options, 1.1 GB without on Node 24); it is
  * what happens without a template (tests that open a folder from the sources).
  */
-async function initializeFolder(folder: string, template: string | undefined): Promise<void> {
+export async function initializeFolder(folder: string, template: string | undefined): Promise<void> {
   const entry = createRequire(import.meta.url).resolve("@electric-sql/pglite");
   const script =
     "const [entry, dataDir, template, startParams] = process.argv.slice(1);" +

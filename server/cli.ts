@@ -1,8 +1,7 @@
 import fs from "node:fs";
 import path from "node:path";
 import { parseArgs } from "node:util";
-import { PGlite } from "@electric-sql/pglite";
-import { openDatabase } from "../db/client";
+import { initializeFolder, openDatabase } from "../db/client";
 import { acquireDataDirLock } from "../db/data-dir-lock";
 import { migrateDatabase } from "../db/migrate";
 import { verifyAuditChain } from "../db/queries/audit";
@@ -172,11 +171,19 @@ async function restore(env: Env, args: string[]) {
       return;
     }
     // Restore into a staging folder first: a damaged backup must not leave DATA_DIR half-written.
+    // Made as a new folder is made from the build's template, in a short-lived process that opens
+    // it once (docs/decisions/102).
     fs.rmSync(staging, { recursive: true, force: true });
-    const blob = new Blob([fs.readFileSync(values.from)]);
-    const restored = await PGlite.create({ dataDir: staging, loadDataDir: blob });
-    await restored.query("select 1");
-    await restored.close();
+    try {
+      await initializeFolder(staging, path.resolve(values.from));
+    } catch (error) {
+      console.error(
+        `${values.from} could not be restored: it is not a backup of an embedded database, or it is damaged. Nothing was changed.`,
+      );
+      console.error(error instanceof Error ? error.message : String(error));
+      process.exitCode = 1;
+      return;
+    }
     let keptAside: string | undefined;
     if (fs.existsSync(target)) {
       keptAside = path.join(dataDir, `pglite.before-restore-${new Date().toISOString().replace(/[:.]/g, "-")}`);

@@ -54,6 +54,13 @@ describe.runIf(testDatabaseKind() === "pglite")("the server process on the embed
     expect(backup.stdout).toContain("Backup written");
     expect(fs.statSync(backupFile).size).toBeGreaterThan(1000);
 
+    const damagedFile = path.join(dataDir, "damaged.tar.gz");
+    fs.writeFileSync(damagedFile, fs.readFileSync(backupFile).subarray(0, 2000));
+    const damaged = cli(restoredDir, "restore", "--from", damagedFile);
+    expect(damaged.status).toBe(1);
+    expect(damaged.stderr).toContain(`${damagedFile} could not be restored: it is not a backup of an embedded database, or it is damaged.`);
+    expect(fs.readdirSync(restoredDir).filter((name) => name.startsWith("pglite"))).toEqual([]);
+
     const restore = cli(restoredDir, "restore", "--from", backupFile);
     expect(restore.stdout).toContain("Restored");
     const again = cli(restoredDir, "restore", "--from", backupFile);
@@ -78,5 +85,5 @@ describe.runIf(testDatabaseKind() === "pglite")("the server process on the embed
     }
     const verify = cli(restoredDir, "verify-audit");
     expect(verify.stdout).toMatch(/Audit chain verified: \d+ events/);
-  }, 120_000); // three server processes and four CLI runs, each opening the embedded database
+  }, 120_000); // three server processes and five CLI runs, each opening the embedded database
 });
