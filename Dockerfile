@@ -20,8 +20,9 @@ ENV NODE_ENV=production \
     HOST=0.0.0.0 \
     DATA_DIR=/data
 WORKDIR /app
-# What the server reads at run time: the bundles, static files, migrations (applied at start),
-# the coalition's seed profile and package.json (it marks the project's root).
+# What the server reads at run time: the bundles and a new embedded database's folder (build/,
+# docs/decisions/102), static files, migrations (applied at start), the coalition's seed profile
+# and package.json (it marks the project's root).
 COPY --from=build /app/package.json ./package.json
 COPY --from=build /app/node_modules ./node_modules
 COPY --from=build /app/build ./build
