@@ -50,24 +50,29 @@ export async function emptyEmbeddedIdle(): Promise<IdleResident> {
  * its own), under GNU time: its peak is that of the largest process in the tree (the CLI, or the
  * child that makes a new embedded database's folder).
  */
-export function cliPeak(args: string[], env: Record<string, string>): { peakMb: number | null; output: string; ok: boolean } {
+export function cliPeak(args: string[], env: Record<string, string>): { ms: number; peakMb: number | null; output: string; ok: boolean } {
+  const started = performance.now();
   const run = spawnSync("/usr/bin/time", ["-v", process.execPath, path.join(projectRoot, "scripts", "cli.js"), ...args], {
     cwd: projectRoot,
     env: { ...process.env, ...env },
     encoding: "utf8",
   });
   const peak = /Maximum resident set size \(kbytes\): (\d+)/.exec(run.stderr ?? "");
-  return { peakMb: peak ? Math.round(Number(peak[1]) / 1024) : null, output: (run.stdout ?? "").trim(), ok: run.status === 0 };
+  return {
+    ms: Math.round(performance.now() - started),
+    peakMb: peak ? Math.round(Number(peak[1]) / 1024) : null,
+    output: (run.stdout ?? "").trim(),
+    ok: run.status === 0,
+  };
 }
 
 /** A new embedded database made and migrated (`npm run cli -- migrate` on an empty DATA_DIR): its time and peak. */
 export function newFolderPeak(): { ms: number; peakMb: number | null } {
   const dataDir = temporaryDataDir("care-bench-memory-new-");
   try {
-    const started = performance.now();
     const run = cliPeak(["migrate"], { DATA_DIR: dataDir, LOG_LEVEL: "warn" });
     if (!run.ok) throw new Error(`npm run cli -- migrate failed on a new folder: ${run.output}`);
-    return { ms: Math.round(performance.now() - started), peakMb: run.peakMb };
+    return run;
   } finally {
     fs.rmSync(dataDir, { recursive: true, force: true });
   }

@@ -280,13 +280,6 @@ async function measure(server: ServerProcess, pathname: string, cookie: string |
   };
 }
 
-/** `npm run cli -- verify-audit` against the database: wall time and the peak resident memory of its largest process. */
-function verifyAudit(url: string) {
-  const started = performance.now();
-  const run = cliPeak(["verify-audit"], { DATABASE_URL: url, LOG_LEVEL: "warn" });
-  return { ms: Math.round(performance.now() - started), peakMb: run.peakMb, output: run.output, ok: run.ok };
-}
-
 async function runAtScale(factor: number, seconds: number, log: (line: string) => void) {
   const size = scaled(FULL, factor);
   log(`scale ${factor}: ${JSON.stringify(size)}`);
@@ -294,7 +287,8 @@ async function runAtScale(factor: number, seconds: number, log: (line: string) =
   try {
     const ids = await buildRecord(scratch.url, size, log);
     const cookie = `care_session=${(await createSession(scratch.database.db, ids.convenerId)).token}`;
-    const audit = verifyAudit(scratch.url);
+    // `npm run cli -- verify-audit` against the database: its time and its largest process's peak.
+    const audit = cliPeak(["verify-audit"], { DATABASE_URL: scratch.url, LOG_LEVEL: "warn" });
     log(`  verify-audit: ${audit.ms} ms, peak ${audit.peakMb} MB: ${audit.output}`);
     const server = await startServerProcess({ env: { DATABASE_URL: scratch.url, LOG_LEVEL: "warn" }, nodeArgs: benchNodeArgs() });
     const pages: Record<string, PageTiming> = {};

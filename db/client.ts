@@ -54,20 +54,19 @@ const runChild = promisify(execFile);
 
 /**
  * Creates a new PGlite folder in a short-lived child process, started with the server's Node.js
- * options, whose memory ends with it (docs/decisions/102). From `template` when there is one: a
- * copy of a folder made once, one PGlite instance (peak 273 MB). PGlite's own initdb runs three
- * WebAssembly instances at once (peak 555 MB with the options, 1.1 GB without on Node 24); it is
- * what happens without a template (tests that open a folder from the sources).
+ * options, whose memory ends with it (docs/decisions/102). From the tarball `from` when given (the
+ * build's template, or a backup being restored): one PGlite instance (peak 273 MB). Without one,
+ * PGlite's own initdb, which runs three WebAssembly instances at once (peak 555 MB with the
+ * options, 1.1 GB without on Node 24).
  */
-export async function initializeFolder(folder: string, template: string | undefined): Promise<void> {
+export async function initializeFolder(folder: string, from?: string): Promise<void> {
   const entry = createRequire(import.meta.url).resolve("@electric-sql/pglite");
   const script =
-    "const [entry, dataDir, template, startParams] = process.argv.slice(1);" +
+    "const [entry, dataDir, from, startParams] = process.argv.slice(1);" +
     "const { PGlite } = require(entry);" +
-    "const loadDataDir = template ? new Blob([require('node:fs').readFileSync(template)]) : undefined;" +
+    "const loadDataDir = from ? new Blob([require('node:fs').readFileSync(from)]) : undefined;" +
     "PGlite.create({ dataDir, loadDataDir, startParams: JSON.parse(startParams) }).then((db) => db.close())" +
     ".then(() => process.exit(0), (e) => { console.error(e); process.exit(1); });";
-  const from = template && fs.existsSync(template) ? template : "";
   // Built aside and renamed when complete, so that an interrupted first start leaves no half folder.
   // This process holds the folder's lock: another one being made was left by a start that ended.
   const prefix = `${path.basename(folder)}.creating-`;
@@ -76,7 +75,7 @@ export async function initializeFolder(folder: string, template: string | undefi
   }
   const staging = `${folder}.creating-${process.pid}`;
   try {
-    const args = [...serverNodeFlags(), "-e", script, entry, staging, from, JSON.stringify(pgliteStartParams)];
+    const args = [...serverNodeFlags(), "-e", script, entry, staging, from ?? "", JSON.stringify(pgliteStartParams)];
     await runChild(process.execPath, args, { timeout: 120_000 });
     fs.renameSync(staging, folder);
   } catch (error) {
@@ -113,7 +112,11 @@ export async function openDatabase(target: DatabaseTarget): Promise<Database> {
     lock = acquireDataDirLock(dir);
     try {
       const folder = path.join(dir, "pglite");
-      if (!fs.existsSync(path.join(folder, "PG_VERSION"))) await initializeFolder(folder, target.template);
+      if (!fs.existsSync(path.join(folder, "PG_VERSION"))) {
+        // Without the build's template (tests that open a folder from the sources), by initdb.
+        const template = target.template && fs.existsSync(target.template) ? target.template : undefined;
+        await initializeFolder(folder, template);
+      }
       client = await PGlite.create({ dataDir: folder, startParams: pgliteStartParams });
     } catch (error) {
       lock.release();
